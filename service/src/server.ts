@@ -1,0 +1,33 @@
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { NoteStore } from './note-store.js';
+
+const SHUTDOWN_GRACE_MS = 800;
+
+function readPort(raw: string | undefined): number {
+  const port = Number(raw ?? 5000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a whole number from 0 to 65535, got "${raw}". Set PORT, e.g. PORT=5000.`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const port = readPort(process.env.PORT);
+const store = await NoteStore.open(process.env.DATA_DIR ?? './data');
+const server = createApp(store).listen(port, '0.0.0.0', () => {
+  const { port: bound } = server.address() as AddressInfo;
+  console.log(`Listening at http://0.0.0.0:${bound}`);
+});
+
+function shutdown(signal: string): void {
+  console.log(`${signal} received: finishing in-flight requests`);
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => {
+    server.closeAllConnections();
+    process.exit(0);
+  }, SHUTDOWN_GRACE_MS).unref();
+}
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));

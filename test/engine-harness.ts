@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/** Runs the docker CLI and returns its stdout; throws with stderr on failure. */
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync('docker', args, { maxBuffer: 64 << 20 });
+  return stdout.trim();
+}
+
+/** A name no other test run uses, for containers, images and volumes: `berth-test-<what>-<random>`. */
+export const uniqueName = (what: string): string => `berth-test-${what}-${randomBytes(4).toString('hex')}`;
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * Collects what a test creates in the engine and removes all of it afterwards, even on failure.
+ * Call `cleanup()` from afterAll/afterEach.
+ */
+export class EngineLitter {
+  private readonly containers = new Set<string>();
+  private readonly images = new Set<string>();
+  private readonly volumes = new Set<string>();
+
+  container(name: string): string {
+    this.containers.add(name);
+    return name;
+  }
+  image(ref: string): string {
+    this.images.add(ref);
+    return ref;
+  }
+  volume(name: string): string {
+    this.volumes.add(name);
+    return name;
+  }
+
+  async cleanup(): Promise<void> {
+    const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+    await Promise.all([...this.containers].map((c) => quietly(docker('rm', '-f', '-v', c))));
+    await Promise.all([...this.images].map((i) => quietly(docker('rmi', '-f', i))));
+    await Promise.all([...this.volumes].map((v) => quietly(docker('volume', 'rm', '-f', v))));
+    this.containers.clear();
+    this.images.clear();
+    this.volumes.clear();
+  }
+}
+
+/** Polls `probe` every 25 ms until it returns a value or `timeoutMs` passes. */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}

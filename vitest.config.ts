@@ -1,0 +1,59 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// Three kinds of test, each runnable alone with `vitest run --project NAME`:
+//   unit      fast, no engine: pure logic, recorded engine streams, transports, the notes service
+//   engine    *.engine.test.ts: need the real dockerd (and start their own registry)
+//   renderer  *.test.tsx: React components in jsdom
+//   e2e       e2e/*.e2e.test.ts: Chromium through playwright-core against web mode
+export default defineConfig({
+  test: {
+    globals: true,
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['electron/**/*.test.ts', 'service/src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.engine.test.ts', '**/node_modules/**'],
+          globals: true,
+        },
+      },
+      {
+        test: {
+          name: 'engine',
+          environment: 'node',
+          include: ['**/*.engine.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globals: true,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          globalSetup: ['test/engine-global-setup.ts'],
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'renderer',
+          environment: 'jsdom',
+          include: ['renderer/**/*.test.tsx', 'renderer/**/*.test.ts'],
+          globals: true,
+          setupFiles: ['renderer/test-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globals: true,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          globalSetup: ['test/engine-global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
