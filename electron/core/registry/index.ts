@@ -1,0 +1,29 @@
+export {
+  authConfigFor,
+  CredentialStore,
+  MemorySecretStore,
+  type RegistryCredentials,
+  type SavedLogin,
+  type SecretStore,
+} from './credentials';
+export { loginFailure, missingImage, pushFailure } from './failures';
+export { checkCredentials, login } from './login';
+export { Push, type PushListener, type PushSetup, startPush } from './push';
+export {
+  failPush,
+  finishPush,
+  foldPushEvent,
+  newPushModel,
+  PushStreamDecoder,
+  type PushStreamEvent,
+} from './push-progress';
+export { PushRunner } from './push-runner';
+export {
+  DOCKER_HUB,
+  DOCKER_HUB_SERVER_ADDRESS,
+  normalizeRegistry,
+  type RepositoryTag,
+  registryHost,
+  serverAddress,
+  splitReference,
+} from './reference';

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import { docker, EngineLitter, freePort, uniqueName } from '../../../test/engine-harness';
+import { startTestRegistry, type TestRegistry } from '../../../test/registry-harness';
+import { BerthError, PushModel } from '../../contract';
+import { CredentialStore, MemorySecretStore, type RegistryCredentials } from './credentials';
+import { checkCredentials, login } from './login';
+import { startPush } from './push';
+import { PushRunner } from './push-runner';
+
+const engine = new Dockerode();
+const ENDPOINT = 'unix:///var/run/docker.sock';
+const litter = new EngineLitter();
+let registry: TestRegistry;
+let good: RegistryCredentials;
+/** A local two-layer image of random bytes, not yet named for the registry. */
+let source: string;
+
+beforeAll(async () => {
+  registry = await startTestRegistry({ username: 'berth', password: uniqueName('pw') });
+  good = { registry: registry.address, username: registry.username, password: registry.password };
+  const dir = await mkdtemp(join(tmpdir(), 'berth-push-'));
+  try {
+    await writeFile(join(dir, 'a.bin'), randomBytes(512 << 10));
+    await writeFile(join(dir, 'b.bin'), randomBytes(256 << 10));
+    await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY a.bin /a.bin\nCOPY b.bin /b.bin\n');
+    source = litter.image(`${uniqueName('push-src')}:1.0`);
+    await docker('build', '-q', '-t', source, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+afterAll(async () => {
+  await litter.cleanup();
+  await registry?.stop();
+});
+
+const targetFor = (what: string) => litter.image(`${registry.address}/${uniqueName(what)}:1.0`);
+
+/** Runs a push to the end, checking every model it emits against the contract. */
+async function push(request: { source: string; target: string }, credentials?: RegistryCredentials) {
+  const run = startPush({ docker: engine, endpoint: ENDPOINT, request, credentials });
+  const models: PushModel[] = [run.current()];
+  run.onChange((model) => models.push(PushModel.parse(model)));
+  const final = await run.done;
+  return { final, models, states: [...new Set(models.map((m) => m.state))] };
+}
+
+async function manifestDigest(repository: string, tag: string): Promise<string | null> {
+  const res = await fetch(`http://${registry.address}/v2/${repository}/manifests/${tag}`, {
+    headers: {
+      authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`,
+      accept: 'application/vnd.docker.distribution.manifest.v2+json',
+    },
+  });
+  return res.ok ? res.headers.get('docker-content-digest') : null;
+}
+
+describe('checkCredentials against a real registry', () => {
+  it('accepts the right password', async () => {
+    expect(await checkCredentials(engine, good, ENDPOINT)).toEqual({ message: 'Login Succeeded' });
+  });
+
+  it('rejects a wrong password as AUTH_FAILED with the registry message', async () => {
+    const error = await checkCredentials(engine, { ...good, password: 'wrong' }).catch((e: BerthError) => e);
+    expect(error).toBeInstanceOf(BerthError);
+    expect(error).toMatchObject({ code: 'AUTH_FAILED' });
+    expect((error as BerthError).message).toContain(registry.address);
+    expect((error as BerthError).message).toMatch(/401 Unauthorized/);
+    expect((error as BerthError).fix).toMatch(/password/);
+  });
+
+  it('names the registry when nothing answers there', async () => {
+    const nowhere = `127.0.0.1:${await freePort()}`;
+    const error = await checkCredentials(engine, { ...good, registry: nowhere }).catch((e: BerthError) => e);
+    expect(error).toMatchObject({ code: 'PUSH_FAILED' });
+    expect((error as BerthError).message).toContain(nowhere);
+    expect((error as BerthError).message).toMatch(/connection refused/);
+  });
+
+  it('login remembers the credentials only when asked', async () => {
+    const store = new CredentialStore(new MemorySecretStore());
+    await login(engine, store, { ...good, remember: false });
+    expect(await store.saved()).toEqual([]);
+    await login(engine, store, { ...good, remember: true });
+    expect(await store.saved()).toEqual([{ registry: registry.address, username: registry.username }]);
+    await expect(login(engine, store, { ...good, password: 'bad', remember: true })).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+    });
+  });
+});
+
+describe('push against a real registry', () => {
+  it('with the right password tags, pushes and returns the digest that is in the registry', async () => {
+    const target = targetFor('push-ok');
+    const { final, states } = await push({ source, target }, good);
+    expect(final.failure).toBeNull();
+    expect(states).toEqual(['checking', 'tagging', 'pushing', 'succeeded']);
+    expect(final.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(final.size).toBeGreaterThan(0);
+    expect(final.layers).toHaveLength(2);
+    expect(final.layers.every((l) => l.status === 'pushed' && l.current === l.total)).toBe(true);
+
+    const [repository, tag] = target.slice(registry.address.length + 1).split(':') as [string, string];
+    expect(await manifestDigest(repository, tag)).toBe(final.digest);
+
+    const again = await push({ source: target, target }, good);
+    expect(again.states).toEqual(['checking', 'pushing', 'succeeded']);
+    expect(again.final.digest).toBe(final.digest);
+    expect(again.final.layers.map((l) => l.status)).toEqual(['exists', 'exists']);
+  });
+
+  it('with a wrong password fails as AUTH_FAILED and never reports success', async () => {
+    const target = targetFor('push-wrong');
+    const { final, models } = await push({ source, target }, { ...good, password: 'wrong-password' });
+    expect(final.state).toBe('failed');
+    expect(final.failure?.code).toBe('AUTH_FAILED');
+    expect(final.failure?.message).toMatch(/401 Unauthorized/);
+    expect(models.some((m) => m.state === 'succeeded' || m.digest !== null)).toBe(false);
+    const [repository] = target.slice(registry.address.length + 1).split(':') as [string];
+    expect(await manifestDigest(repository, '1.0')).toBeNull();
+  });
+
+  it('without credentials the error line in the 200 stream fails the push as AUTH_FAILED', async () => {
+    const target = targetFor('push-anon');
+    const { final, states } = await push({ source, target });
+    expect(states).toContain('pushing');
+    expect(final.state).toBe('failed');
+    expect(final.failure).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(final.failure?.message).toContain('no basic auth credentials');
+    expect(final.digest).toBeNull();
+  });
+
+  it('an image that does not exist is NOT_FOUND with a clear message', async () => {
+    const missing = `${uniqueName('missing')}:1.0`;
+    const { final } = await push({ source: missing, target: targetFor('push-missing') }, good);
+    expect(final.failure).toMatchObject({
+      code: 'NOT_FOUND',
+      message: `There is no local image "${missing}" to push.`,
+    });
+    expect(final.failure?.fix).toMatch(/Build the image/);
+
+    const sameName = `${registry.address}/${uniqueName('missing')}:1.0`;
+    const direct = await push({ source: sameName, target: sameName }, good);
+    expect(direct.final.failure).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('PushRunner', () => {
+  it('pushes with saved credentials and replays the model to late subscribers', async () => {
+    const store = new CredentialStore(new MemorySecretStore());
+    await store.save(good);
+    const runner = new PushRunner(engine, ENDPOINT, store);
+    const target = targetFor('push-runner');
+    const pushId = runner.start({ source, target });
+
+    const final = await runner.push(pushId).done;
+    expect(final).toMatchObject({ pushId, target, state: 'succeeded', failure: null });
+    expect(runner.get(pushId)).toEqual(final);
+    const seen: PushModel[] = [];
+    const stop = runner.subscribe(pushId, (m) => seen.push(m));
+    stop();
+    expect(seen).toEqual([final]);
+  });
+
+  it('rejects unknown ids and invalid requests', () => {
+    const runner = new PushRunner(engine, ENDPOINT);
+    expect(() => runner.get('nope')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => runner.start({ source: 'Bad Name', target: 'x' })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        fields: expect.objectContaining({ source: expect.any(Array) }),
+      }),
+    );
+  });
+});

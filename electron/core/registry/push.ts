@@ -1,0 +1,171 @@
+/**
+ * One push of a local image to a registry: checking (the source exists, the credentials work) →
+ * tagging (when the target differs from the source) → pushing → succeeded or failed.
+ * Emits the contract's PushModel on every change; `done` resolves with the final model, never rejects.
+ */
+import { randomUUID } from 'node:crypto';
+import type Dockerode from 'dockerode';
+import { BerthError, type PushModel, type PushRequest } from '../../contract';
+import { engineMessage, toBerthError } from '../errors';
+import { authConfigFor, type RegistryCredentials } from './credentials';
+import { missingImage, pushFailure } from './failures';
+import { checkCredentials } from './login';
+import { failPush, finishPush, foldPushEvent, newPushModel, PushStreamDecoder } from './push-progress';
+import { normalizeRegistry, registryHost, splitReference } from './reference';
+
+export interface PushSetup {
+  docker: Dockerode;
+  /** The engine's address, for "engine does not answer" messages. */
+  endpoint: string;
+  request: PushRequest;
+  /** Overrides `request.credentials`; may be a lookup still under way (e.g. the CredentialStore). */
+  credentials?: RegistryCredentials | Promise<RegistryCredentials | undefined>;
+  pushId?: string;
+}
+
+export type PushListener = (model: PushModel) => void;
+
+export class Push {
+  readonly pushId: string;
+  readonly done: Promise<PushModel>;
+  private model: PushModel;
+  private readonly listeners = new Set<PushListener>();
+
+  constructor(setup: PushSetup) {
+    this.pushId = setup.pushId ?? randomUUID();
+    this.model = newPushModel(this.pushId, setup.request.target);
+    this.done = this.run(setup).then(
+      () => this.model,
+      (error: unknown) => this.update(failPush(this.model, toBerthError(error, setup.endpoint))),
+    );
+  }
+
+  current(): PushModel {
+    return this.model;
+  }
+
+  /** Calls `listener` with each new model; returns the function that stops it. */
+  onChange(listener: PushListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private update(next: PushModel): PushModel {
+    if (next === this.model) return next;
+    this.model = next;
+    for (const listener of this.listeners) {
+      try {
+        listener(next);
+      } catch {
+        // a failing subscriber must not stop the push or the other subscribers
+      }
+    }
+    return next;
+  }
+
+  private fail(error: BerthError): void {
+    this.update(failPush(this.model, error));
+  }
+
+  private async run({ docker, endpoint, request, credentials }: PushSetup): Promise<void> {
+    const { source, target } = request;
+    const { repository, tag, digest } = splitReference(target);
+    if (digest) {
+      return this.fail(
+        new BerthError('INVALID_INPUT', `The target "${target}" pins a digest; a push needs a tag.`, 'Use name:tag.', {
+          target: ['use name:tag, without @sha256:...'],
+        }),
+      );
+    }
+    const found = await docker
+      .getImage(source)
+      .inspect()
+      .then(
+        () => undefined,
+        (error: unknown) => asMissing(error, source, endpoint),
+      );
+    if (found) return this.fail(found);
+
+    const login = await (credentials ?? request.credentials);
+    const registry = registryHost(target);
+    if (login) {
+      if (normalizeRegistry(login.registry) !== registry) {
+        return this.fail(
+          new BerthError(
+            'INVALID_INPUT',
+            `The credentials are for ${login.registry}, but "${target}" goes to ${registry}.`,
+            `Give credentials for ${registry}, or a target on ${login.registry}.`,
+            { credentials: [`expected credentials for ${registry}`] },
+          ),
+        );
+      }
+      const checked = await checkCredentials(docker, login, endpoint).then(
+        () => undefined,
+        (error: BerthError) => error,
+      );
+      if (checked) return this.fail(checked);
+    }
+
+    if (source !== target) {
+      this.update({ ...this.model, state: 'tagging' });
+      const tagged = await docker
+        .getImage(source)
+        .tag({ repo: repository, tag })
+        .then(
+          () => undefined,
+          (error: unknown) => asMissing(error, source, endpoint),
+        );
+      if (tagged) return this.fail(tagged);
+    }
+
+    this.update({ ...this.model, state: 'pushing' });
+    // authconfig is always sent, `{}` without credentials: the engine answers 400 without X-Registry-Auth.
+    const stream = await docker
+      .getImage(repository)
+      .push({ tag, authconfig: authConfigFor(login) })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode === undefined || error.statusCode === 404) throw asMissing(error, source, endpoint);
+        throw pushFailure(engineMessage(error), target, source);
+      });
+    const decoder = new PushStreamDecoder();
+    const fold = (events: ReturnType<PushStreamDecoder['end']>) => {
+      let next = this.model;
+      for (const event of events) next = foldPushEvent(next, event, source);
+      this.update(next);
+    };
+    try {
+      for await (const chunk of stream) fold(decoder.write(chunk as Buffer | string));
+      fold(decoder.end());
+    } catch (error) {
+      return this.fail(
+        new BerthError(
+          'PUSH_FAILED',
+          `The push stream from the engine broke off: ${(error as Error).message ?? String(error)}`,
+          'Check that the Docker engine is still running, then push again.',
+        ),
+      );
+    }
+    this.update(
+      finishPush(
+        this.model,
+        () =>
+          new BerthError(
+            'PUSH_FAILED',
+            `The push of "${target}" to ${registry} ended without a digest, so it cannot be confirmed.`,
+            'Push again; if it keeps happening, check the registry log.',
+          ),
+      ),
+    );
+  }
+}
+
+function asMissing(error: unknown, source: string, endpoint: string): BerthError {
+  return (error as { statusCode?: number }).statusCode === 404
+    ? missingImage(source)
+    : toBerthError(error, endpoint, `image "${source}"`);
+}
+
+/** Starts pushing right away; follow it with `onChange`, `current()` or `done`. */
+export function startPush(setup: PushSetup): Push {
+  return new Push(setup);
+}

@@ -1,0 +1,109 @@
+/**
+ * A real Docker registry (distribution 2.8, Debian's `docker-registry`) with htpasswd auth, on a free
+ * port of 127.0.0.1, storing into a temp dir. Docker trusts 127.0.0.0/8 registries over plain HTTP.
+ * Recipe: shared/REFERENCE.md section 4.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './engine-harness';
+
+const execFileAsync = promisify(execFile);
+
+const INSTALL_HINT = 'run .ci/run or apt-get install docker-registry apache2-utils';
+
+export interface TestRegistry {
+  /** `127.0.0.1:<port>`, ready to prefix image names with. */
+  address: string;
+  username: string;
+  password: string;
+  /** Kills the registry and removes its storage. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+async function htpasswdLine(username: string, password: string): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('htpasswd', ['-Bbn', username, password]);
+    return stdout.trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`htpasswd is not installed: ${INSTALL_HINT}`);
+    }
+    throw error;
+  }
+}
+
+const configYaml = (dir: string, address: string): string =>
+  [
+    'version: 0.1',
+    'log:',
+    '  level: warn',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${join(dir, 'data')}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: ${address}`,
+    'auth:',
+    '  htpasswd:',
+    '    realm: berth-test',
+    `    path: ${join(dir, 'htpasswd')}`,
+    '',
+  ].join('\n');
+
+/** Starts a registry and resolves once `GET /v2/` answers 401 (auth required), i.e. it is serving. */
+export async function startTestRegistry(options: { username: string; password: string }): Promise<TestRegistry> {
+  const { username, password } = options;
+  const dir = await mkdtemp(join(tmpdir(), 'berth-registry-'));
+  let child: ChildProcess | undefined;
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child?.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await writeFile(join(dir, 'htpasswd'), `${await htpasswdLine(username, password)}\n`);
+    const address = `127.0.0.1:${await freePort()}`;
+    await writeFile(join(dir, 'config.yml'), configYaml(dir, address));
+
+    let stderr = '';
+    let spawnError: Error | undefined;
+    child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      spawnError =
+        error.code === 'ENOENT' ? new Error(`docker-registry is not installed: ${INSTALL_HINT}`) : (error as Error);
+    });
+
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (spawnError) throw spawnError;
+      if (child.exitCode !== null) throw new Error(`docker-registry exited early: ${stderr.trim()}`);
+      const res = await fetch(`http://${address}/v2/`).catch(() => undefined);
+      if (res?.status === 401) break;
+      if (Date.now() > deadline) throw new Error(`The test registry on ${address} did not start: ${stderr.trim()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+
+    return { address, username, password, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
