@@ -1,0 +1,128 @@
+/**
+ * The one dispatcher both transports use: it checks the name against the contract, validates input
+ * (or stream params), runs the handler, validates what comes back, and turns every failure into a
+ * BerthError. Transports only move bytes; they never call handlers directly.
+ */
+import {
+  BerthError,
+  isProcedureName,
+  isStreamName,
+  type ProcedureName,
+  type ProcedureOutput,
+  procedures,
+  type StreamEvent,
+  type StreamName,
+  streams,
+} from '../contract';
+import { invalidInput, toPublicError } from './error-mapping';
+import type { Handlers, StreamHandlers } from './handler-types';
+
+export type { Handlers, StreamHandlers } from './handler-types';
+
+export interface Router {
+  /** Resolves with the validated output, or rejects with a BerthError (never anything else). */
+  call(name: unknown, rawInput: unknown): Promise<ProcedureOutput<ProcedureName>>;
+  /**
+   * Starts a stream. Exactly one of `onError` or `onEnd` is called when it stops on its own; neither is
+   * called after the returned function has been called (it aborts the handler's signal).
+   */
+  subscribe(
+    name: unknown,
+    rawParams: unknown,
+    emit: (event: StreamEvent<StreamName>) => void,
+    onError: (error: BerthError) => void,
+    onEnd: () => void,
+  ): () => void;
+}
+
+const unknownName = (kind: 'procedure' | 'stream', name: unknown): BerthError =>
+  new BerthError(
+    'NOT_FOUND',
+    `No such ${kind}: ${typeof name === 'string' ? JSON.stringify(name.slice(0, 100)) : typeof name}.`,
+    `Use one of the ${kind === 'procedure' ? 'procedures' : 'streams'} declared in electron/contract.ts.`,
+  );
+
+export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers): Router {
+  async function call(name: unknown, rawInput: unknown): Promise<ProcedureOutput<ProcedureName>> {
+    if (!isProcedureName(name)) throw unknownName('procedure', name);
+    const spec = procedures[name];
+    const input = spec.input.safeParse(rawInput);
+    if (!input.success) throw invalidInput(`input for ${name}`, input.error.issues);
+    let output: unknown;
+    try {
+      const handler = handlers[name] as (args: unknown) => Promise<unknown>;
+      output = await handler(input.data);
+    } catch (error) {
+      throw toPublicError(error, name);
+    }
+    const checked = spec.output.safeParse(output);
+    if (!checked.success) {
+      throw toPublicError(new Error(`${name} returned a value outside the contract: ${checked.error.message}`), name);
+    }
+    return checked.data as ProcedureOutput<ProcedureName>;
+  }
+
+  function subscribe(
+    name: unknown,
+    rawParams: unknown,
+    emit: (event: StreamEvent<StreamName>) => void,
+    onError: (error: BerthError) => void,
+    onEnd: () => void,
+  ): () => void {
+    const controller = new AbortController();
+    let finished = false;
+    const finish = (error?: BerthError): void => {
+      if (finished || controller.signal.aborted) return;
+      finished = true;
+      controller.abort();
+      if (error) onError(error);
+      else onEnd();
+    };
+    const unsubscribe = (): void => {
+      finished = true;
+      controller.abort();
+    };
+
+    if (!isStreamName(name)) {
+      queueMicrotask(() => finish(unknownName('stream', name)));
+      return unsubscribe;
+    }
+    const spec = streams[name];
+    const params = spec.params.safeParse(rawParams);
+    if (!params.success) {
+      queueMicrotask(() => finish(invalidInput(`parameters for the ${name} stream`, params.error.issues)));
+      return unsubscribe;
+    }
+
+    const checkedEmit = (event: unknown): void => {
+      if (finished || controller.signal.aborted) return;
+      const checked = spec.event.safeParse(event);
+      if (checked.success) emit(checked.data as StreamEvent<StreamName>);
+      else
+        finish(
+          toPublicError(new Error(`${name} emitted an event outside the contract: ${checked.error.message}`), name),
+        );
+    };
+    const handler = streamHandlers[name] as (
+      params: unknown,
+      emit: (event: unknown) => void,
+      signal: AbortSignal,
+    ) => Promise<void> | void;
+    // Run on the next tick so callers get their unsubscribe function before the first event.
+    // A returned promise ends the stream when it settles; a handler that returns nothing (listener
+    // style) lives until the signal aborts.
+    queueMicrotask(() => {
+      if (finished) return;
+      const fail = (error: unknown): void => finish(toPublicError(error, `the ${name} stream`));
+      try {
+        const running = handler(params.data, checkedEmit, controller.signal);
+        if (running instanceof Promise) running.then(() => finish(), fail);
+      } catch (error) {
+        fail(error);
+      }
+    });
+    return unsubscribe;
+  }
+
+  return { call, subscribe };
+}

@@ -1,0 +1,73 @@
+/**
+ * The object the preload exposes as `window.berth`, built over an ipcRenderer-like object so it can be
+ * tested without Electron. Only values cross to the page: never ipcRenderer, never its event objects.
+ */
+import type { BerthBridge } from '../api/bridge';
+import { BerthError, type ErrorShape, isProcedureName, isStreamName } from '../contract';
+import {
+  CALL_CHANNEL,
+  type StreamDelivery,
+  SUBSCRIBE_CHANNEL,
+  streamChannel,
+  UNSUBSCRIBE_CHANNEL,
+} from './ipc-channels';
+
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  send(channel: string, ...args: unknown[]): void;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+}
+
+const unknownName = (kind: string, name: unknown): ErrorShape =>
+  new BerthError('NOT_FOUND', `No such ${kind}: ${String(name).slice(0, 100)}.`).toShape();
+
+export function createPreloadApi(ipcRenderer: IpcRendererLike): BerthBridge {
+  const listeners = new Map<string, (event: unknown, ...args: unknown[]) => void>();
+  let nextSid = 1;
+
+  const stopListening = (sid: string): void => {
+    const listener = listeners.get(sid);
+    if (listener) ipcRenderer.removeListener(streamChannel(sid), listener);
+    listeners.delete(sid);
+  };
+
+  return {
+    async call(name, input) {
+      if (!isProcedureName(name)) throw unknownName('procedure', name);
+      const reply = (await ipcRenderer.invoke(CALL_CHANNEL, name, input)) as
+        | { ok: true; value: unknown }
+        | { ok: false; error: ErrorShape };
+      if (reply.ok) return reply.value;
+      throw reply.error; // a plain ErrorShape value; the renderer maps it to BerthError
+    },
+
+    subscribe(stream, params, onEvent, onError, onEnd) {
+      const sid = `p${nextSid++}`;
+      if (!isStreamName(stream)) {
+        queueMicrotask(() => onError?.(unknownName('stream', stream)));
+        return sid;
+      }
+      const listener = (_event: unknown, delivery: unknown): void => {
+        const message = delivery as StreamDelivery;
+        if ('event' in message) {
+          onEvent(message.event);
+          return;
+        }
+        stopListening(sid);
+        if ('error' in message) onError?.(message.error as ErrorShape);
+        else onEnd?.();
+      };
+      listeners.set(sid, listener);
+      ipcRenderer.on(streamChannel(sid), listener);
+      ipcRenderer.send(SUBSCRIBE_CHANNEL, { sid, stream, params });
+      return sid;
+    },
+
+    unsubscribe(id) {
+      if (typeof id !== 'string' || !listeners.has(id)) return;
+      stopListening(id);
+      ipcRenderer.send(UNSUBSCRIBE_CHANNEL, { sid: id });
+    },
+  };
+}

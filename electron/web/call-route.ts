@@ -1,0 +1,55 @@
+/** POST /api/call/:procedure — one contract procedure per request, JSON in and JSON out. */
+import express, { type NextFunction, type Request, type Response, Router as routes } from 'express';
+import type { Router } from '../api/router';
+import { type CallReply, httpStatusFor } from '../api/wire';
+import { BerthError } from '../contract';
+import { replyError } from './http-replies';
+
+const BODY_LIMIT = '1mb';
+
+function requireJson(req: Request, res: Response, next: NextFunction): void {
+  if (req.is('application/json')) {
+    next();
+    return;
+  }
+  replyError(
+    res,
+    415,
+    new BerthError('INVALID_INPUT', 'The request body must be JSON.', 'Send Content-Type: application/json.'),
+  );
+}
+
+export function callRoutes(router: Router) {
+  const api = routes();
+  api.post(
+    '/api/call/:procedure',
+    requireJson,
+    express.json({ limit: BODY_LIMIT, strict: true }),
+    async (req: Request, res: Response) => {
+      try {
+        const value = await router.call(req.params.procedure, req.body ?? {});
+        res.status(200).json({ ok: true, value } satisfies CallReply);
+      } catch (error) {
+        const berthError =
+          error instanceof BerthError ? error : new BerthError('INTERNAL', 'Something went wrong inside Berth.');
+        replyError(res, httpStatusFor(berthError.code), berthError);
+      }
+    },
+  );
+  return api;
+}
+
+/** Last handler: malformed JSON, oversized bodies and anything unexpected, without stack traces. */
+export function errorReply(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  const type = (error as { type?: string }).type;
+  if (type === 'entity.too.large') {
+    replyError(res, 413, new BerthError('INVALID_INPUT', 'The request body is larger than 1 MB.'));
+    return;
+  }
+  if (type === 'entity.parse.failed') {
+    replyError(res, 400, new BerthError('INVALID_INPUT', 'The request body is not valid JSON.'));
+    return;
+  }
+  console.error('[berth] web request failed:', error);
+  replyError(res, 500, new BerthError('INTERNAL', 'Something went wrong inside Berth.'));
+}

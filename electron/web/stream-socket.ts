@@ -1,0 +1,90 @@
+/**
+ * One WebSocket connection at /api/stream: many subscriptions, each named by a client-chosen sid.
+ * Bad messages get an error reply and never end the connection; closing it ends every subscription.
+ */
+import type { RawData, WebSocket } from 'ws';
+import { z } from 'zod';
+import { invalidInput } from '../api/error-mapping';
+import type { Router } from '../api/router';
+import { type ServerMessage, SID_PATTERN } from '../api/wire';
+import { BerthError, type ErrorShape } from '../contract';
+import { DEFAULT_OUTBOX_LIMITS, type OutboxLimits, SocketOutbox } from './socket-outbox';
+
+const MAX_SUBSCRIPTIONS = 256;
+const Sid = z.string().regex(SID_PATTERN, 'sid must be 1-64 letters, digits, _ or -');
+const ClientMessage = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('subscribe'), sid: Sid, stream: z.string(), params: z.unknown() }).strict(),
+  z.object({ op: z.literal('unsubscribe'), sid: Sid }).strict(),
+]);
+
+function parseMessage(data: RawData, isBinary: boolean): z.infer<typeof ClientMessage> | BerthError {
+  if (isBinary) return new BerthError('INVALID_INPUT', 'Stream messages must be JSON text.');
+  let json: unknown;
+  try {
+    json = JSON.parse(data.toString());
+  } catch {
+    return new BerthError('INVALID_INPUT', 'A stream message was not valid JSON.');
+  }
+  const parsed = ClientMessage.safeParse(json);
+  return parsed.success ? parsed.data : invalidInput('stream message', parsed.error.issues);
+}
+
+const sidOf = (data: RawData): string | null => {
+  try {
+    const sid = (JSON.parse(data.toString()) as { sid?: unknown }).sid;
+    return typeof sid === 'string' && SID_PATTERN.test(sid) ? sid : null;
+  } catch {
+    return null;
+  }
+};
+
+export function serveStreams(ws: WebSocket, router: Router, limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS): void {
+  const outbox = new SocketOutbox(ws, limits);
+  const subscriptions = new Map<string, () => void>();
+  const send = (message: ServerMessage): void => outbox.send(message);
+  const fail = (sid: string | null, error: BerthError | ErrorShape): void =>
+    send({ sid, error: error instanceof BerthError ? error.toShape() : error });
+
+  ws.on('message', (data, isBinary) => {
+    const message = parseMessage(data, isBinary);
+    if (message instanceof BerthError) {
+      fail(isBinary ? null : sidOf(data), message);
+      return;
+    }
+    const { sid } = message;
+    if (message.op === 'unsubscribe') {
+      subscriptions.get(sid)?.();
+      subscriptions.delete(sid);
+      return;
+    }
+    if (subscriptions.has(sid)) {
+      fail(sid, new BerthError('CONFLICT', `Subscription ${sid} already exists.`, 'Use a new sid.'));
+      return;
+    }
+    if (subscriptions.size >= MAX_SUBSCRIPTIONS) {
+      fail(sid, new BerthError('CONFLICT', 'Too many open subscriptions.', 'Unsubscribe from some first.'));
+      return;
+    }
+    const unsubscribe = router.subscribe(
+      message.stream,
+      message.params,
+      (event) => send({ sid, event }),
+      (error) => {
+        subscriptions.delete(sid);
+        fail(sid, error);
+      },
+      () => {
+        subscriptions.delete(sid);
+        send({ sid, end: true });
+      },
+    );
+    subscriptions.set(sid, unsubscribe);
+  });
+
+  ws.on('close', () => {
+    for (const unsubscribe of subscriptions.values()) unsubscribe();
+    subscriptions.clear();
+    outbox.stop();
+  });
+  ws.on('error', () => ws.terminate());
+}

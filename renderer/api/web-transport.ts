@@ -1,0 +1,69 @@
+/**
+ * The BerthApi in web mode: procedures over fetch to /api/call/<name>, streams over one shared
+ * WebSocket at /api/stream. The launch token travels in an HttpOnly cookie the page never sees.
+ */
+import { CALL_PATH, STREAM_PATH } from '../../electron/api/wire';
+import { type BerthApi, BerthError } from '../../electron/contract';
+import { type SocketLike, StreamConnection } from './stream-connection';
+import { berthErrorFrom } from './wire-error';
+
+export interface WebTransportOptions {
+  /** '' in the browser (same origin); a full http://127.0.0.1:PORT for tools and tests. */
+  baseUrl?: string;
+  /** Extra request headers, e.g. `Authorization: Bearer <token>` for tooling. */
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+  openSocket?: (url: string) => SocketLike;
+}
+
+function defaultStreamUrl(baseUrl: string): string {
+  const base = new URL(baseUrl || globalThis.location.href);
+  base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+  return new URL(STREAM_PATH, base).href;
+}
+
+export function createWebTransport(options: WebTransportOptions = {}): BerthApi & { close(): void } {
+  const baseUrl = options.baseUrl ?? '';
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  const openSocket = options.openSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+  let connection: StreamConnection | undefined;
+
+  async function call(name: string, input: unknown): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await doFetch(`${baseUrl}${CALL_PATH}${encodeURIComponent(name)}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', ...options.headers },
+        body: JSON.stringify(input ?? {}),
+      });
+    } catch {
+      throw new BerthError(
+        'INTERNAL',
+        'Berth’s web server does not answer.',
+        'Check that `npm start` is still running, then reload the page.',
+      );
+    }
+    const reply = (await response.json().catch(() => undefined)) as
+      | { ok: true; value: unknown }
+      | { ok: false; error: unknown }
+      | undefined;
+    if (reply?.ok === true && response.ok) return reply.value;
+    throw berthErrorFrom(reply?.ok === false ? reply.error : undefined, `Berth answered HTTP ${response.status}.`);
+  }
+
+  return {
+    call: call as BerthApi['call'],
+    subscribe(name, params, onEvent, onError) {
+      connection ??= new StreamConnection(() => openSocket(defaultStreamUrl(baseUrl)));
+      return connection.subscribe(name, params, {
+        onEvent: onEvent as (event: unknown) => void,
+        onError,
+      });
+    },
+    close() {
+      connection?.close();
+      connection = undefined;
+    },
+  };
+}

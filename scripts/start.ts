@@ -1,0 +1,59 @@
+/**
+ * `npm start`: the Electron app when its binary is installed and there is a display, otherwise web mode
+ * (printing the URL with its token). `npm start -- --web` forces web mode; --port N and --no-open are
+ * passed to it. The Electron binary is found without importing `electron` (that would download it).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** node_modules/electron/dist/<path.txt>, when the package's install step fetched it. */
+export function installedElectronBinary(repoRoot = root): string | undefined {
+  const pathFile = join(repoRoot, 'node_modules', 'electron', 'path.txt');
+  if (!existsSync(pathFile)) return undefined;
+  const binary = join(repoRoot, 'node_modules', 'electron', 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : undefined;
+}
+
+export function hasDisplay(env: NodeJS.ProcessEnv = process.env, platform = process.platform): boolean {
+  if (platform === 'linux') return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+  return true;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
+  const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  process.on('SIGINT', forward('SIGINT'));
+  process.on('SIGTERM', forward('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const forceWeb = args.includes('--web');
+  const webArgs = args.filter((arg) => arg !== '--web');
+  const electron = installedElectronBinary();
+
+  if (!forceWeb && electron && hasDisplay()) {
+    const env = { ...process.env };
+    delete env.ELECTRON_RUN_AS_NODE;
+    console.log('[start] launching the Berth desktop app');
+    run(electron, [root], env);
+    return;
+  }
+
+  const server = join(root, 'dist', 'web', 'server.mjs');
+  if (!existsSync(server)) {
+    console.error('[start] dist/web/server.mjs is missing; run `npm run build` first.');
+    process.exit(1);
+  }
+  const reason = forceWeb ? '--web' : electron ? 'no display found' : 'the Electron binary is not installed';
+  console.log(`[start] web mode (${reason})`);
+  run(process.execPath, [server, ...webArgs], process.env);
+}
+
+// Run only as a script: tests import the detection helpers above.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
