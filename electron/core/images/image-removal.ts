@@ -1,0 +1,91 @@
+/** Removing an image (refused while containers use it, unless forced), pruning dangling ones, and tagging. */
+import { BerthError } from '../../contract';
+import type { EngineHandle } from '../engine/engine';
+import { toBerthError } from '../errors';
+import { containersByImage } from './image-list';
+
+export interface ImageRemoval {
+  untagged: string[];
+  deleted: string[];
+}
+
+/** Whether `ref` is (a prefix of) the image id rather than a name. */
+const namesId = (ref: string, id: string): boolean =>
+  /^(sha256:)?[0-9a-f]{12,64}$/.test(ref) && id.replace(/^sha256:/, '').startsWith(ref.replace(/^sha256:/, ''));
+
+function inUse(ref: string, containers: string[]): BerthError {
+  const names = containers.map((c) => `"${c}"`).join(', ');
+  const noun = containers.length === 1 ? 'container' : 'containers';
+  return new BerthError(
+    'CONFLICT',
+    `The image "${ref}" is used by the ${noun} ${names}.`,
+    `Remove the ${noun} first (docker rm ${containers.join(' ')}), or remove the image with force.`,
+  );
+}
+
+/**
+ * Removes an image or one of its tags. When removing would delete the image itself (the ref is its id,
+ * or its only tag) and a container uses it, this refuses with CONFLICT unless `force`.
+ */
+export async function removeImage(engine: EngineHandle, ref: string, force = false): Promise<ImageRemoval> {
+  const what = `image "${ref}"`;
+  try {
+    const image = engine.docker.getImage(ref);
+    const [info, users] = await Promise.all([image.inspect(), containersByImage(engine.docker)]);
+    const tags = (info.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+    const deletesImage = namesId(ref, info.Id) || tags.length <= 1;
+    const containers = users.get(info.Id) ?? [];
+    if (!force && deletesImage && containers.length > 0) throw inUse(ref, containers);
+    const answer = (await image.remove({ force })) as Array<{ Untagged?: string; Deleted?: string }>;
+    return {
+      untagged: answer.flatMap((a) => (a.Untagged ? [a.Untagged] : [])),
+      deleted: answer.flatMap((a) => (a.Deleted ? [a.Deleted] : [])),
+    };
+  } catch (error) {
+    if (error instanceof BerthError) throw error;
+    const berth = toBerthError(error, engine.endpoint, what);
+    // e.g. force on an image a running container uses: the engine refuses even then
+    if (berth.code === 'CONFLICT')
+      throw new BerthError('CONFLICT', berth.message, 'Stop the containers using it first.');
+    throw berth;
+  }
+}
+
+/** Removes every dangling image (no tag, no digest). */
+export async function pruneImages(engine: EngineHandle): Promise<{ deleted: number; reclaimedBytes: number }> {
+  try {
+    const answer = await engine.docker.pruneImages({ filters: { dangling: ['true'] } });
+    const deleted = (answer.ImagesDeleted ?? []).filter((d) => d.Deleted).length;
+    return { deleted, reclaimedBytes: answer.SpaceReclaimed ?? 0 };
+  } catch (error) {
+    throw toBerthError(error, engine.endpoint, 'image');
+  }
+}
+
+/** Splits `registry:5000/user/name:tag` into repo and tag ("latest" when none). */
+export function splitReference(ref: string): { repo: string; tag: string } {
+  if (ref.includes('@')) {
+    throw new BerthError(
+      'INVALID_INPUT',
+      `"${ref}" names a digest; a tag target needs name:tag.`,
+      'Drop "@sha256:...".',
+      {
+        target: ['a tag target cannot contain a digest'],
+      },
+    );
+  }
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
+}
+
+/** Gives the image `source` the extra name `target`. */
+export async function tagImage(engine: EngineHandle, source: string, target: string): Promise<{ ok: true }> {
+  const { repo, tag } = splitReference(target);
+  try {
+    await engine.docker.getImage(source).tag({ repo, tag });
+    return { ok: true };
+  } catch (error) {
+    throw toBerthError(error, engine.endpoint, `image "${source}"`);
+  }
+}
