@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { NoteStore } from './note-store.js';
@@ -20,8 +21,20 @@ const server = createApp(store).listen(port, '0.0.0.0', () => {
   console.log(`Listening at http://0.0.0.0:${bound}`);
 });
 
+// Responses still being worked on; at shutdown they are told to close their connection, so that a
+// keep-alive client does not hold the server open until the grace period runs out.
+const inFlight = new Set<ServerResponse>();
+let shuttingDown = false;
+server.on('request', (_req, res: ServerResponse) => {
+  if (shuttingDown) res.setHeader('connection', 'close');
+  inFlight.add(res);
+  res.once('close', () => inFlight.delete(res));
+});
+
 function shutdown(signal: string): void {
   console.log(`${signal} received: finishing in-flight requests`);
+  shuttingDown = true;
+  for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
   server.close(() => process.exit(0));
   server.closeIdleConnections();
   setTimeout(() => {
