@@ -1,0 +1,64 @@
+import { lazy, Suspense, useState } from 'react';
+import { EngineBar } from '../engine/EngineBar';
+import { EngineDownScreen } from '../engine/EngineDownScreen';
+import { EngineProvider, useEngine } from '../engine/engine-context';
+import { Spinner } from '../ui/Spinner';
+import { HelpOverlay } from './HelpOverlay';
+import { NavBar } from './NavBar';
+import { NavigationProvider, useNavigation } from './navigation';
+import { VIEWS, type ViewId } from './routes';
+import { useShortcuts } from './use-shortcuts';
+import './app.css';
+import '../ui/ui.css';
+
+const VIEW_COMPONENTS: Record<ViewId, React.LazyExoticComponent<() => React.JSX.Element>> = {
+  build: lazy(() => import('../build/BuildView').then((m) => ({ default: m.BuildView }))),
+  images: lazy(() => import('../images/ImagesView').then((m) => ({ default: m.ImagesView }))),
+  containers: lazy(() => import('../containers/ContainersView').then((m) => ({ default: m.ContainersView }))),
+  logs: lazy(() => import('../logs/LogsView').then((m) => ({ default: m.LogsView }))),
+  ship: lazy(() => import('../ship/ShipView').then((m) => ({ default: m.ShipView }))),
+};
+
+function Shell() {
+  const { status, error } = useEngine();
+  const { route, navigate } = useNavigation();
+  const [helpOpen, setHelpOpen] = useState(false);
+  useShortcuts({
+    go: (view) => navigate(view),
+    toggleHelp: () => setHelpOpen((open) => !open),
+    focusSearch: () => document.querySelector<HTMLElement>('main [data-search]')?.focus(),
+  });
+  const engineDown = status?.state === 'disconnected' || (status === null && error !== null);
+  const View = VIEW_COMPONENTS[route.view];
+  const label = VIEWS.find((v) => v.id === route.view)?.label ?? '';
+  return (
+    <div className="app">
+      <EngineBar />
+      <NavBar current={route.view} />
+      <main className="view" aria-label={label}>
+        {engineDown ? (
+          <EngineDownScreen error={status?.error ?? error} endpoint={status?.endpoint} />
+        ) : (
+          <Suspense fallback={<Spinner label={`Loading ${label}`} />}>
+            <View />
+          </Suspense>
+        )}
+      </main>
+      <button type="button" className="help-button" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
+        ?
+      </button>
+      {helpOpen && <HelpOverlay onClose={() => setHelpOpen(false)} />}
+    </div>
+  );
+}
+
+/** The whole dashboard; needs an ApiProvider above it. */
+export function App() {
+  return (
+    <EngineProvider>
+      <NavigationProvider>
+        <Shell />
+      </NavigationProvider>
+    </EngineProvider>
+  );
+}

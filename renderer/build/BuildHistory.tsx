@@ -1,0 +1,51 @@
+import type { BuildRecordSummary } from '../../electron/contract';
+import { Badge } from '../ui/Badge';
+import { EmptyState } from '../ui/EmptyState';
+import { formatDuration, relativeTime } from '../ui/format';
+import { differenceFromPrevious, formatHits } from './build-stats';
+
+/** Past builds, newest first, each with its time, cache hits and the change from the build before. */
+export function BuildHistory({ records }: { records: BuildRecordSummary[] }) {
+  if (records.length === 0) {
+    return (
+      <EmptyState title="No builds yet">Start a build above; each one is recorded here with its cache hits.</EmptyState>
+    );
+  }
+  const oldestFirst = [...records].sort((a, b) => a.at - b.at);
+  const rows = oldestFirst.map((record, i) => ({ record, diff: differenceFromPrevious(record, oldestFirst[i - 1]) }));
+  rows.reverse();
+  return (
+    <table className="table" aria-label="Build history">
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Tags</th>
+          <th scope="col">Result</th>
+          <th scope="col">Builder</th>
+          <th scope="col" className="align-end">
+            Duration
+          </th>
+          <th scope="col">Cache</th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(({ record, diff }) => (
+          <tr key={record.buildId}>
+            <td>{relativeTime(record.at)}</td>
+            <td className="mono">{record.tags.join(', ') || '—'}</td>
+            <td>
+              <Badge tone={record.state === 'succeeded' ? 'good' : record.state === 'failed' ? 'bad' : 'muted'}>
+                {record.state}
+              </Badge>
+            </td>
+            <td>{record.builder === 'buildkit' ? 'BuildKit' : 'legacy'}</td>
+            <td className="align-end">{formatDuration(record.durationMs)}</td>
+            <td>{formatHits({ cached: record.cachedSteps, total: record.totalSteps })}</td>
+            <td>{diff}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

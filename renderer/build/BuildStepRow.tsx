@@ -1,0 +1,96 @@
+import { useEffect, useRef } from 'react';
+import type { BuildStep, StepState } from '../../electron/contract';
+import { Badge, type BadgeTone } from '../ui/Badge';
+import { formatDuration } from '../ui/format';
+import { Spinner } from '../ui/Spinner';
+import { stepDuration } from './build-stats';
+
+const STATE_LABEL: Record<StepState, string> = {
+  queued: 'queued',
+  running: 'running',
+  cached: 'cached',
+  done: 'rebuilt',
+  error: 'failed',
+};
+
+const STATE_TONE: Record<StepState, BadgeTone> = {
+  queued: 'muted',
+  running: 'info',
+  cached: 'good',
+  done: 'warn',
+  error: 'bad',
+};
+
+interface BuildStepRowProps {
+  step: BuildStep;
+  now: number;
+  expanded: boolean;
+  onToggle: () => void;
+  exitCode?: number | null;
+}
+
+/** One Dockerfile instruction with its line, live state, duration and (expandable) output. */
+export function BuildStepRow({ step, now, expanded, onToggle, exitCode }: BuildStepRowProps) {
+  const duration = stepDuration(step, now);
+  const row = useRef<HTMLLIElement>(null);
+  const failed = step.state === 'error';
+  useEffect(() => {
+    if (failed && expanded) row.current?.scrollIntoView?.({ block: 'center' });
+  }, [failed, expanded]);
+  const logsId = `step-logs-${step.id}`;
+  return (
+    <li
+      ref={row}
+      className={`build-step step-${step.state}`}
+      aria-label={`Step ${step.index + 1}: ${step.instruction}`}
+    >
+      <div className="step-head">
+        <span className="step-line" title="Dockerfile line">
+          {step.line ?? ''}
+        </span>
+        <button
+          type="button"
+          className="step-toggle"
+          aria-expanded={expanded}
+          aria-controls={logsId}
+          aria-label={`Show output of ${step.instruction}`}
+          onClick={onToggle}
+        >
+          <span aria-hidden="true">{expanded ? '▾' : '▸'}</span>
+        </button>
+        <code className="step-instruction">{step.instruction}</code>
+        <span className="step-state" data-testid="step-state">
+          {step.state === 'running' && <Spinner label="Running" />}
+          <Badge tone={STATE_TONE[step.state]}>{STATE_LABEL[step.state]}</Badge>
+        </span>
+        <span className="step-duration">
+          {duration !== null && step.state !== 'cached' ? formatDuration(duration) : ''}
+        </span>
+      </div>
+      {expanded && (
+        <div id={logsId} className="step-output">
+          {failed && (
+            <p className="step-failure" role="alert">
+              {step.error ?? 'This step failed.'}
+              {exitCode !== undefined && exitCode !== null && <strong> Exit code {exitCode}.</strong>}
+            </p>
+          )}
+          {step.logsDropped > 0 && <p className="muted">… {step.logsDropped} earlier lines not kept</p>}
+          {step.logs.length > 0 ? (
+            <pre>
+              {step.logs.map((l, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: log lines are append-only
+                <span key={i} className={l.stream === 'stderr' ? 'stderr' : undefined}>
+                  {l.text}
+                  {'\n'}
+                </span>
+              ))}
+            </pre>
+          ) : (
+            <p className="muted">No output.</p>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}

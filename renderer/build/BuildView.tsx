@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react';
+import type { BuildRequestInput, ErrorShape } from '../../electron/contract';
+import { useApi } from '../app/api-context';
+import { useProcedure } from '../app/use-procedure';
+import { useSessionState } from '../app/use-session-state';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { toErrorShape } from '../ui/errors';
+import { Spinner } from '../ui/Spinner';
+import { useNow } from '../ui/use-now';
+import { BuildForm } from './BuildForm';
+import { BuildHistory } from './BuildHistory';
+import { BuildSummary } from './BuildSummary';
+import { isFinished } from './build-stats';
+import { DockerfileSteps } from './DockerfileSteps';
+import { useBuildStream } from './use-build-stream';
+import './build.css';
+
+/** Build an image and watch every Dockerfile step: cached, rebuilt, running or failed. */
+export function BuildView() {
+  const api = useApi();
+  const defaults = useProcedure('project.default', {});
+  const records = useProcedure('build.records', {});
+  const [buildId, setBuildId] = useSessionState('berth.buildId');
+  const [starting, setStarting] = useState(false);
+  const [startError, setStartError] = useState<ErrorShape | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelError, setCancelError] = useState<ErrorShape | null>(null);
+  const { model, error: streamError } = useBuildStream(buildId);
+  const running = model !== null && !isFinished(model);
+  const now = useNow(running);
+  const finishedState = model && isFinished(model) ? model.state : null;
+  const reloadRecords = records.reload;
+
+  useEffect(() => {
+    if (finishedState) {
+      setCancelling(false);
+      reloadRecords();
+    }
+  }, [finishedState, reloadRecords]);
+
+  const start = (request: BuildRequestInput) => {
+    setStarting(true);
+    setStartError(null);
+    setCancelError(null);
+    api.call('build.start', request).then(
+      ({ buildId: id }) => {
+        setStarting(false);
+        setBuildId(id);
+      },
+      (e: unknown) => {
+        setStarting(false);
+        setStartError(toErrorShape(e));
+      },
+    );
+  };
+
+  const cancel = () => {
+    if (!buildId) return;
+    setCancelling(true);
+    api.call('build.cancel', { buildId }).catch((e: unknown) => {
+      setCancelling(false);
+      setCancelError(toErrorShape(e));
+    });
+  };
+
+  return (
+    <div className="build-view">
+      <h2>Build</h2>
+      {defaults.status === 'loading' && !defaults.data && <Spinner label="Loading project defaults" />}
+      {defaults.status === 'error' && <ErrorNotice title="Could not read the default project" error={defaults.error} />}
+      {defaults.data && (
+        <BuildForm defaults={defaults.data} busy={starting || running} error={startError} onStart={start} />
+      )}
+      {startError && <ErrorNotice title="The build did not start" error={startError} />}
+      {streamError && <ErrorNotice title="Lost the build's progress" error={streamError} />}
+      {cancelError && <ErrorNotice title="Could not cancel" error={cancelError} />}
+      {buildId && !model && !streamError && <Spinner label="Waiting for the build" />}
+      {model && (
+        <>
+          <BuildSummary model={model} now={now} onCancel={cancel} cancelling={cancelling} />
+          <DockerfileSteps key={model.buildId} model={model} now={now} />
+        </>
+      )}
+      <h3>History</h3>
+      {records.status === 'error' && <ErrorNotice title="Could not read the build history" error={records.error} />}
+      {records.status === 'loading' && !records.data && <Spinner label="Loading build history" />}
+      {records.data && <BuildHistory records={records.data} />}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import type { ContainerSummary, ErrorShape } from '../../electron/contract';
+import { useNavigation } from '../app/navigation';
+import { useProcedure } from '../app/use-procedure';
+import { useEngineEvents } from '../engine/engine-context';
+import { EmptyState } from '../ui/EmptyState';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { formatDuration } from '../ui/format';
+import { Spinner } from '../ui/Spinner';
+import { type Column, Table } from '../ui/Table';
+import { useNow } from '../ui/use-now';
+import { ContainerActions } from './ContainerActions';
+import { HealthBadge, StateBadge } from './ContainerStateBadges';
+import { PortLink } from './PortLink';
+import { RemoveContainerDialog } from './RemoveContainerDialog';
+import { RunForm } from './RunForm';
+import { RunResult } from './RunResult';
+import './containers.css';
+
+/** Containers: live list with links to their ports, actions, and the run form. */
+export function ContainersView() {
+  const containers = useProcedure('containers.list', {});
+  const images = useProcedure('images.list', {});
+  useEngineEvents('container', containers.reload);
+  useEngineEvents('image', images.reload);
+  const { route } = useNavigation();
+  const now = useNow(true, 5000);
+  const [actionError, setActionError] = useState<ErrorShape | null>(null);
+  const [removing, setRemoving] = useState<ContainerSummary | null>(null);
+  const [started, setStarted] = useState<ContainerSummary | null>(null);
+
+  const list = containers.data ?? [];
+  const tags = (images.data ?? []).flatMap((i) => i.tags);
+  const initialImage = route.params.image ?? tags.find((t) => t.startsWith('notas-iv')) ?? '';
+  const live = started ? (list.find((c) => c.id === started.id) ?? started) : null;
+
+  const columns: Column<ContainerSummary>[] = [
+    { key: 'name', header: 'Name', cell: (c) => <span className="mono">{c.name}</span> },
+    { key: 'state', header: 'State', cell: (c) => <StateBadge state={c.state} /> },
+    { key: 'image', header: 'Image', cell: (c) => <span className="mono">{c.image}</span> },
+    {
+      key: 'uptime',
+      header: 'Uptime',
+      cell: (c) => (c.state === 'running' && c.startedAt ? formatDuration(now - c.startedAt) : c.status),
+    },
+    { key: 'health', header: 'Health', cell: (c) => <HealthBadge health={c.health} /> },
+    {
+      key: 'ports',
+      header: 'Ports',
+      cell: (c) =>
+        c.ports.length === 0 ? (
+          '—'
+        ) : (
+          <span className="port-list">
+            {c.ports.map((p) => (
+              <PortLink key={`${p.hostIp}:${p.hostPort}/${p.protocol}`} port={p} />
+            ))}
+          </span>
+        ),
+    },
+    {
+      key: 'actions',
+      header: 'Actions',
+      cell: (c) => <ContainerActions container={c} onError={setActionError} onRemove={() => setRemoving(c)} />,
+    },
+  ];
+
+  return (
+    <div className="containers-view">
+      <h2>Containers</h2>
+      {live && <RunResult container={live} />}
+      {actionError && <ErrorNotice title="That did not work" error={actionError} />}
+      {containers.status === 'loading' && !containers.data && <Spinner label="Loading containers" />}
+      {containers.status === 'error' && <ErrorNotice title="Could not list containers" error={containers.error} />}
+      {containers.status === 'data' && list.length === 0 && (
+        <EmptyState title="No containers yet">
+          Run an image with the form below (for example notas-iv:latest on PORT 5000).
+        </EmptyState>
+      )}
+      {list.length > 0 && <Table label="Containers" columns={columns} rows={list} rowKey={(c) => c.id} />}
+      <RunForm imageTags={tags} initialImage={initialImage} onRun={setStarted} />
+      {removing && <RemoveContainerDialog container={removing} onClose={() => setRemoving(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type { EngineStatus } from '../../electron/contract';
+import { Badge, type BadgeTone } from '../ui/Badge';
+import { Spinner } from '../ui/Spinner';
+import { useEngine } from './engine-context';
+
+const STATE_TONE: Record<EngineStatus['state'], BadgeTone> = {
+  connected: 'good',
+  connecting: 'warn',
+  disconnected: 'bad',
+};
+
+/** The top bar: which engine Berth talks to, and whether it answers right now. */
+export function EngineBar() {
+  const { status, error } = useEngine();
+  const state = status?.state ?? (error ? 'disconnected' : 'connecting');
+  return (
+    <header className="engine-bar">
+      <span className="brand">Berth</span>
+      <dl className="engine-facts">
+        <div>
+          <dt>Context</dt>
+          <dd data-testid="engine-context">{status?.context ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Endpoint</dt>
+          <dd data-testid="engine-endpoint">{status?.endpoint ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Version</dt>
+          <dd data-testid="engine-version">
+            {status?.version ?? '—'}
+            {status?.apiVersion ? ` (API ${status.apiVersion})` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Builder</dt>
+          <dd data-testid="engine-builder">{status ? (status.buildkit ? 'BuildKit' : 'legacy') : '—'}</dd>
+        </div>
+      </dl>
+      <output className="engine-state" aria-label="Engine connection" aria-live="polite">
+        {state === 'connecting' && <Spinner label="Connecting" />}
+        <Badge tone={STATE_TONE[state]}>{state}</Badge>
+      </output>
+    </header>
+  );
+}

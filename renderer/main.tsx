@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { api } from './api/client';
+import { App } from './app/App';
+import { ApiProvider } from './app/api-context';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <ApiProvider api={api}>
+      <App />
+    </ApiProvider>
+  </StrictMode>,
+);

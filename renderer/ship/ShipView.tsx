@@ -1,0 +1,98 @@
+import { type FormEvent, useEffect, useId, useState } from 'react';
+import type { ErrorShape, PushModel, PushRequest } from '../../electron/contract';
+import { useApi } from '../app/api-context';
+import { useNavigation } from '../app/navigation';
+import { useProcedure } from '../app/use-procedure';
+import { useSessionState } from '../app/use-session-state';
+import { Button } from '../ui/Button';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { fieldErrorUnder, toErrorShape } from '../ui/errors';
+import { Field } from '../ui/Field';
+import { DeployPlaceholder } from './DeployPlaceholder';
+import { type Credentials, LoginForm } from './LoginForm';
+import { PushProgress } from './PushProgress';
+import { defaultTarget, registryOf } from './registry-host';
+import './ship.css';
+
+const LOCAL_REGISTRY = '127.0.0.1:5000';
+
+/** Tag and push an image to a registry, with live per-layer progress and the digest at the end. */
+export function ShipView() {
+  const api = useApi();
+  const { route } = useNavigation();
+  const images = useProcedure('images.list', {});
+  const listId = useId();
+  const tags = (images.data ?? []).flatMap((i) => i.tags);
+  const [source, setSource] = useState(route.params.source ?? '');
+  const [target, setTarget] = useState('');
+  const [credentials, setCredentials] = useState<Credentials>({ registry: LOCAL_REGISTRY, username: '', password: '' });
+  const [pushId, setPushId] = useSessionState('berth.pushId');
+  const [model, setModel] = useState<PushModel | null>(null);
+  const [error, setError] = useState<ErrorShape | null>(null);
+
+  useEffect(() => {
+    if (!source && tags.length > 0) setSource(tags.find((t) => t.startsWith('notas-iv')) ?? tags[0]!);
+  }, [source, tags]);
+  useEffect(() => {
+    if (!target && source) setTarget(defaultTarget(source, credentials.registry || LOCAL_REGISTRY));
+  }, [source, target, credentials.registry]);
+
+  useEffect(() => {
+    setModel(null);
+    if (!pushId) return;
+    return api.subscribe('push', { pushId }, setModel, (e) => setError(toErrorShape(e)));
+  }, [api, pushId]);
+
+  const push = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setPushId(null);
+    const request: PushRequest = { source: source.trim(), target: target.trim() };
+    const { registry, username, password } = credentials;
+    if (username && password && registry === registryOf(request.target))
+      request.credentials = { registry, username, password };
+    try {
+      setPushId((await api.call('push.start', request)).pushId);
+    } catch (e) {
+      setError(toErrorShape(e));
+    }
+  };
+
+  const running = model !== null && model.state !== 'succeeded' && model.state !== 'failed';
+  return (
+    <div className="ship-view">
+      <h2>Ship</h2>
+      <LoginForm credentials={credentials} onChange={setCredentials} />
+      <form className="panel" aria-label="Tag and push" onSubmit={push}>
+        <h3>Tag and push</h3>
+        <div className="split">
+          <Field label="Local image" error={fieldErrorUnder(error, 'source')}>
+            <input list={listId} value={source} onChange={(e) => setSource(e.target.value)} spellCheck={false} />
+          </Field>
+          <datalist id={listId}>
+            {tags.map((t) => (
+              <option key={t} value={t} />
+            ))}
+          </datalist>
+          <Field
+            label="Push to"
+            error={fieldErrorUnder(error, 'target')}
+            hint="registry/name:tag, e.g. 127.0.0.1:5000/notas-iv:latest"
+          >
+            <input value={target} onChange={(e) => setTarget(e.target.value)} spellCheck={false} />
+          </Field>
+        </div>
+        <div className="toolbar">
+          <span className="muted">Registry: {target ? registryOf(target) : '—'}</span>
+          <span className="spacer" />
+          <Button type="submit" variant="primary" disabled={running || !source || !target}>
+            Push
+          </Button>
+        </div>
+        {error && <ErrorNotice title="The push did not start" error={error} />}
+      </form>
+      {model && <PushProgress model={model} />}
+      <DeployPlaceholder />
+    </div>
+  );
+}
