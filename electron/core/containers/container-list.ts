@@ -1,0 +1,70 @@
+import type Dockerode from 'dockerode';
+import type { ContainerDetail, ContainerSummary } from '../../contract';
+import { toBerthError } from '../errors';
+import { detailFromInspect, summaryFromList } from './container-view';
+import type { EngineConnection } from './engine-connection';
+
+const INSPECT_AT_ONCE = 8;
+
+/** Every container in any state, newest first, with startedAt and health from inspect. */
+export async function listContainers({ docker, endpoint }: EngineConnection): Promise<ContainerSummary[]> {
+  let entries: Dockerode.ContainerInfo[];
+  try {
+    entries = await docker.listContainers({ all: true });
+  } catch (error) {
+    throw toBerthError(error, endpoint, 'containers');
+  }
+  const details = await inspectAll(docker, entries);
+  return entries.map((entry, i) => summaryFromList(entry, details[i]));
+}
+
+/** One container by id or name, in the list's shape; NOT_FOUND when it does not exist. */
+export async function containerSummary(connection: EngineConnection, id: string): Promise<ContainerSummary> {
+  const info = await inspectRaw(connection, id);
+  const entry = await listEntry(connection.docker, info.Id);
+  if (!entry) throw toBerthError({ statusCode: 404, message: id }, connection.endpoint, 'container');
+  return summaryFromList(entry, info);
+}
+
+export async function inspectContainer(connection: EngineConnection, id: string): Promise<ContainerDetail> {
+  const info = await inspectRaw(connection, id);
+  const entry = await listEntry(connection.docker, info.Id);
+  return detailFromInspect(info, entry?.Status);
+}
+
+/** The engine's inspect answer, with a clear NOT_FOUND naming the container. */
+export async function inspectRaw(
+  { docker, endpoint }: EngineConnection,
+  id: string,
+): Promise<Dockerode.ContainerInspectInfo> {
+  try {
+    return await docker.getContainer(id).inspect();
+  } catch (error) {
+    throw toBerthError(error, endpoint, `container "${id}"`);
+  }
+}
+
+async function listEntry(docker: Dockerode, id: string): Promise<Dockerode.ContainerInfo | undefined> {
+  const entries = await docker.listContainers({ all: true, filters: { id: [id] } });
+  return entries.find((e) => e.Id === id);
+}
+
+async function inspectAll(
+  docker: Dockerode,
+  entries: Dockerode.ContainerInfo[],
+): Promise<Array<Dockerode.ContainerInspectInfo | undefined>> {
+  const results: Array<Dockerode.ContainerInspectInfo | undefined> = new Array(entries.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const i = next++;
+      // A container removed between list and inspect just keeps startedAt null.
+      results[i] = await docker
+        .getContainer(entries[i]!.Id)
+        .inspect()
+        .catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INSPECT_AT_ONCE, entries.length) }, worker));
+  return results;
+}

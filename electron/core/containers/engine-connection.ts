@@ -1,0 +1,18 @@
+import type Dockerode from 'dockerode';
+
+/**
+ * What container and log functions need from the engine: the dockerode client and the endpoint it talks to
+ * (for error messages, and to know whether host ports can be checked from this machine).
+ * The Engine class in core/engine has this shape, so it can be passed as is.
+ */
+export interface EngineConnection {
+  readonly docker: Dockerode;
+  readonly endpoint: string;
+}
+
+/** True when the engine runs on this machine, so a host port it publishes can be probed by binding it here. */
+export function engineIsLocal(endpoint: string): boolean {
+  if (/^(unix|npipe):/.test(endpoint)) return true;
+  const host = /^[a-z]+:\/\/\[?([^\]/:]+)/i.exec(endpoint)?.[1];
+  return host === 'localhost' || host === '127.0.0.1' || host === '::1';
+}

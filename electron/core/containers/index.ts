@@ -1,0 +1,9 @@
+/** Containers: list, inspect, lifecycle, run from a RunSpec, recreate, and free host ports. */
+export { removeContainer, restartContainer, startContainer, stopContainer } from './container-actions';
+export { BERTH_LABEL, SPEC_LABEL } from './container-config';
+export { containerSummary, inspectContainer, listContainers } from './container-list';
+export type { EngineConnection } from './engine-connection';
+export { suggestFreePort } from './host-ports';
+export { recreateContainer } from './recreate-container';
+export { runContainer } from './run-container';
+export { checkRunSpec } from './run-spec-check';
