@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { prepareOfflineBase } from './offline-base';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -31,11 +32,12 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const forceWeb = args.includes('--web');
   const webArgs = args.filter((arg) => arg !== '--web');
   const electron = installedElectronBinary();
+  await prepareOfflineBase();
 
   if (!forceWeb && electron && hasDisplay()) {
     const env = { ...process.env };
@@ -56,4 +58,4 @@ function main(): void {
 }
 
 // Run only as a script: tests import the detection helpers above.
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) void main();

@@ -2,18 +2,22 @@
  * Assembles Berth's backend for either transport: the core services, the handlers over them, and the
  * router both transports share. Nothing here imports Electron.
  */
-import type { SecretStore } from '../core/registry/credentials';
-import { createHandlers, createStreamHandlers } from './handlers';
+import type { Engine } from '../core/engine';
+import type { SecretStore } from '../core/registry';
+import { createHandlers, streamHandlers } from './handlers';
 import { createRouter, type Router } from './router';
+import { createServices } from './services';
 
 export interface BackendOptions {
-  /** Where Berth keeps its own files (build records, settings). */
+  /** Where Berth keeps its own files (build records). */
   dataDir: string;
   secretStore: SecretStore;
   /** Opens a vetted URL in the system browser (Electron); web mode leaves it out. */
   openExternal?: (url: URL) => Promise<void>;
   /** The default project's folder; the repository root. Defaults to the working directory. */
   projectDir?: string;
+  /** A chosen engine connection (tests); by default resolved like the docker CLI does. */
+  engine?: Engine;
 }
 
 export interface Backend {
@@ -22,16 +26,15 @@ export interface Backend {
 }
 
 export function createBackend(options: BackendOptions): Backend {
-  // TODO(lead): options.dataDir and options.secretStore go to core/build (records) and core/registry.
-  const handlers = createHandlers({
+  const services = createServices(options);
+  const handlers = createHandlers(services, {
     projectDir: options.projectDir ?? process.cwd(),
-    openExternal: options.openExternal,
+    ...(options.openExternal && { openExternal: options.openExternal }),
   });
-  const router = createRouter(handlers, createStreamHandlers());
   return {
-    router,
+    router: createRouter(handlers, streamHandlers(services)),
     async close() {
-      // TODO(lead): close the engine connection and stop running pushes/builds here.
+      services.close();
     },
   };
 }

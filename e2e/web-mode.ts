@@ -1,0 +1,59 @@
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Backend, createBackend } from '../electron/api/backend';
+import { Engine } from '../electron/core/engine';
+import { MemorySecretStore } from '../electron/core/registry';
+import { startWebServer } from '../electron/web/server';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
+
+/** The files the notes service's image is built from, copied so a test can edit sources freely. */
+const PROJECT_FILES = [
+  'Dockerfile',
+  '.dockerignore',
+  'service/package.json',
+  'service/package-lock.json',
+  'service/tsconfig.json',
+  'service/src',
+];
+
+export function copyNotesProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-e2e-project-'));
+  for (const file of PROJECT_FILES) cpSync(join(REPO_ROOT, file), join(dir, file), { recursive: true });
+  return dir;
+}
+
+export interface RunningWebMode {
+  url: string;
+  port: number;
+  backend: Backend;
+  close(): Promise<void>;
+}
+
+/** Berth in web mode, in this process, exactly as `npm start -- --web` assembles it. */
+export async function startWebMode(options: { projectDir: string; dockerHost?: string }): Promise<RunningWebMode> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    throw new Error(`${RENDERER_DIR} is missing: run \`npm run build\` (npm test's pre-script does).`);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-data-'));
+  const engine = options.dockerHost ? new Engine({ env: { DOCKER_HOST: options.dockerHost } }) : undefined;
+  const backend = createBackend({
+    dataDir,
+    secretStore: new MemorySecretStore(),
+    projectDir: options.projectDir,
+    ...(engine && { engine }),
+  });
+  const server = await startWebServer({ router: backend.router, port: 0, staticDir: RENDERER_DIR });
+  return {
+    url: server.url,
+    port: server.port,
+    backend,
+    async close() {
+      await server.close();
+      await backend.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import type { Handlers } from '../handler-types';
+import type { Services } from '../services';
+
+type EngineHandlers = Pick<Handlers, 'engine.status' | 'engine.contexts' | 'engine.useContext'>;
+
+export function engineHandlers({ engine }: Services): EngineHandlers {
+  return {
+    'engine.status': () => engine.status(),
+    'engine.contexts': () => engine.contexts(),
+    'engine.useContext': ({ name }) => engine.useContext(name),
+  };
+}

@@ -1,0 +1,23 @@
+/** Every procedure and stream of the contract, mapped to the core service that answers it. */
+import type { Handlers } from '../handler-types';
+import type { Services } from '../services';
+import { type AppOptions, appHandlers } from './app';
+import { buildHandlers } from './builds';
+import { containerHandlers } from './containers';
+import { engineHandlers } from './engine';
+import { imageHandlers } from './images';
+import { registryHandlers } from './registry';
+
+export type { AppOptions } from './app';
+export { streamHandlers } from './streams';
+
+export function createHandlers(services: Services, options: AppOptions): Handlers {
+  return {
+    ...engineHandlers(services),
+    ...imageHandlers(services),
+    ...containerHandlers(services),
+    ...buildHandlers(services),
+    ...registryHandlers(services),
+    ...appHandlers(services, options),
+  } satisfies Handlers;
+}

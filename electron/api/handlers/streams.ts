@@ -1,0 +1,71 @@
+import { readLogs } from '../../core/logs';
+import type { StreamHandlers } from '../handler-types';
+import type { Services } from '../services';
+
+/**
+ * Follows a model that is re-sent on every change (build, push) until it reaches a final state or the
+ * subscriber leaves. `subscribe` calls the listener at once with the current model.
+ */
+function followModel<M>(
+  subscribe: (listener: (model: M) => void) => () => void,
+  isFinal: (model: M) => boolean,
+  emit: (model: M) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  return new Promise((resolve) => {
+    let ended = false;
+    let unsubscribe: (() => void) | undefined;
+    const end = () => {
+      ended = true;
+      unsubscribe?.();
+      resolve();
+    };
+    unsubscribe = subscribe((model) => {
+      if (ended) return;
+      emit(model);
+      if (isFinal(model)) end();
+    });
+    if (ended) unsubscribe();
+    signal.addEventListener('abort', end, { once: true });
+  });
+}
+
+export function streamHandlers({ engine, events, builds, pushes }: Services): StreamHandlers {
+  return {
+    engine: (_params, emit, signal) => {
+      emit({ kind: 'status', status: engine.current() });
+      const offStatus = engine.onStatus((status) => emit({ kind: 'status', status }));
+      const offEvents = events.subscribe((event) => emit({ kind: 'event', event }));
+      signal.addEventListener(
+        'abort',
+        () => {
+          offStatus();
+          offEvents();
+        },
+        { once: true },
+      );
+    },
+    build: ({ buildId }, emit, signal) =>
+      followModel(
+        (listener) => builds().subscribe(buildId, listener),
+        (m) => m.endedAt !== null,
+        emit,
+        signal,
+      ),
+    push: ({ pushId }, emit, signal) =>
+      followModel(
+        (listener) => pushes().subscribe(pushId, listener),
+        (m) => m.state === 'succeeded' || m.state === 'failed',
+        emit,
+        signal,
+      ),
+    logs: async ({ id, tail, since, timestamps, follow }, emit, signal) => {
+      await readLogs(
+        engine,
+        { id, tail, timestamps, follow, ...(since !== undefined && { since }) },
+        { deliver: (event) => emit(event) },
+        { signal },
+      );
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * One build, from request to record: packs the context, runs it on the engine with BuildKit or the legacy
+ * builder, folds the stream into the BuildModel, emits that model on change (throttled), and can be cancelled.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { BerthError, type BuildModel, BuildRequest, type BuildRequestInput } from '../../contract';
+import { toBerthError } from '../errors';
+import type { BuildEvent } from './build-event';
+import { BuildKitDecoder } from './buildkit-decode';
+import { type BuildContext, type ContextFile, readContext } from './context';
+import { planSteps } from './dockerfile';
+import { chooseBuilder, sendBuild } from './engine-build';
+import { refusedFailure, streamFailure } from './failure';
+import { LegacyDecoder } from './legacy-decode';
+import { recordOf, writeRecord } from './records';
+import { StepFold } from './step-fold';
+
+export interface Build {
+  readonly buildId: string;
+  /** Called with the whole model on change (throttled) and at once with the final state. Returns unsubscribe. */
+  onChange(listener: (model: BuildModel) => void): () => void;
+  current(): BuildModel;
+  cancel(): void;
+  /** Resolves with the final model (succeeded, failed or cancelled); never rejects. */
+  readonly done: Promise<BuildModel>;
+}
+
+export interface BuildOptions {
+  buildId?: string;
+  /** Where the record of the build is written when it ends; no record without it. */
+  recordsDir?: string;
+  signal?: AbortSignal;
+  throttleMs?: number;
+}
+
+/** Applies the request's defaults; INVALID_INPUT with the fields at fault. */
+export function parseBuildRequest(input: BuildRequestInput): BuildRequest {
+  const parsed = BuildRequest.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fields: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) {
+    const field = issue.path.join('.') || 'request';
+    fields[field] = [...(fields[field] ?? []), issue.message];
+  }
+  throw new BerthError('INVALID_INPUT', 'The build request is not valid.', 'Correct the fields shown.', fields);
+}
+
+/** Validates the request and starts the build; context problems end the build as failed (see `done`). */
+export function startBuild(
+  docker: Dockerode,
+  endpoint: string,
+  input: BuildRequestInput,
+  options: BuildOptions = {},
+): Build {
+  return new RunningBuild(docker, endpoint, parseBuildRequest(input), options);
+}
+
+class RunningBuild implements Build {
+  readonly buildId: string;
+  readonly done: Promise<BuildModel>;
+  private model: BuildModel;
+  private fold: StepFold | null = null;
+  private readonly listeners = new Set<(model: BuildModel) => void>();
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | null = null;
+  private files: ContextFile[] | null = null;
+
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly endpoint: string,
+    request: BuildRequest,
+    private readonly options: BuildOptions,
+  ) {
+    this.buildId = options.buildId ?? randomUUID();
+    const builder = request.builder === 'legacy' ? 'legacy' : 'buildkit';
+    this.model = {
+      ...{ buildId: this.buildId, request, builder, state: 'preparing', context: null, steps: [], warnings: [] },
+      ...{ startedAt: Date.now(), endedAt: null, imageId: null, failure: null },
+    };
+    options.signal?.addEventListener('abort', () => this.cancel(), { once: true });
+    this.done = this.run().then(() => this.current());
+  }
+
+  onChange(listener: (model: BuildModel) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  current(): BuildModel {
+    return { ...this.model, steps: this.fold?.steps() ?? [], warnings: [...(this.fold?.warnings ?? [])] };
+  }
+
+  cancel(): void {
+    if (this.model.endedAt === null) this.abort.abort();
+  }
+
+  private async run(): Promise<void> {
+    const { request } = this.model;
+    let context: BuildContext | null = null;
+    try {
+      context = await readContext(request.contextDir, request.dockerfile);
+      this.update({ context: { bytes: context.bytes, files: context.files } });
+      const source = await readFile(join(context.dir, context.dockerfile), 'utf8');
+      const builder = await chooseBuilder(this.docker, request.builder);
+      this.fold = new StepFold(planSteps(source, request.target), { builder, noCache: request.noCache });
+      this.throwIfCancelled();
+      this.update({ builder, state: 'sending' });
+      const tar = context.pack();
+      const lines = await sendBuild(this.docker, tar, context.dockerfile, request, builder, this.abort.signal);
+      this.update({ state: 'running' });
+      const decoder = builder === 'buildkit' ? new BuildKitDecoder() : new LegacyDecoder();
+      for await (const line of lines) this.apply(decoder.push(line));
+      if (decoder instanceof LegacyDecoder) this.apply(decoder.end());
+      this.throwIfCancelled();
+      this.finish(this.fold.error || !this.fold.imageId ? 'failed' : 'succeeded');
+    } catch (error) {
+      if (this.abort.signal.aborted) this.finish('cancelled');
+      else this.finish('failed', refusedFailure(toBerthErrorKeepingEngine(error, this.endpoint), request.dockerfile));
+    }
+    this.files = context ? await context.snapshot().catch(() => null) : null;
+    await this.record();
+    this.emit();
+  }
+
+  private apply(events: BuildEvent[]): void {
+    let changed = false;
+    for (const event of events) changed = this.fold!.apply(event) || changed;
+    if (changed) this.changed();
+  }
+
+  private finish(state: 'succeeded' | 'failed' | 'cancelled', failure?: BuildModel['failure']): void {
+    const endedAt = Date.now();
+    this.fold?.finish(state, endedAt);
+    const streamError = this.fold?.error;
+    const { dockerfile } = this.model.request;
+    this.model.failure =
+      state === 'cancelled'
+        ? { code: 'CANCELLED', message: 'The build was cancelled.', stepId: null, exitCode: null }
+        : (failure ??
+          (streamError ? streamFailure(streamError, this.fold!.steps(), dockerfile) : null) ??
+          (state === 'failed'
+            ? {
+                code: 'BUILD_FAILED',
+                message: 'The engine ended the build without an image.',
+                stepId: null,
+                exitCode: null,
+              }
+            : null));
+    Object.assign(this.model, { state, endedAt, imageId: this.fold?.imageId ?? null });
+  }
+
+  private async record(): Promise<void> {
+    if (!this.options.recordsDir) return;
+    await writeRecord(this.options.recordsDir, recordOf(this.current(), this.files)).catch((error) => {
+      this.fold?.warnings.push(`The build record could not be written: ${String(error)}`);
+    });
+  }
+
+  private throwIfCancelled(): void {
+    if (this.abort.signal.aborted) throw new BerthError('CANCELLED', 'The build was cancelled.');
+  }
+
+  private update(fields: Partial<BuildModel>): void {
+    Object.assign(this.model, fields);
+    this.changed();
+  }
+
+  private changed(): void {
+    this.timer ??= setTimeout(() => this.emit(), this.options.throttleMs ?? 75);
+  }
+
+  private emit(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const model = this.current();
+    for (const listener of this.listeners) listener(model);
+  }
+}
+
+/** Engine HTTP errors stay as the engine said them (refusedFailure reads them); lost connections become BerthErrors. */
+function toBerthErrorKeepingEngine(error: unknown, endpoint: string): unknown {
+  const e = error as { statusCode?: number };
+  return e.statusCode === 400 || e.statusCode === 500 ? error : toBerthError(error, endpoint);
+}

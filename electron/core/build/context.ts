@@ -1,0 +1,163 @@
+/**
+ * The build context: which files of the context folder go to the engine (honouring .dockerignore as
+ * the docker CLI does), packed as a tar stream, with a snapshot (path, size, mode, sha256) of each file.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import dockerignore from '@balena/dockerignore';
+import * as tar from 'tar-stream';
+import { BerthError } from '../../contract';
+
+export interface ContextFile {
+  path: string;
+  size: number;
+  mode: number;
+  sha256: string;
+}
+
+interface ContextEntry {
+  path: string;
+  type: 'file' | 'directory' | 'symlink';
+  size: number;
+  mode: number;
+  mtime: Date;
+}
+
+export interface BuildContext {
+  dir: string;
+  /** The Dockerfile's path inside the context, with forward slashes: what the engine is told. */
+  dockerfile: string;
+  files: number;
+  bytes: number;
+  /** Packs the context as an uncompressed tar; hashes each file as it goes. */
+  pack(): Readable;
+  /** The context files with their sha256 (reuses the hashes made while packing). */
+  snapshot(): Promise<ContextFile[]>;
+}
+
+const toPosix = (p: string): string => p.split(sep).join('/');
+
+/** Checks that the context folder exists and holds the Dockerfile; NOT_FOUND or INVALID_INPUT with the fix. */
+export async function checkContext(
+  contextDir: string,
+  dockerfile = 'Dockerfile',
+): Promise<{ dir: string; inside: string }> {
+  const dir = resolve(contextDir);
+  const dirStat = await stat(dir).catch(() => undefined);
+  if (!dirStat) {
+    throw new BerthError(
+      'NOT_FOUND',
+      `The context folder ${dir} does not exist.`,
+      'Choose an existing folder as the build context.',
+    );
+  }
+  if (!dirStat.isDirectory()) {
+    throw new BerthError('INVALID_INPUT', `The build context ${dir} is a file, not a folder.`, 'Choose a folder.', {
+      contextDir: ['not a folder'],
+    });
+  }
+  const dockerfilePath = resolve(dir, dockerfile);
+  const inside = relative(dir, dockerfilePath);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new BerthError(
+      'INVALID_INPUT',
+      `The Dockerfile ${dockerfilePath} is outside the context folder ${dir}.`,
+      'Move the Dockerfile into the context folder, or choose a context folder that contains it.',
+      { dockerfile: ['outside the context folder'] },
+    );
+  }
+  const dockerfileStat = await stat(dockerfilePath).catch(() => undefined);
+  if (!dockerfileStat?.isFile()) {
+    throw new BerthError(
+      'NOT_FOUND',
+      `No Dockerfile at ${dockerfilePath}.`,
+      `Create ${inside}, or give the path of the Dockerfile relative to ${dir}.`,
+    );
+  }
+  return { dir, inside };
+}
+
+/** Lists the context, checking the folder and the Dockerfile first; nothing is read or sent yet. */
+export async function readContext(contextDir: string, dockerfile = 'Dockerfile'): Promise<BuildContext> {
+  const { dir, inside } = await checkContext(contextDir, dockerfile);
+  const dockerfileName = toPosix(inside);
+  const entries = await listContext(dir, dockerfileName);
+  const regular = entries.filter((e) => e.type === 'file');
+  const hashes = new Map<string, string>();
+  return {
+    dir,
+    dockerfile: dockerfileName,
+    files: regular.length,
+    bytes: regular.reduce((sum, e) => sum + e.size, 0),
+    pack: () => Readable.from(packEntries(dir, entries, hashes)),
+    snapshot: async () => {
+      const files: ContextFile[] = [];
+      for (const e of regular) {
+        const sha256 = hashes.get(e.path) ?? sha(await readFile(join(dir, e.path)));
+        files.push({ path: e.path, size: e.size, mode: e.mode, sha256 });
+      }
+      return files;
+    },
+  };
+}
+
+const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
+async function readIgnore(dir: string): Promise<string> {
+  return readFile(join(dir, '.dockerignore'), 'utf8').catch(() => '');
+}
+
+/** Walks the context like the docker CLI: ignored folders are entered only when a `!` pattern may let something back. */
+async function listContext(dir: string, dockerfile: string): Promise<ContextEntry[]> {
+  const patterns = await readIgnore(dir);
+  const matcher = dockerignore({ ignorecase: false }).add(patterns);
+  const hasExceptions = patterns.split(/\r?\n/).some((line) => line.trim().startsWith('!'));
+  const alwaysSent = new Set([dockerfile, '.dockerignore']);
+  const entries: ContextEntry[] = [];
+
+  const walk = async (relDir: string): Promise<void> => {
+    const names = (await readdir(join(dir, relDir))).sort();
+    for (const name of names) {
+      const path = relDir ? `${relDir}/${name}` : name;
+      const info = await lstat(join(dir, path));
+      const ignored = !alwaysSent.has(path) && matcher.ignores(path);
+      const mode = info.mode & 0o7777;
+      if (info.isDirectory()) {
+        if (!ignored) entries.push({ path, type: 'directory', size: 0, mode, mtime: info.mtime });
+        if (!ignored || hasExceptions || [...alwaysSent].some((p) => p.startsWith(`${path}/`))) await walk(path);
+      } else if (!ignored && (info.isFile() || info.isSymbolicLink())) {
+        const type = info.isFile() ? 'file' : 'symlink';
+        entries.push({ path, type, size: type === 'file' ? info.size : 0, mode, mtime: info.mtime });
+      }
+    }
+  };
+  await walk('');
+  return entries;
+}
+
+async function* packEntries(dir: string, entries: ContextEntry[], hashes: Map<string, string>): AsyncGenerator<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (chunk: unknown) => {
+    chunks.push(chunk as Buffer);
+  });
+  const header = (e: ContextEntry) => ({ name: e.path, mode: e.mode, mtime: e.mtime, uid: 0, gid: 0 });
+  for (const e of entries) {
+    if (e.type === 'directory') {
+      pack.entry({ ...header(e), type: 'directory' });
+    } else if (e.type === 'symlink') {
+      pack.entry({ ...header(e), type: 'symlink', linkname: await readlink(join(dir, e.path)) });
+    } else {
+      const data = await readFile(join(dir, e.path));
+      hashes.set(e.path, sha(data));
+      pack.entry({ ...header(e), type: 'file', size: data.length }, data);
+    }
+    yield* chunks.splice(0);
+  }
+  const ended = new Promise<void>((r) => pack.once('end', () => r()));
+  pack.finalize();
+  await ended;
+  yield* chunks.splice(0);
+}

@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import { inject } from 'vitest';
+import { EngineLitter, uniqueName } from '../../../test/engine-harness';
+import type { BuildModel } from '../../contract';
+import { BuildRunner } from './runner';
+
+const litter = new EngineLitter();
+let dir: string;
+let records: string;
+let runner: BuildRunner;
+const docker = new Dockerode();
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'berth-build-failures-'));
+  records = mkdtempSync(join(tmpdir(), 'berth-build-records-'));
+  runner = new BuildRunner(docker, 'unix:///var/run/docker.sock', { recordsDir: records, throttleMs: 50 });
+  writeFileSync(join(dir, 'input.txt'), 'hello\n');
+  writeFileSync(
+    join(dir, 'Dockerfile.fail'),
+    'ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nCOPY input.txt /tmp/\nRUN cat /tmp/input.txt \\\n && echo "broken on purpose" >&2 \\\n && exit 7\n',
+  );
+  writeFileSync(join(dir, 'Dockerfile.syntax'), 'ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nRUNN echo typo\n');
+});
+afterAll(async () => {
+  await litter.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(records, { recursive: true, force: true });
+});
+
+async function run(builder: 'buildkit' | 'legacy', dockerfile: string, extra: { cancelAfterMs?: number } = {}) {
+  const buildId = await runner.start({
+    contextDir: dir,
+    dockerfile,
+    builder,
+    buildArgs: { NODE_IMAGE: inject('nodeImage') },
+    tags: [litter.image(`${uniqueName(builder)}:latest`)],
+  });
+  const models: BuildModel[] = [];
+  runner.subscribe(buildId, (m) => models.push(m));
+  if (extra.cancelAfterMs) {
+    setTimeout(() => runner.cancel(buildId), extra.cancelAfterMs);
+  }
+  const final = await runner.done(buildId);
+  return { final, models, buildId };
+}
+
+describe.each(['buildkit', 'legacy'] as const)('%s builds that fail', (builder) => {
+  it('a failing RUN fails the build (never success) on that step, with exit code and log tail', async () => {
+    const { final, models } = await run(builder, 'Dockerfile.fail');
+    expect(models[0]?.buildId).toBe(final.buildId);
+    expect(models.at(-1)).toEqual(final);
+    expect(final).toMatchObject({ state: 'failed', builder, imageId: null });
+    const step = final.steps.find((s) => s.id === final.failure?.stepId);
+    expect(step).toMatchObject({ state: 'error', line: 4, instruction: expect.stringMatching(/^RUN cat/) });
+    expect(final.failure).toMatchObject({ code: 'BUILD_FAILED', exitCode: 7, fix: expect.any(String) });
+    expect(final.failure?.message).toContain('exit');
+    expect(step?.logs).toEqual([
+      { stream: 'stdout', text: 'hello' },
+      { stream: 'stderr', text: 'broken on purpose' },
+    ]);
+  });
+
+  it('a Dockerfile syntax error is a clear BUILD_FAILED naming the line', async () => {
+    const { final } = await run(builder, 'Dockerfile.syntax');
+    expect(final.state).toBe('failed');
+    expect(final.failure).toMatchObject({ code: 'BUILD_FAILED', stepId: null });
+    expect(final.failure?.message).toMatch(/Dockerfile.syntax has a syntax error on line 3: unknown instruction: RUNN/);
+  });
+
+  it('cancel mid-RUN ends the build cancelled within seconds, and the engine stops it', async () => {
+    const marker = uniqueName('sleep');
+    writeFileSync(
+      join(dir, `Dockerfile.${marker}`),
+      `ARG NODE_IMAGE\nFROM \${NODE_IMAGE}\nRUN sleep 30; echo ${marker}\n`,
+    );
+    const started = Date.now();
+    const { final } = await run(builder, `Dockerfile.${marker}`, { cancelAfterMs: 2500 });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(final).toMatchObject({ state: 'cancelled', failure: { code: 'CANCELLED' } });
+    expect(final.steps.at(-1)).toMatchObject({ state: 'error', instruction: `RUN sleep 30; echo ${marker}` });
+    await new Promise((r) => setTimeout(r, 1500));
+    const running = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(marker));
+    expect(running).toEqual([]);
+  });
+});
+
+describe('requests that cannot start', () => {
+  it('a missing context folder or Dockerfile is refused before anything is sent', async () => {
+    await expect(runner.start({ contextDir: join(dir, 'missing') })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(join(dir, 'missing')),
+    });
+    await expect(runner.start({ contextDir: dir, dockerfile: 'Nope.Dockerfile' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(join(dir, 'Nope.Dockerfile')),
+    });
+    expect(() => runner.get('nope')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+
+  it('every finished build left a record, listed newest first', async () => {
+    const list = await runner.records();
+    expect(list).toHaveLength(6);
+    expect(list.map((r) => r.at)).toEqual([...list.map((r) => r.at)].sort((a, b) => b - a));
+    expect(new Set(list.map((r) => r.state))).toEqual(new Set(['failed', 'cancelled']));
+  });
+});

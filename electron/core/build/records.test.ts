@@ -1,0 +1,100 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import { BuildModel } from '../../contract';
+import { startBuild } from './build';
+import { listRecords, readRecord, recordOf, writeRecord } from './records';
+import { replay } from './replay.test-support';
+import { StepFold } from './step-fold';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'berth-records-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const model = (buildId: string, startedAt: number, states: BuildModel['steps'][number]['state'][]): BuildModel =>
+  BuildModel.parse({
+    buildId,
+    request: { contextDir: '/ctx', tags: ['app:1'] },
+    builder: 'buildkit',
+    state: 'succeeded',
+    context: { bytes: 10, files: 1 },
+    steps: replay('buildkit', 'cached')
+      .steps.slice(0, states.length)
+      .map((s, i) => ({ ...s, state: states[i] })),
+    warnings: [],
+    startedAt,
+    endedAt: startedAt + 1500,
+    imageId: 'sha256:abc',
+    failure: null,
+  });
+
+describe('build records', () => {
+  it('writes one record per build atomically, lists them newest first, and reads one back', async () => {
+    const files = [{ path: 'Dockerfile', size: 7, mode: 0o644, sha256: 'f'.repeat(64) }];
+    await writeRecord(dir, recordOf(model('old', 1000, ['cached', 'done']), files));
+    await writeRecord(dir, recordOf(model('new', 5000, ['cached', 'cached', 'cached', 'done']), files));
+    writeFileSync(join(dir, 'junk.json'), '{not json');
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    const list = await listRecords(dir);
+    expect(list.map((r) => [r.buildId, r.cachedSteps, r.totalSteps, r.durationMs])).toEqual([
+      ['new', 3, 4, 1500],
+      ['old', 1, 2, 1500],
+    ]);
+    const record = await readRecord(dir, 'new');
+    expect(record).toMatchObject({ cacheHitRatio: 0.75, imageId: 'sha256:abc', context: { bytes: 10, files } });
+    expect(record.steps[0]).not.toHaveProperty('logs');
+    await expect(readRecord(dir, 'missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(readRecord(dir, '../etc/passwd')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a build whose context folder is missing fails at once with NOT_FOUND, sends nothing and is recorded', async () => {
+    const build = startBuild(
+      new Dockerode({ socketPath: join(dir, 'no-engine.sock') }),
+      'test',
+      {
+        contextDir: join(dir, 'missing'),
+      },
+      { recordsDir: dir },
+    );
+    const final = await build.done;
+    expect(final).toMatchObject({ state: 'failed', context: null, failure: { code: 'NOT_FOUND', stepId: null } });
+    expect(final.failure?.message).toContain(join(dir, 'missing'));
+    expect(BuildModel.safeParse(final).success).toBe(true);
+    expect((await listRecords(dir)).map((r) => r.state)).toEqual(['failed']);
+  });
+
+  it('rejects an invalid request with the fields at fault', () => {
+    expect(() => startBuild(new Dockerode(), 'test', { contextDir: '', buildArgs: { 'BAD-NAME': 'x' } })).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        fields: expect.objectContaining({ contextDir: expect.any(Array) }),
+      }),
+    );
+  });
+});
+
+describe('the step log tail is bounded', () => {
+  it('keeps the last lines and counts the dropped ones', () => {
+    const fold = new StepFold(
+      [
+        {
+          instruction: { line: 2, keyword: 'RUN', text: 'RUN x', args: 'x', stage: 0, legacyNumber: 2 },
+          stage: { index: 0, name: 'stage-0', base: 'a', instructions: [] },
+          position: 2,
+          chainKey: 'k',
+        },
+      ],
+      { builder: 'legacy', noCache: false, logTail: 3 },
+    );
+    const ref = { builder: 'legacy', number: 2 } as const;
+    fold.apply({ kind: 'step', ref, state: 'running', startedAt: 1 });
+    fold.apply({ kind: 'log', ref, stream: 'stdout', text: 'a\nb\nc\nd\ne' });
+    fold.apply({ kind: 'step', ref, state: 'done', endedAt: 2 });
+    const [step] = fold.steps();
+    expect(step?.logs.map((l) => l.text)).toEqual(['c', 'd', 'e']);
+    expect(step?.logsDropped).toBe(2);
+  });
+});

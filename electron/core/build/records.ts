@@ -1,0 +1,100 @@
+/**
+ * Build records: one JSON file per finished build in the app's records folder, written once, atomically.
+ */
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BerthError, type BuildModel, BuildRecordSummary } from '../../contract';
+import type { ContextFile } from './context';
+
+export interface BuildRecord {
+  buildId: string;
+  at: number;
+  durationMs: number;
+  builder: BuildModel['builder'];
+  state: 'succeeded' | 'failed' | 'cancelled';
+  request: BuildModel['request'];
+  imageId: string | null;
+  cachedSteps: number;
+  totalSteps: number;
+  /** Cached steps over all steps, 0 when there are none. */
+  cacheHitRatio: number;
+  steps: Omit<BuildModel['steps'][number], 'logs' | 'logsDropped'>[];
+  warnings: string[];
+  failure: BuildModel['failure'];
+  context: { bytes: number; files: ContextFile[] } | null;
+}
+
+const ID = /^[A-Za-z0-9_-]+$/;
+
+/** Makes the record of a finished build. */
+export function recordOf(model: BuildModel, files: ContextFile[] | null): BuildRecord {
+  if (model.state !== 'succeeded' && model.state !== 'failed' && model.state !== 'cancelled') {
+    throw new BerthError('INTERNAL', `Build ${model.buildId} has not finished.`, 'Record a build once it ends.');
+  }
+  const cachedSteps = model.steps.filter((s) => s.state === 'cached').length;
+  return {
+    buildId: model.buildId,
+    at: model.startedAt,
+    durationMs: (model.endedAt ?? model.startedAt) - model.startedAt,
+    builder: model.builder,
+    state: model.state,
+    request: model.request,
+    imageId: model.imageId,
+    cachedSteps,
+    totalSteps: model.steps.length,
+    cacheHitRatio: model.steps.length ? cachedSteps / model.steps.length : 0,
+    steps: model.steps.map(({ logs: _logs, logsDropped: _dropped, ...step }) => step),
+    warnings: model.warnings,
+    failure: model.failure,
+    context: files && model.context ? { bytes: model.context.bytes, files } : null,
+  };
+}
+
+/** Writes `<dir>/<buildId>.json` through a temp file and a rename, so a reader never sees half a record. */
+export async function writeRecord(dir: string, record: BuildRecord): Promise<string> {
+  if (!ID.test(record.buildId)) throw new BerthError('INVALID_INPUT', `Bad build id ${record.buildId}.`);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${record.buildId}.json`);
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(record, null, 1));
+  await rename(temp, path);
+  return path;
+}
+
+export async function readRecord(dir: string, buildId: string): Promise<BuildRecord> {
+  const missing = () =>
+    new BerthError('NOT_FOUND', `No build record ${buildId} in ${dir}.`, 'Pick a build from the list of records.');
+  if (!ID.test(buildId)) throw missing();
+  const text = await readFile(join(dir, `${buildId}.json`), 'utf8').catch(() => {
+    throw missing();
+  });
+  return JSON.parse(text) as BuildRecord;
+}
+
+/** Summaries of all records, newest first; unreadable files are skipped. */
+export async function listRecords(dir: string): Promise<BuildRecordSummary[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const summaries: BuildRecordSummary[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json'))) {
+    try {
+      const r = JSON.parse(await readFile(join(dir, name), 'utf8')) as BuildRecord;
+      const summary = BuildRecordSummary.safeParse({
+        buildId: r.buildId,
+        at: r.at,
+        durationMs: r.durationMs,
+        builder: r.builder,
+        state: r.state,
+        tags: r.request.tags,
+        contextDir: r.request.contextDir,
+        dockerfile: r.request.dockerfile,
+        imageId: r.imageId,
+        cachedSteps: r.cachedSteps,
+        totalSteps: r.totalSteps,
+      });
+      if (summary.success) summaries.push(summary.data);
+    } catch {
+      // a file that is not a record (or was damaged) is left out of the list
+    }
+  }
+  return summaries.sort((a, b) => b.at - a.at);
+}
