@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
-// Three kinds of test, each runnable alone with `vitest run --project NAME`:
+// Four kinds of test, each runnable alone with `vitest run --project NAME`:
 //   unit      fast, no engine: pure logic, recorded engine streams, transports, the notes service
 //   engine    *.engine.test.ts: need the real dockerd (and start their own registry)
 //   renderer  *.test.tsx: React components in jsdom
@@ -18,6 +18,7 @@ export default defineConfig({
           include: ['electron/**/*.test.ts', 'service/src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.engine.test.ts', '**/node_modules/**'],
           globals: true,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -30,6 +31,10 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           globalSetup: ['test/engine-global-setup.ts'],
+          // One engine file at a time, after the fast tests: dockerd 20.10's BuildKit has been seen to
+          // panic ("failed to get edge") when builds of the same Dockerfile overlap.
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -40,6 +45,7 @@ export default defineConfig({
           include: ['renderer/**/*.test.tsx', 'renderer/**/*.test.ts'],
           globals: true,
           setupFiles: ['renderer/test-setup.ts'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -52,6 +58,7 @@ export default defineConfig({
           hookTimeout: 300_000,
           fileParallelism: false,
           globalSetup: ['test/engine-global-setup.ts'],
+          sequence: { groupOrder: 2 },
         },
       },
     ],
