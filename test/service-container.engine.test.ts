@@ -83,7 +83,7 @@ beforeAll(async () => {
 afterEach(() => perTest.cleanup());
 
 afterAll(async () => {
-  await docker('rm', '-f', longRunning).catch(() => undefined);
+  await docker('rm', '-f', '-v', longRunning).catch(() => undefined);
   // Untag without pruning: the legacy builder's intermediate images are its layer cache for the next run.
   await docker('rmi', '--no-prune', image).catch(() => undefined);
   await suite.cleanup();

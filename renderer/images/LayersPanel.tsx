@@ -25,7 +25,9 @@ export function LayersPanel({ imageRef, name }: { imageRef: string; name: string
               <span className="layer-size">{layer.empty ? 'empty' : formatBytes(layer.size)}</span>
               <LayerBar size={layer.size} largest={largest} />
               <code className="layer-instruction" title={layer.createdBy}>
-                {layer.instruction || layer.createdBy}
+                {layer.instruction ||
+                  layer.createdBy ||
+                  (layer.comment ? layer.comment : 'base layer (no build history)')}
               </code>
             </li>
           ))}

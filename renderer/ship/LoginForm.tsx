@@ -26,7 +26,12 @@ export function LoginForm({ credentials, onChange }: LoginFormProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorShape | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const set = (patch: Partial<Credentials>) => onChange({ ...credentials, ...patch });
+  // A result speaks of the credentials it was given: editing them clears it.
+  const set = (patch: Partial<Credentials>) => {
+    setError(null);
+    setMessage(null);
+    onChange({ ...credentials, ...patch });
+  };
 
   const login = async (event: FormEvent) => {
     event.preventDefault();

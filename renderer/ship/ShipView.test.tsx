@@ -44,6 +44,8 @@ describe('ShipView', () => {
       .on('registry.login', { message: 'Login Succeeded' })
       .on('registry.saved', [{ registry: '127.0.0.1:5000', username: 'berth' }]);
     await userEvent.clear(within(login).getByLabelText('Password or token'));
+    // The error spoke of the old password: editing it takes the error away.
+    expect(within(login).queryByRole('alert')).toBeNull();
     await userEvent.type(within(login).getByLabelText('Password or token'), 'right');
     await userEvent.click(within(login).getByRole('checkbox', { name: /Remember/ }));
     await userEvent.click(within(login).getByRole('button', { name: 'Log in' }));
