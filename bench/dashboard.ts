@@ -276,9 +276,14 @@ const VIEW_STATE = `(() => {
     if (index > newestIndex) { newestIndex = index; newest = row.textContent; }
   }
   const stamp = /t=([0-9]{13})/.exec(newest || '');
+  const viewport = document.querySelector('[role="log"]');
+  const followBox = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'Follow')?.querySelector('input');
   return {
     held, dropped, total: held + dropped, ended: /stream ended/.test(status), status,
     newestAgeMs: stamp ? Date.now() - Number(stamp[1]) : null,
+    newestIndex,
+    follow: followBox ? followBox.checked : null,
+    fromBottomPx: viewport ? viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight : null,
     wsAgeMs: window.__benchWs?.newestT ? Date.now() - window.__benchWs.newestT : null,
     ws: { ...window.__benchWs, closes: [...(window.__benchWs?.closes || [])] },
     at: performance.now(),
@@ -292,6 +297,9 @@ interface ViewState {
   ended: boolean;
   status: string;
   newestAgeMs: number | null;
+  newestIndex: number;
+  follow: boolean | null;
+  fromBottomPx: number | null;
   /** Age of the newest line that arrived on the WebSocket (whether or not it is on screen yet). */
   wsAgeMs: number | null;
   ws: { messages: number; chars: number; lines: number; closes: number[] };
@@ -627,6 +635,7 @@ async function main(): Promise<string> {
     `| Logs view following 10,000 lines/s: frame time p50 / p95 / max (${fmt(WINDOW_MS / 1000)} s, ${follow.count} frames) | ${fmt(follow.p50, 1)} / ${fmt(follow.p95, 1)} / ${fmt(follow.max, 1)} ms | p95 < 50 ms | ${yes(follow.p95 < 50)} | p95 = ${fmt(follow.p95 / frameLimit, 1)} × 16.7 ms; ${follow.over50} frames > 50 ms |`,
     `| lines/s the view received | ${fmt(received)} | 10,000 | ${yes(received >= 0.95 * RATE)} | ${fmt(received / RATE, 2)} of the rate printed (WebSocket: ${fmt(wsReceived)}/s) |`,
     `| age of the newest line on screen, median / max (sampled every 0.5 s) | ${fmt(ageMedian)} / ${fmt(ageMax)} ms | | | |`,
+    `| end of the window: newest row on screen / lines held; Follow checkbox; px from the bottom | ${fmt(follow.end.newestIndex + 1)} / ${fmt(follow.end.held)}; ${follow.end.follow ? 'checked' : '**unchecked**'} (start of window: ${follow.start.follow ? 'checked' : 'unchecked'}); ${fmt(follow.end.fromBottomPx ?? Number.NaN)} px | | | |`,
     `| age of the newest line received on the WebSocket, median / max | ${fmt(wsAgeMedian)} / ${fmt(wsAgeMax)} ms | | | |`,
     `| 1,000,000 lines followed: lines received / held | ${fmt(state.total)} / ${fmt(state.held)} | | | ${fmt(state.total / MILLION, 3)} of the lines printed; in ${fmt(ingestMs / 1000, 1)} s (${fmt((state.total * 1000) / ingestMs)} lines/s) |`,
     `| renderer JS heap after 1M lines (after GC) | ${fmt(heapAfter / MB, 1)} MB | < 150 MB | ${yes(heapAfter < 150 * MB)} | ${fmt(heapAfter / (150 * MB), 2)} of the goal; +${fmt((heapAfter - heapBefore) / MB, 1)} MB over the open view before (${fmt(heapBefore / MB, 1)} MB); ≈ ${fmt((heapAfter - heapBefore) / heldText, 1)} × the held text |`,
@@ -639,7 +648,31 @@ async function main(): Promise<string> {
       `stream WebSocket closes seen by the page: ${wsCloses.length ? wsCloses.join(', ') : 'none'}; ` +
       `status line at the end: "${state.status.trim()}".`,
   );
-  if (notes.length) lines.push('', 'Seen in the page while measuring:', ...[...new Set(notes)].map((n) => `- ${n}`));
+  if (!follow.end.follow) {
+    lines.push(
+      '',
+      '**UI bug seen:** the Follow checkbox turned itself off within the first seconds of the 10,000 lines/s stream, with no',
+      'user input (nothing scrolls the page in this phase): the viewport then stays where it was (newest row on screen',
+      `${fmt(follow.end.newestIndex + 1)} of ${fmt(follow.end.held)} held) while lines keep arriving within ~${fmt(wsAgeMedian)} ms on the WebSocket, so`,
+      "the newest line a user sees grows older by a second per second. LogViewport's onScroll calls onUserScrollUp whenever",
+      'it sees more than 3 lines below the viewport, which also happens when a batch grows scrollHeight before the',
+      'follow effect scrolls to the end. The frame times above are therefore those of a view that stopped following.',
+    );
+  }
+  if (notes.length) {
+    const byText = new Map<string, string[]>();
+    for (const note of notes) {
+      const [phase = '', text = note] = note.split(/: (.*)/s);
+      byText.set(text, [...new Set([...(byText.get(text) ?? []), phase])]);
+    }
+    lines.push('', 'Seen in the page while measuring:');
+    for (const [text, phases] of byText) {
+      const favicon = /404/.test(text) && !notes.some((n) => /HTTP 404/.test(n));
+      lines.push(
+        `- ${text} (${phases.join(', ')})${favicon ? ": no page request got a 404, so it is Chromium's own /favicon.ico fetch (index.html declares no icon)" : ''}`,
+      );
+    }
+  }
   return lines.join('\n');
 }
 
