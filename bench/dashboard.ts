@@ -190,6 +190,8 @@ interface Server {
   stop(): Promise<void>;
 }
 
+const BROWSER_SETTLE_MS = 1500;
+
 async function startServer(started = performance.now()): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-data-'));
   const child = spawn('node', [SERVER, '--no-open', '--port', '0'], {
@@ -501,6 +503,10 @@ async function main(): Promise<string> {
       const path = new URL(response.url()).pathname;
       if (/^\/assets\/.+\.(js|css)$/.test(path)) firstViewFiles.add(path.slice(1));
     });
+    // A user's browser is already running: let Chromium finish its own start-up (it competes for the
+    // 2 cores for about a second after launch) before the clock starts.
+    await page.goto('about:blank');
+    await new Promise((resolve) => setTimeout(resolve, BROWSER_SETTLE_MS));
     const started = performance.now();
     const server = await startServer(started);
     servers.push(server);
@@ -631,7 +637,7 @@ async function main(): Promise<string> {
     `| JS + CSS the first view (Build) loads, gzip -9 (${firstView.files.length} files) | ${fmt(firstView.gzip9 / KB, 1)} KB | | | raw ${fmt(firstView.raw / KB, 1)} KB |`,
     `| Cold start: spawn → engine connected and "Start build" enabled (median of ${COLD_RUNS}) | ${ms(coldTotal)} | < 1500 ms | ${yes(coldTotal < 1500)} | ${fmt(coldTotal / dockerMs, 1)} × \`docker version\` (${ms(dockerMs)}); ${fmt(coldTotal / nodeMs, 1)} × \`node -e ''\` (${ms(nodeMs)}) |`,
     `| of which spawn → URL printed (median) | ${ms(coldUrl)} | | | ${fmt(coldUrl / nodeMs, 1)} × \`node -e ''\` |`,
-    `| cold start runs | ${cold.map((c) => fmt(c.total)).join(', ')} ms | | | |`,
+    `| cold start runs (the browser already running and idle, as a user's is) | ${cold.map((c) => fmt(c.total)).join(', ')} ms | | | |`,
     `| Logs view following 10,000 lines/s: frame time p50 / p95 / max (${fmt(WINDOW_MS / 1000)} s, ${follow.count} frames) | ${fmt(follow.p50, 1)} / ${fmt(follow.p95, 1)} / ${fmt(follow.max, 1)} ms | p95 < 50 ms | ${yes(follow.p95 < 50)} | p95 = ${fmt(follow.p95 / frameLimit, 1)} × 16.7 ms; ${follow.over50} frames > 50 ms |`,
     `| lines/s the view received | ${fmt(received)} | 10,000 | ${yes(received >= 0.95 * RATE)} | ${fmt(received / RATE, 2)} of the rate printed (WebSocket: ${fmt(wsReceived)}/s) |`,
     `| age of the newest line on screen, median / max (sampled every 0.5 s) | ${fmt(ageMedian)} / ${fmt(ageMax)} ms | | | |`,

@@ -51,9 +51,16 @@ export function LogViewport({
     if (follow && ring.size > 0) virtualizer.scrollToIndex(ring.size - 1, { align: 'end' });
   }, [follow, version, ring, virtualizer]);
 
+  // Only a move upwards is the user leaving the end: while following a fast stream the list grows
+  // between the batch arriving and the follow effect scrolling, which leaves the view briefly far from
+  // the bottom without anyone having scrolled.
+  const lastScrollTop = useRef(0);
   const onScroll = () => {
     const el = scroller.current;
-    if (el && follow && el.scrollHeight - el.scrollTop - el.clientHeight > LINE_HEIGHT * 3) onUserScrollUp();
+    if (!el) return;
+    const movedUp = el.scrollTop < lastScrollTop.current;
+    lastScrollTop.current = el.scrollTop;
+    if (follow && movedUp && el.scrollHeight - el.scrollTop - el.clientHeight > LINE_HEIGHT * 3) onUserScrollUp();
   };
 
   return (
