@@ -1,5 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { type Ref, useEffect, useImperativeHandle, useRef } from 'react';
+import { type Ref, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import { LogLineView } from './LogLineView';
 import type { LogRing } from './log-ring';
 import type { Matcher } from './log-search';
@@ -21,7 +20,16 @@ interface LogViewportProps {
   handle: Ref<LogViewportHandle>;
 }
 
-/** Only the lines on screen are in the DOM, so a 200k-line ring scrolls as fast as a 20-line one. */
+/** Rows drawn above and below the visible ones, so a fast scroll never shows a gap. */
+const OVERSCAN = 20;
+/** Height used until the viewport has been measured (jsdom never lays out). */
+const FALLBACK_HEIGHT = 600;
+
+/**
+ * Only the lines on screen are in the DOM, so a 200k-line ring scrolls as fast as a 20-line one. Every row
+ * is LINE_HEIGHT tall, so the visible range follows from scrollTop alone: the cost of a render is the rows
+ * on screen, never the number of lines held (a general virtualiser re-measures as the count grows).
+ */
 export function LogViewport({
   ring,
   version,
@@ -33,23 +41,30 @@ export function LogViewport({
   handle,
 }: LogViewportProps) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: ring.size,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => LINE_HEIGHT,
-    overscan: 20,
-  });
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(FALLBACK_HEIGHT);
 
   useImperativeHandle(
     handle,
-    () => ({ scrollToLine: (index) => virtualizer.scrollToIndex(index, { align: 'center' }) }),
-    [virtualizer],
+    () => ({
+      scrollToLine: (index) => {
+        const el = scroller.current;
+        if (el) el.scrollTop = Math.max(0, index * LINE_HEIGHT - (el.clientHeight || FALLBACK_HEIGHT) / 2);
+      },
+    }),
+    [],
   );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: version says the ring changed
-  useEffect(() => {
-    if (follow && ring.size > 0) virtualizer.scrollToIndex(ring.size - 1, { align: 'end' });
-  }, [follow, version, ring, virtualizer]);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (el.clientHeight > 0 && el.clientHeight !== height) setHeight(el.clientHeight);
+    if (follow && ring.size > 0) {
+      el.scrollTop = el.scrollHeight;
+      setScrollTop(el.scrollTop);
+    }
+  }, [follow, version, ring, height]);
 
   // Only a move upwards is the user leaving the end: while following a fast stream the list grows
   // between the batch arriving and the follow effect scrolling, which leaves the view briefly far from
@@ -58,10 +73,35 @@ export function LogViewport({
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
+    setScrollTop(el.scrollTop);
+    if (el.clientHeight > 0 && el.clientHeight !== height) setHeight(el.clientHeight);
     const movedUp = el.scrollTop < lastScrollTop.current;
     lastScrollTop.current = el.scrollTop;
     if (follow && movedUp && el.scrollHeight - el.scrollTop - el.clientHeight > LINE_HEIGHT * 3) onUserScrollUp();
   };
+
+  const first = Math.max(0, Math.floor(scrollTop / LINE_HEIGHT) - OVERSCAN);
+  const last = Math.min(ring.size, Math.ceil((scrollTop + height) / LINE_HEIGHT) + OVERSCAN);
+  const rows = [];
+  for (let index = first; index < last; index++) {
+    const line = ring.at(index);
+    if (!line) continue;
+    const classes = [
+      'log-line',
+      line.stream === 'stderr' ? 'log-stderr' : '',
+      index === currentMatch ? 'log-current' : '',
+    ];
+    rows.push(
+      <div
+        key={index}
+        className={classes.filter(Boolean).join(' ')}
+        data-index={index}
+        style={{ transform: `translateY(${index * LINE_HEIGHT}px)` }}
+      >
+        <LogLineView line={line} showTimestamp={showTimestamps} matcher={matcher} />
+      </div>,
+    );
+  }
 
   return (
     <div
@@ -74,26 +114,8 @@ export function LogViewport({
       tabIndex={0}
       onScroll={onScroll}
     >
-      <div className="log-canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const line = ring.at(item.index);
-          if (!line) return null;
-          const classes = [
-            'log-line',
-            line.stream === 'stderr' ? 'log-stderr' : '',
-            item.index === currentMatch ? 'log-current' : '',
-          ];
-          return (
-            <div
-              key={item.key}
-              className={classes.filter(Boolean).join(' ')}
-              data-index={item.index}
-              style={{ transform: `translateY(${item.start}px)` }}
-            >
-              <LogLineView line={line} showTimestamp={showTimestamps} matcher={matcher} />
-            </div>
-          );
-        })}
+      <div className="log-canvas" style={{ height: ring.size * LINE_HEIGHT }}>
+        {rows}
       </div>
     </div>
   );
