@@ -41,9 +41,9 @@ describe('Dockerfile instructions map to their lines', () => {
     expect(plan).toHaveLength(17);
     expect(row(0)).toBe('prod-deps 1 L11 #2 FROM ${NODE_IMAGE} AS prod-deps');
     expect(row(3)).toBe('prod-deps 4 L16 #5 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force');
-    expect(row(9)).toBe('build 6 L26 #11 COPY service/src ./src');
-    expect(row(11)).toBe('stage-2 1 L30 #13 FROM ${NODE_IMAGE}');
-    expect(row(16)).toBe('stage-2 6 L41 #20 COPY --from=build /app/dist ./dist');
+    expect(row(9)).toBe('build 6 L28 #11 COPY service/src ./src');
+    expect(row(11)).toBe('stage-2 1 L32 #13 FROM ${NODE_IMAGE}');
+    expect(row(16)).toBe('stage-2 6 L43 #20 COPY --from=build /app/dist ./dist');
     // steps BuildKit merges into one vertex share a chain key
     expect(plan[1]?.chainKey).toBe(plan[5]?.chainKey);
     expect(plan[2]?.chainKey).toBe(plan[6]?.chainKey);
