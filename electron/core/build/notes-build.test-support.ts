@@ -17,9 +17,15 @@ export function copyNotesContext(): string {
   return dir;
 }
 
-/** A real source edit: the compiled output changes too. */
+/**
+ * A real source edit: the compiled output changes too. The image bundles with esbuild, which drops comments
+ * and unused exports, so the edit is a statement with an effect.
+ */
 export const editSource = (dir: string): void =>
-  appendFileSync(join(dir, 'service/src/app.ts'), `\nexport const editedAt = ${Date.now()};\n`);
+  appendFileSync(
+    join(dir, 'service/src/app.ts'),
+    `\n(globalThis as Record<string, unknown>).editedAt = ${Date.now()};\n`,
+  );
 
 export const NOTES_STEPS = [
   'prod-deps 11 FROM ${NODE_IMAGE} AS prod-deps',
