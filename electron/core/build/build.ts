@@ -132,6 +132,10 @@ class RunningBuild implements Build {
   }
 
   private finish(state: 'succeeded' | 'failed' | 'cancelled', failure?: BuildModel['failure']): void {
+    // The final model goes out only after the record is written (see run), so whoever reads the records
+    // on seeing the build end finds this one: drop a throttled emit that is still pending.
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     const endedAt = Date.now();
     this.fold?.finish(state, endedAt);
     const streamError = this.fold?.error;
@@ -169,6 +173,7 @@ class RunningBuild implements Build {
   }
 
   private changed(): void {
+    if (this.model.endedAt !== null) return; // the final emit follows the record
     this.timer ??= setTimeout(() => this.emit(), this.options.throttleMs ?? 75);
   }
 

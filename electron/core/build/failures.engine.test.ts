@@ -40,11 +40,17 @@ async function run(builder: 'buildkit' | 'legacy', dockerfile: string, extra: { 
     tags: [litter.image(`${uniqueName(builder)}:latest`)],
   });
   const models: BuildModel[] = [];
-  runner.subscribe(buildId, (m) => models.push(m));
+  let recordsWhenEnded: Promise<string[]> | undefined;
+  runner.subscribe(buildId, (m) => {
+    models.push(m);
+    // The UI reloads the history when it sees a build end: the record must already be there.
+    if (m.endedAt !== null) recordsWhenEnded ??= runner.records().then((list) => list.map((r) => r.buildId));
+  });
   if (extra.cancelAfterMs) {
     setTimeout(() => runner.cancel(buildId), extra.cancelAfterMs);
   }
   const final = await runner.done(buildId);
+  expect(await recordsWhenEnded).toContain(buildId);
   return { final, models, buildId };
 }
 
