@@ -28,15 +28,16 @@ export function BuildView() {
   const { model, error: streamError } = useBuildStream(buildId);
   const running = model !== null && !isFinished(model);
   const now = useNow(running);
-  const finishedState = model && isFinished(model) ? model.state : null;
+  // Keyed by build as well as state: two builds in a row that both succeed must each reload the history.
+  const finished = model && isFinished(model) ? `${model.buildId}:${model.state}` : null;
   const reloadRecords = records.reload;
 
   useEffect(() => {
-    if (finishedState) {
+    if (finished) {
       setCancelling(false);
       reloadRecords();
     }
-  }, [finishedState, reloadRecords]);
+  }, [finished, reloadRecords]);
 
   const start = (request: BuildRequestInput) => {
     setStarting(true);
