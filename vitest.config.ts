@@ -15,7 +15,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['electron/**/*.test.ts', 'service/src/**/*.test.ts', 'scripts/**/*.test.ts', 'test/**/*.test.ts'],
+          include: [
+            'electron/**/*.test.ts',
+            'service/src/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'test/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           exclude: ['**/*.engine.test.ts', '**/node_modules/**'],
           globals: true,
           sequence: { groupOrder: 0 },

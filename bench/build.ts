@@ -4,15 +4,13 @@
  * Writes the "## Builds (issue 3)" section of BENCHMARKS.md.   npx tsx bench/build.ts
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import Dockerode from 'dockerode';
 import { startBuild } from '../electron/core/build/build';
 import { copyNotesContext } from '../electron/core/build/notes-build.test-support';
 import { baseImageName, ensureBaseImage } from '../scripts/base-image';
+import { median, writeBenchmarkSection } from './benchmarks-file';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
 const nodeImage = existsImage('node:22-alpine') ? 'node:22-alpine' : ensureBaseImage();
 const docker = new Dockerode();
 const context = copyNotesContext();
@@ -56,8 +54,6 @@ function cli(noCache: boolean): number {
   return performance.now() - started;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-
 async function measure(noCache: boolean, runs: number): Promise<{ core: number; cli: number }> {
   const times = { core: [] as number[], cli: [] as number[] };
   for (let i = 0; i < runs; i++) {
@@ -75,8 +71,6 @@ try {
   const row = (name: string, m: { core: number; cli: number }) =>
     `| ${name} | ${(m.core / 1000).toFixed(2)} s | ${(m.cli / 1000).toFixed(2)} s | ${(m.core / m.cli).toFixed(2)} |`;
   const section = [
-    '## Builds (issue 3)',
-    '',
     `The notes service (repo Dockerfile, NODE_IMAGE=${nodeImage === baseImageName() ? 'the local base image' : nodeImage}) built with BuildKit through`,
     "Berth's core (`electron/core/build`, dockerode, protobuf trace decoding, step model, context snapshot)",
     'vs `DOCKER_BUILDKIT=1 /usr/bin/docker build -q` on the same temp context. Wall time, medians; goal: ratio ≤ 1.05.',
@@ -89,15 +83,7 @@ try {
     `Measured ${new Date().toISOString().slice(0, 10)} with \`npx tsx bench/build.ts\` (2 cores, dockerd 20.10).`,
     '',
   ].join('\n');
-  const file = join(repo, 'BENCHMARKS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-  const start = text.indexOf('## Builds (issue 3)');
-  const next = start < 0 ? -1 : text.indexOf('\n## ', start + 1);
-  const updated =
-    start < 0
-      ? `${text.replace(/\n*$/, '\n\n')}${section}`
-      : `${text.slice(0, start)}${section}${next < 0 ? '' : text.slice(next + 1)}`;
-  writeFileSync(file, updated);
+  writeBenchmarkSection('## Builds (issue 3)', section);
   console.log(section);
 } finally {
   rmSync(context, { recursive: true, force: true });

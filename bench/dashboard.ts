@@ -27,6 +27,7 @@ import { build as esbuild } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { type LaunchedBrowser, launchChromium } from '../e2e/browser';
 import { ensureBaseImage } from '../scripts/base-image';
+import { median, writeBenchmarkSection } from './benchmarks-file';
 
 const SECTION = '## Dashboard (issue 5)';
 const ROOT = join(import.meta.dirname, '..');
@@ -49,11 +50,6 @@ const notes: string[] = [];
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (n: number) => `${fmt(n, 0)} ms`;
@@ -100,20 +96,6 @@ function ensureBuilt(): void {
   console.log('[bench] dist/ is stale: npm run build');
   const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
   if (result.status !== 0) throw new Error('npm run build failed');
-}
-
-function writeSection(body: string): void {
-  const file = join(ROOT, 'BENCHMARKS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf(`${SECTION}\n`);
-  const section = `${SECTION}\n\n${body.trim()}\n`;
-  if (start < 0) {
-    writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + SECTION.length);
-  const rest = next < 0 ? '' : `\n${text.slice(next + 1)}`;
-  writeFileSync(file, `${text.slice(0, start)}${section}${rest}`);
 }
 
 // ───────────────────────────── 1. bundle ─────────────────────────────
@@ -697,7 +679,7 @@ let failed = false;
 try {
   const body = await withTimeout(main(), 420_000, 'the whole benchmark');
   console.log(`\n${body}\n`);
-  writeSection(body);
+  writeBenchmarkSection(SECTION, body);
   console.log(`[bench] wrote "${SECTION}" in BENCHMARKS.md`);
 } catch (error) {
   failed = true;

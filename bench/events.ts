@@ -7,12 +7,12 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { Engine } from '../electron/core/engine/engine';
 import { EngineEvents } from '../electron/core/engine/events';
 import { ensureBaseImage } from '../scripts/base-image';
+import { writeBenchmarkSection } from './benchmarks-file';
 
 const RUNS = 30;
 const SECTION = '## Engine events (issue 3)';
@@ -63,19 +63,6 @@ const percentile = (values: number[], p: number): number => {
 };
 const ms = (v: number): string => `${v.toFixed(2)} ms`;
 
-function writeSection(body: string): void {
-  const file = new URL('../BENCHMARKS.md', import.meta.url);
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf(SECTION);
-  const next = start < 0 ? -1 : text.indexOf('\n## ', start + SECTION.length);
-  const section = `${SECTION}\n\n${body.trim()}\n`;
-  const updated =
-    start < 0
-      ? `${text.trimEnd()}\n\n${section}`
-      : `${text.slice(0, start)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
-  writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
-}
-
 try {
   await runOnce(`${prefix}-warmup`); // both streams are open and warm
   for (let i = 0; i < RUNS; i += 1) await runOnce(`${prefix}-${i}`);
@@ -103,7 +90,7 @@ and timed the same events: Berth's core (one shared \`GET /events\` stream, \`En
 Goal: p95 < 100 ms — ${c95 < 100 ? 'met' : 'NOT met'}.
 `;
   console.log(body);
-  writeSection(body);
+  writeBenchmarkSection(SECTION, body);
 } finally {
   watcher.kill();
   events.close();

@@ -8,13 +8,14 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { readLogs } from '../electron/core/logs';
 import { ensureBaseImage } from '../scripts/base-image';
+import { median, writeBenchmarkSection } from './benchmarks-file';
 
 const LINES = 1_000_000;
 const REPEATS = 3;
@@ -96,22 +97,7 @@ async function timeCore(): Promise<CoreRun> {
   };
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
-
-function writeSection(body: string): void {
-  const file = new URL('../BENCHMARKS.md', import.meta.url);
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf(`${SECTION}\n`);
-  const section = `${SECTION}\n\n${body.trim()}\n`;
-  if (start < 0) {
-    writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + SECTION.length);
-  const rest = next < 0 ? '' : `\n${text.slice(next + 1)}`;
-  writeFileSync(file, `${text.slice(0, start)}${section}${rest}`);
-}
 
 try {
   const madeAt = performance.now();
@@ -167,7 +153,7 @@ HTTP chunk); demultiplexing, line splitting and batching take about 0.4 s per mi
 holds more than one batch in flight and one filling, whatever the log size.
 `;
   console.log(body);
-  writeSection(body);
+  writeBenchmarkSection(SECTION, body);
 } finally {
   await run('docker', ['rm', '-f', name]).catch(() => undefined);
 }

@@ -7,13 +7,14 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ensureBaseImage } from '../scripts/base-image';
+import { median, writeBenchmarkSection } from './benchmarks-file';
 
 const SECTION = '## Notes service image (issue 2)';
 const RUNS_BUILD = 3;
@@ -47,7 +48,6 @@ async function build(cwd: string, buildkit: boolean, args: string[]): Promise<{ 
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 function freePort(): Promise<number> {
@@ -198,9 +198,7 @@ async function measure(nodeImage: string): Promise<Row[]> {
 function renderSection(rows: Row[], nodeImage: string, engine: string): string {
   const verdict = (met: boolean | undefined) => (met === undefined ? '' : met ? 'yes' : '**no**');
   const lines = rows.map((r) => `| ${r.measure} | ${r.result} | ${r.goal} | ${verdict(r.met)} |`);
-  return `${SECTION}
-
-Measured by \`npx tsx bench/service.ts\` on ${new Date().toISOString().slice(0, 10)}: Docker engine ${engine}, base image \`${nodeImage}\`, 2 cores, load average ${loadavg()[0]?.toFixed(1)} at the start (the machine is shared, so timings are noisy).
+  return `Measured by \`npx tsx bench/service.ts\` on ${new Date().toISOString().slice(0, 10)}: Docker engine ${engine}, base image \`${nodeImage}\`, 2 cores, load average ${loadavg()[0]?.toFixed(1)} at the start (the machine is shared, so timings are noisy).
 The context size is what the legacy builder reports sending; builds use BuildKit (\`DOCKER_BUILDKIT=1 /usr/bin/docker build\`) on a copy of the context, and the cold build's \`npm ci\` steps fetch from the npm registry.
 "Container start" counts from the engine's \`State.StartedAt\`; the \`docker run\` row adds the CLI's create-and-start time.
 
@@ -210,26 +208,13 @@ ${lines.join('\n')}
 `;
 }
 
-function writeSection(section: string): void {
-  const file = join(repoRoot, 'BENCHMARKS.md');
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(`${SECTION}\n`);
-  if (start < 0) {
-    writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = current.indexOf('\n## ', start + SECTION.length);
-  const rest = next < 0 ? '' : `\n${current.slice(next + 1)}`;
-  writeFileSync(file, `${current.slice(0, start)}${section}${rest}`);
-}
-
 async function main(): Promise<void> {
   const nodeImage = await docker('image', 'inspect', 'node:22-alpine').then(() => 'node:22-alpine', ensureBaseImage);
   try {
     const rows = await measure(nodeImage);
     console.table(rows.map((r) => ({ ...r, met: r.met === undefined ? '' : r.met ? 'yes' : 'NO' })));
     const engine = await docker('version', '--format', '{{.Server.Version}}');
-    writeSection(renderSection(rows, nodeImage, engine));
+    writeBenchmarkSection(SECTION, renderSection(rows, nodeImage, engine));
     console.log('Updated the issue-2 section of BENCHMARKS.md');
   } finally {
     await Promise.all(containers.map((c) => docker('rm', '-f', c).catch(() => undefined)));
