@@ -164,7 +164,10 @@ async function reactFloor(): Promise<number> {
 // ───────────────────────────── web mode server ─────────────────────────────
 
 interface Server {
+  /** The sign-in link printed at start; it opens the dashboard once. */
   url: string;
+  /** Asks the running server for another one-time link (SIGUSR2) and reads it from its output. */
+  freshUrl(): Promise<string>;
   /** From spawn to the "Berth is running at" line. */
   urlMs: number;
   child: ChildProcess;
@@ -207,7 +210,21 @@ async function startServer(started = performance.now()): Promise<Server> {
       20_000,
       'web server start',
     );
-    return { url, urlMs: performance.now() - started, child, dataDir, stop };
+    const freshUrl = async (): Promise<string> => {
+      const seen = output.length;
+      const fresh = new Promise<string>((resolve) => {
+        const look = () => {
+          const found = /New sign-in link: (\S+)/.exec(output.slice(seen));
+          if (!found) return;
+          child.stdout!.off('data', look);
+          resolve(found[1]!);
+        };
+        child.stdout!.on('data', look);
+      });
+      child.kill('SIGUSR2');
+      return withTimeout(fresh, 10_000, 'fresh sign-in link');
+    };
+    return { url, freshUrl, urlMs: performance.now() - started, child, dataDir, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -514,7 +531,7 @@ async function main(): Promise<string> {
   const rateName = await startContainer('rate', RATE_PRINTER);
   const rateBrowser = await launchChromium();
   browsers.push(rateBrowser);
-  const ratePage = await openDashboard(rateBrowser, server.url, '10k/s');
+  const ratePage = await openDashboard(rateBrowser, await server.freshUrl(), '10k/s');
   await openLogsOf(ratePage, rateName);
   await go(rateName);
   await sleep(WARMUP_MS);
@@ -531,7 +548,7 @@ async function main(): Promise<string> {
   const millionName = await startContainer('million', MILLION_PRINTER);
   const memBrowser = await launchChromium();
   browsers.push(memBrowser);
-  const memPage = await openDashboard(memBrowser, server.url, '1M lines');
+  const memPage = await openDashboard(memBrowser, await server.freshUrl(), '1M lines');
   await openLogsOf(memPage, millionName);
   await sleep(500);
   const heapBefore = await jsHeap(memPage, true);

@@ -23,7 +23,7 @@ beforeAll(async () => {
   berth = await startWebMode({ projectDir: REPO_ROOT, dockerHost: proxy.endpoint });
   launched = await launchChromium({ colorScheme: 'dark' });
   page = await launched.browser.newPage();
-  await page.goto(berth.url);
+  await page.goto(berth.signInUrl());
 });
 
 afterAll(async () => {

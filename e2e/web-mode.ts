@@ -26,7 +26,8 @@ export function copyNotesProject(): string {
 }
 
 export interface RunningWebMode {
-  url: string;
+  /** A fresh one-time sign-in link (the launch token itself never appears in a URL). */
+  signInUrl(): string;
   port: number;
   backend: Backend;
   close(): Promise<void>;
@@ -47,7 +48,7 @@ export async function startWebMode(options: { projectDir: string; dockerHost?: s
   });
   const server = await startWebServer({ router: backend.router, port: 0, staticDir: RENDERER_DIR });
   return {
-    url: server.url,
+    signInUrl: () => server.signInUrl(),
     port: server.port,
     backend,
     async close() {

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the Electron app when its binary is installed and there is a display, otherwise web mode
- * (printing the URL with its token). `npm start -- --web` forces web mode; --port N and --no-open are
- * passed to it. The Electron binary is found without importing `electron` (that would download it).
+ * (printing a sign-in link with a one-time code; Enter, or SIGUSR2 to this process, prints a new one).
+ * `npm start -- --web` forces web mode; --port N and --no-open are passed to it. The Electron binary is found without importing `electron` (that would download it).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -24,11 +24,10 @@ export function hasDisplay(env: NodeJS.ProcessEnv = process.env, platform = proc
   return true;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): void {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, signals: NodeJS.Signals[] = []): void {
   const child = spawn(command, args, { cwd: root, stdio: 'inherit', env });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-  process.on('SIGINT', forward('SIGINT'));
-  process.on('SIGTERM', forward('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', ...signals] as NodeJS.Signals[]) process.on(signal, forward(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
@@ -54,7 +53,8 @@ async function main(): Promise<void> {
   }
   const reason = forceWeb ? '--web' : electron ? 'no display found' : 'the Electron binary is not installed';
   console.log(`[start] web mode (${reason})`);
-  run(process.execPath, [server, ...webArgs], process.env);
+  // SIGUSR2 asks web mode for a fresh sign-in link; it reads Enter from the shared terminal itself.
+  run(process.execPath, [server, ...webArgs], process.env, process.platform === 'win32' ? [] : ['SIGUSR2']);
 }
 
 // Run only as a script: tests import the detection helpers above.

@@ -39,17 +39,32 @@ export function callRoutes(router: Router) {
   return api;
 }
 
-/** Last handler: malformed JSON, oversized bodies and anything unexpected, without stack traces. */
+/**
+ * One line per unexpected failure, never a stack trace: a request from anyone must not be able to
+ * fill the log, and a trace says nothing the user can act on.
+ */
+export function logRequestFailure(error: unknown): void {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  console.error(`[berth] web request failed: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
+}
+
+/** Last handler: malformed JSON, oversized bodies, bad paths and anything unexpected, without stack traces. */
 export function errorReply(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  const type = (error as { type?: string }).type;
+  const { type, status } = error as { type?: string; status?: unknown };
+  res.setHeader('Connection', 'close');
   if (type === 'entity.too.large') {
-    replyError(res, 413, new BerthError('INVALID_INPUT', 'The request body is larger than 1 MB.'));
+    replyError(res, 413, new BerthError('INVALID_INPUT', 'The request body is larger than 1 MB.', 'Send less.'));
     return;
   }
   if (type === 'entity.parse.failed') {
-    replyError(res, 400, new BerthError('INVALID_INPUT', 'The request body is not valid JSON.'));
+    replyError(res, 400, new BerthError('INVALID_INPUT', 'The request body is not valid JSON.', 'Send JSON.'));
     return;
   }
-  console.error('[berth] web request failed:', error);
+  // Express's own 4xx (a path that does not decode, say) is the client's mistake, not Berth's.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    replyError(res, 400, new BerthError('INVALID_INPUT', 'The request is malformed.', 'Check the address and body.'));
+    return;
+  }
+  logRequestFailure(error);
   replyError(res, 500, new BerthError('INTERNAL', 'Something went wrong inside Berth.'));
 }

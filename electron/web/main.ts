@@ -1,13 +1,18 @@
 /**
  * Web mode entry point (plain Node, no Electron): builds the backend, serves it on 127.0.0.1 and
- * prints the address with its token.  Flags: --port N, --no-open.
+ * prints a sign-in link. The link carries a one-time code, never the launch token: it opens Berth
+ * once, within CODE_LIFETIME_MS. Enter on stdin, or SIGUSR2, prints a fresh one. The browser opener
+ * gets its own code (its argv is public while it runs, and that code dies as the browser uses it).
+ * Flags: --port N, --no-open.
  */
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../api/backend';
 import { MemorySecretStore } from '../core/registry/credentials';
+import { CODE_LIFETIME_MS } from './launch-codes';
 import { openBrowser } from './open-browser';
 import { startWebServer } from './server';
 
@@ -31,8 +36,14 @@ async function main(): Promise<void> {
     projectDir: repoRoot,
   });
   const server = await startWebServer({ router: backend.router, port, staticDir: join(repoRoot, 'dist', 'renderer') });
-  console.log(`Berth is running at ${server.url}`);
-  if (!values['no-open'] && !process.env.CI) openBrowser(server.url);
+  const renew =
+    process.platform === 'win32' ? 'press Enter here' : `press Enter here or send SIGUSR2 to ${process.pid}`;
+  console.log(`Berth is running at ${server.signInUrl()}`);
+  console.log(`That link opens Berth once, within ${CODE_LIFETIME_MS / 1000} s; for a new one, ${renew}.`);
+  const printFreshLink = (): void => console.log(`New sign-in link: ${server.signInUrl()}`);
+  createInterface({ input: process.stdin }).on('line', printFreshLink);
+  if (process.platform !== 'win32') process.on('SIGUSR2', printFreshLink);
+  if (!values['no-open'] && !process.env.CI) openBrowser(server.signInUrl());
 
   const stop = async (): Promise<void> => {
     await server.close();

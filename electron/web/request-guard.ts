@@ -1,12 +1,29 @@
 /**
  * Express middleware that every web-mode request passes before anything else: security headers, the
- * Host allowlist, the Origin check, the one-time token handshake, then the token itself.
+ * Host allowlist, the Origin check, the request target, the one-time code handshake, then the token.
+ * A request that is refused is answered and its connection closed; one that carries the token marks
+ * its socket authenticated (connection-guard.ts).
  */
+import type { Socket } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
-import { forbiddenHost, forbiddenOrigin, missingToken, replyError } from './http-replies';
-import { carriesToken, tokenCookie, tokensMatch } from './launch-token';
+import type { ErrorShape } from '../contract';
+import type { ConnectionGuard } from './connection-guard';
+import {
+  codeExpired,
+  codeUnknown,
+  codeUsed,
+  forbiddenHost,
+  forbiddenOrigin,
+  missingToken,
+  replyError,
+  replyErrorPage,
+  tokenInUrl,
+} from './http-replies';
+import type { LaunchCodes, Redemption } from './launch-codes';
+import { carriesToken, tokenCookie } from './launch-token';
 import { isAllowedHost, isAllowedOrigin } from './origin-policy';
+import { badTarget, parseRequestTarget } from './request-target';
 
 export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -17,34 +34,65 @@ export function securityHeaders(_req: Request, res: Response, next: NextFunction
   next();
 }
 
-export function requestGuard(token: string, port: () => number) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const ownPort = port();
-    if (!isAllowedHost(req.headers.host, ownPort)) {
-      replyError(res, 403, forbiddenHost());
-      return;
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && !isAllowedOrigin(origin, ownPort)) {
-      replyError(res, 403, forbiddenOrigin());
-      return;
-    }
+export interface GuardOptions {
+  token: string;
+  codes: LaunchCodes;
+  connections: ConnectionGuard;
+  port: () => number;
+}
 
-    const url = new URL(req.originalUrl, 'http://127.0.0.1');
-    if (url.searchParams.has('token')) {
-      // The handshake: only GET / with exactly this launch's token; it never stays in the address bar.
-      if (req.method !== 'GET' || url.pathname !== '/' || !tokensMatch(token, url.searchParams.get('token'))) {
-        replyError(res, 401, missingToken());
-        return;
-      }
-      res.setHeader('Set-Cookie', tokenCookie(token, ownPort));
+const REFUSED_CODE: Record<Exclude<Redemption, 'accepted'>, () => ErrorShape> = {
+  used: codeUsed,
+  expired: codeExpired,
+  unknown: codeUnknown,
+};
+
+interface Refusal {
+  status: number;
+  error: ErrorShape;
+  /** Answer with an HTML page (a person opened a link) rather than JSON. */
+  page?: boolean;
+}
+
+export function requestGuard({ token, codes, connections, port }: GuardOptions) {
+  /** Null when the request may go on (its socket then counts as authenticated), else why not. */
+  const check = (req: Request, res: Response): Refusal | null | 'handled' => {
+    const ownPort = port();
+    if (!isAllowedHost(req.headers.host, ownPort)) return { status: 403, error: forbiddenHost() };
+    const origin = req.headers.origin;
+    if (origin !== undefined && !isAllowedOrigin(origin, ownPort)) return { status: 403, error: forbiddenOrigin() };
+    const target = parseRequestTarget(req.originalUrl);
+    if (!target) return { status: 400, error: badTarget() };
+
+    const isLanding = req.method === 'GET' && target.pathname === '/';
+    // The long-lived token never travels in an address, not even to be accepted once.
+    if (target.searchParams.has('token')) return { status: 401, error: tokenInUrl(), page: isLanding };
+
+    const hasToken = carriesToken(req.headers, token, ownPort);
+    if (target.searchParams.has('code')) {
+      if (!isLanding) return { status: 401, error: codeUnknown() };
+      // Spent even when the browser already holds the cookie, so no live code lingers in history.
+      const outcome = codes.redeem(target.searchParams.get('code'));
+      if (outcome !== 'accepted' && !hasToken) return { status: 401, error: REFUSED_CODE[outcome](), page: true };
+      connections.authenticate(req.socket as Socket);
+      if (outcome === 'accepted') res.setHeader('Set-Cookie', tokenCookie(token, ownPort));
       res.redirect(302, '/');
-      return;
+      return 'handled';
     }
-    if (!carriesToken(req.headers, token, ownPort)) {
-      replyError(res, 401, missingToken());
-      return;
+    if (!hasToken) return { status: 401, error: missingToken() };
+    connections.authenticate(req.socket as Socket);
+    return null;
+  };
+
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const refusal = check(req, res);
+    if (refusal === null) {
+      next();
+    } else if (refusal !== 'handled') {
+      // Whoever is refused gets an answer and loses the connection (connection-guard.ts).
+      res.setHeader('Connection', 'close');
+      if (refusal.page) replyErrorPage(res, refusal.status, refusal.error);
+      else replyError(res, refusal.status, refusal.error);
     }
-    next();
   };
 }

@@ -70,9 +70,11 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('the launch token', () => {
-  it('is 32 random bytes in base64url, printed in the URL', () => {
+  it('is 32 random bytes in base64url, and the sign-in link carries a one-time code instead', () => {
     expect(Buffer.from(server.token, 'base64url')).toHaveLength(32);
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
+    const link = server.signInUrl();
+    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?code=[A-Za-z0-9_-]{32}$`));
+    expect(link).not.toContain(server.token);
   });
 
   it('is required: no token is 401 with a JSON error', async () => {
@@ -84,13 +86,22 @@ describe('the launch token', () => {
   it('must match: a wrong token is 401, in the URL, the cookie or the header', async () => {
     const wrong = `${server.token.slice(0, -1)}${server.token.endsWith('A') ? 'B' : 'A'}`;
     expect((await send(`/?token=${wrong}`)).status).toBe(401);
+    expect((await send(`/?code=${wrong}`)).status).toBe(401);
     expect((await send('/', { headers: { Cookie: `berth_token_${server.port}=${wrong}` } })).status).toBe(401);
     expect((await send('/', { headers: { Authorization: `Bearer ${wrong}` } })).status).toBe(401);
     expect((await send('/', { headers: { Authorization: 'Bearer short' } })).status).toBe(401);
   });
 
-  it('in the URL sets an HttpOnly, SameSite=Strict cookie for this port and redirects to /', async () => {
+  it('is refused in the URL, even when right: 401, no cookie', async () => {
     const reply = await send(`/?token=${server.token}`);
+    expect(reply.status).toBe(401);
+    expect(reply.headers['set-cookie']).toBeUndefined();
+    expect(reply.body).not.toContain(server.token);
+  });
+
+  it('comes from a one-time code: an HttpOnly, SameSite=Strict cookie for this port and a redirect to /', async () => {
+    const link = new URL(server.signInUrl());
+    const reply = await send(link.pathname + link.search);
     expect(reply.status).toBe(302);
     expect(reply.headers.location).toBe('/');
     expect(reply.headers['set-cookie']).toEqual([
