@@ -141,6 +141,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   sockets.on('connection', (ws) => serveStreams(ws, options.router));
+  // A handshake ws itself refuses (no Sec-WebSocket-Key, a bad version...) gets Berth's error shape too.
+  sockets.on('wsClientError', (error: Error, socket: Duplex) => {
+    replyOnSocket(socket, 400, {
+      code: 'INVALID_INPUT',
+      message: `The WebSocket handshake is invalid: ${error.message}`,
+      fix: 'Open the stream with a standard WebSocket client.',
+    });
+  });
 
   /** Why an upgrade is refused, or null when it may become a WebSocket. */
   const upgradeRefusal = (req: IncomingMessage): { status: number; error: ErrorShape } | null => {
