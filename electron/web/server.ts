@@ -131,7 +131,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   server.maxConnections = limits.maxPendingSockets + limits.maxAuthenticatedSockets;
   server.on('connection', (socket: Socket) => connections.admit(socket));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET') {
+    // As Node's own default: no answer on a reset socket, nor in the middle of a response already begun.
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (error.code === 'ECONNRESET' || inFlight?.headersSent) {
       socket.destroy();
       return;
     }
