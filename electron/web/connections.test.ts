@@ -139,6 +139,37 @@ describe('a token holder', () => {
     }
   });
 
+  it('cannot dribble the headers of a second request on a signed-in socket (headers timeout)', async () => {
+    const server = await serverWith({
+      headersTimeoutMs: 500,
+      requestTimeoutMs: 800,
+      keepAliveTimeoutMs: 600_000,
+      timeoutCheckIntervalMs: 100,
+    });
+    try {
+      const socket = await openSocket(server.port);
+      socket.on('error', () => {});
+      let answered = '';
+      socket.on('data', (chunk) => {
+        answered += chunk;
+      });
+      socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Bearer ${server.token}\r\n\r\n`);
+      await vi.waitFor(() => expect(answered).toMatch(/^HTTP\/1\.1 200/), { timeout: CLOSE_DEADLINE_MS });
+      expect(server.connectionCounts().authenticated).toBe(1);
+      socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`);
+      let sent = 0;
+      const dribble = setInterval(() => {
+        if (!socket.destroyed) socket.write(`X-Slow-${sent++}: a\r\n`);
+      }, SLOWLORIS_INTERVAL_MS);
+      const wasClosed = await allClosedWithin([socket], CLOSE_DEADLINE_MS);
+      clearInterval(dribble);
+      expect(wasClosed).toBe(true);
+      expect(sent).toBeGreaterThan(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('cannot hold a socket open with a body that never finishes (request timeout)', async () => {
     const server = await serverWith({ headersTimeoutMs: 500, requestTimeoutMs: 800, timeoutCheckIntervalMs: 100 });
     try {
