@@ -4,9 +4,10 @@
  * terminal each get a one-time link; the long-lived token shows up nowhere but in the cookie.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { send } from './testing/http-client';
 
 /** Start-up through tsx on a loaded machine; generous, and only reached on failure. */
@@ -53,6 +54,7 @@ beforeAll(async () => {
     ...process.env,
     PATH: `${bin}:${process.env.PATH}`,
     BERTH_DATA_DIR: join(dir, 'data'),
+    XDG_RUNTIME_DIR: dir,
     // No engine is needed: the backend starts disconnected and keeps trying.
     DOCKER_HOST: `unix://${join(dir, 'no-engine.sock')}`,
   };
@@ -87,10 +89,16 @@ afterAll(async () => {
 describe('web mode as started from a terminal', () => {
   let token = '';
 
-  it('hands the browser opener a one-time link that signs in once', async () => {
+  it('hands the browser opener only a private page, whose one-time link signs in once', async () => {
     const argv = readFileSync(join(dir, 'opener-argv'), 'utf8').trim().split('\n');
     expect(argv).toHaveLength(2);
-    const link = argv[1]!;
+    // The opener's argv names a file, not the link: no code to steal from /proc.
+    expect(argv[1]).toMatch(/^file:\/\/.*\/berth-open-[^/]+\/open\.html$/);
+    expect(argv[1]).not.toMatch(/code=/);
+    const page = fileURLToPath(argv[1]!);
+    expect(statSync(page).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(page)).mode & 0o777).toBe(0o700);
+    const link = /url=(http:[^"]+)"/.exec(readFileSync(page, 'utf8'))![1]!;
     expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?code=[A-Za-z0-9_-]{32}$/);
     const port = Number(new URL(link).port);
     const first = await send(port, pathOf(link));

@@ -1,8 +1,8 @@
 /**
  * Web mode entry point (plain Node, no Electron): builds the backend, serves it on 127.0.0.1 and
  * prints a sign-in link. The link carries a one-time code, never the launch token: it opens Berth
- * once, within CODE_LIFETIME_MS. Enter on stdin, or SIGUSR2, prints a fresh one. The browser opener
- * gets its own code (its argv is public while it runs, and that code dies as the browser uses it).
+ * once, within CODE_LIFETIME_MS. Enter on stdin, or SIGUSR2, prints a fresh one. The browser gets its
+ * own code, through a private forwarding page: an opener's argv is public while it runs.
  * Flags: --port N, --no-open.
  */
 import { homedir } from 'node:os';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const printFreshLink = (): void => console.log(`New sign-in link: ${server.signInUrl()}`);
   createInterface({ input: process.stdin }).on('line', printFreshLink);
   if (process.platform !== 'win32') process.on('SIGUSR2', printFreshLink);
-  if (!values['no-open'] && !process.env.CI) openBrowser(server.signInUrl());
+  if (!values['no-open'] && !process.env.CI) openBrowser(server.signInUrl(), { keepMs: CODE_LIFETIME_MS });
 
   const stop = async (): Promise<void> => {
     await server.close();
