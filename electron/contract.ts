@@ -350,15 +350,28 @@ export const PushLayer = z.object({
 });
 export type PushLayer = z.infer<typeof PushLayer>;
 
-export const PushModel = z.object({
-  pushId: z.string(),
-  target: z.string(),
-  state: z.enum(['checking', 'tagging', 'pushing', 'succeeded', 'failed']),
-  layers: z.array(PushLayer),
-  digest: z.string().nullable(),
-  size: z.number().nullable(),
-  failure: ErrorShape.nullable(),
-});
+/**
+ * A push as it goes. `digest` and `size` are the registry's proof of success: set only when `state` is
+ * 'succeeded' (and then `digest` always is), null in every other state, so a failed push never shows one.
+ */
+export const PushModel = z
+  .object({
+    pushId: z.string(),
+    target: z.string(),
+    state: z.enum(['checking', 'tagging', 'pushing', 'succeeded', 'failed']),
+    layers: z.array(PushLayer),
+    digest: z.string().nullable(),
+    size: z.number().nullable(),
+    failure: ErrorShape.nullable(),
+  })
+  .superRefine((model, ctx) => {
+    if (model.state === 'succeeded' && model.digest === null) {
+      ctx.addIssue({ code: 'custom', path: ['digest'], message: 'a succeeded push has a digest' });
+    }
+    if (model.state !== 'succeeded' && (model.digest !== null || model.size !== null)) {
+      ctx.addIssue({ code: 'custom', path: ['digest'], message: 'only a succeeded push has a digest and size' });
+    }
+  });
 export type PushModel = z.infer<typeof PushModel>;
 
 // ───────────────────────────── Procedures ─────────────────────────────

@@ -1,9 +1,16 @@
 /**
  * A real Docker registry (distribution 2.8, Debian's `docker-registry`) with htpasswd auth, on a free
  * port of 127.0.0.1, storing into a temp dir. Docker trusts 127.0.0.0/8 registries over plain HTTP.
- * Recipe: shared/REFERENCE.md section 4.
+ * Recipe: shared/REFERENCE.md section 4 (and section 8 for the read-only registry).
+ *
+ * Two ways to make a registry refuse a push after the login check has passed, for real:
+ * - `readOnly: true` sets `storage.maintenance.readonly.enabled`: logins succeed, every upload gets 405;
+ * - `revokePassword()` rewrites the htpasswd file with another password; the registry re-reads the file
+ *   when its modification time changes, so the next request with the old password is refused.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +26,13 @@ export interface TestRegistry {
   address: string;
   username: string;
   password: string;
+  /** Whether the registry was started read-only (pulls and logins work, pushes get 405). */
+  readOnly: boolean;
+  /**
+   * Replaces the user's password in the htpasswd file, as an administrator revoking it would. Synchronous,
+   * so a test can call it from a push listener between the login check and the upload.
+   */
+  revokePassword(): void;
   /** Kills the registry and removes its storage. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -35,7 +49,7 @@ async function htpasswdLine(username: string, password: string): Promise<string>
   }
 }
 
-const configYaml = (dir: string, address: string): string =>
+const configYaml = (dir: string, address: string, readOnly: boolean): string =>
   [
     'version: 0.1',
     'log:',
@@ -47,6 +61,7 @@ const configYaml = (dir: string, address: string): string =>
     `    rootdirectory: ${join(dir, 'data')}`,
     '  delete:',
     '    enabled: true',
+    ...(readOnly ? ['  maintenance:', '    readonly:', '      enabled: true'] : []),
     'http:',
     `  addr: ${address}`,
     'auth:',
@@ -57,8 +72,12 @@ const configYaml = (dir: string, address: string): string =>
   ].join('\n');
 
 /** Starts a registry and resolves once `GET /v2/` answers 401 (auth required), i.e. it is serving. */
-export async function startTestRegistry(options: { username: string; password: string }): Promise<TestRegistry> {
-  const { username, password } = options;
+export async function startTestRegistry(options: {
+  username: string;
+  password: string;
+  readOnly?: boolean;
+}): Promise<TestRegistry> {
+  const { username, password, readOnly = false } = options;
   const dir = await mkdtemp(join(tmpdir(), 'berth-registry-'));
   let child: ChildProcess | undefined;
   let stopped = false;
@@ -77,8 +96,10 @@ export async function startTestRegistry(options: { username: string; password: s
 
   try {
     await writeFile(join(dir, 'htpasswd'), `${await htpasswdLine(username, password)}\n`);
+    // Made now (htpasswd is a child process) so that revoking later is one synchronous write.
+    const revokedLine = await htpasswdLine(username, randomBytes(12).toString('hex'));
     const address = `127.0.0.1:${await freePort()}`;
-    await writeFile(join(dir, 'config.yml'), configYaml(dir, address));
+    await writeFile(join(dir, 'config.yml'), configYaml(dir, address, readOnly));
 
     let stderr = '';
     let spawnError: Error | undefined;
@@ -101,7 +122,8 @@ export async function startTestRegistry(options: { username: string; password: s
       await new Promise((r) => setTimeout(r, 50));
     }
 
-    return { address, username, password, stop };
+    const revokePassword = (): void => writeFileSync(join(dir, 'htpasswd'), `${revokedLine}\n`);
+    return { address, username, password, readOnly, revokePassword, stop };
   } catch (error) {
     await stop();
     throw error;

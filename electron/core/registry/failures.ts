@@ -9,6 +9,8 @@ import { DOCKER_HUB, registryHost } from './reference';
 const AUTH_REQUIRED = /unauthorized|authentication required|no basic auth credentials|incorrect username or password/i;
 const DENIED = /denied/i;
 const NO_LOCAL_IMAGE = /does not exist locally|no such image/i;
+/** A registry in read-only (maintenance) mode answers every upload with 405 (REFERENCE.md section 8). */
+const NOT_ALLOWED = /\b405\b|method not allowed/i;
 /** /auth answers 500 on Engine 20.10 ("... failed with status: 401 Unauthorized"), 401 on newer ones. */
 const LOGIN_REJECTED = /\b401\b|unauthorized|incorrect username or password|invalid username\/password|denied/i;
 
@@ -28,6 +30,13 @@ export function missingImage(ref: string): BerthError {
 export function pushFailure(message: string, target: string, source = target): BerthError {
   const registry = registryHost(target);
   if (NO_LOCAL_IMAGE.test(message)) return missingImage(source);
+  if (NOT_ALLOWED.test(message)) {
+    return new BerthError(
+      'PUSH_FAILED',
+      `${registry} refused the upload of "${target}": ${message}`,
+      `The registry answered 405 Method not allowed, which means it takes no uploads now: it is read-only (for example in maintenance mode). Ask its owner to make it writable again, or push to another registry.`,
+    );
+  }
   if (DENIED.test(message)) {
     const namespace =
       registry === DOCKER_HUB
@@ -43,7 +52,7 @@ export function pushFailure(message: string, target: string, source = target): B
     return new BerthError(
       'AUTH_FAILED',
       `${registry} did not accept the credentials: ${message}`,
-      `Log in to ${registry} with a valid user name and password or access token, then push again.`,
+      `Log in to ${registry} with a valid user name and password or access token, then push again. A password that passed the login check but was changed or revoked on the registry since fails here too.`,
     );
   }
   return new BerthError(

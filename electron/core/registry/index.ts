@@ -10,12 +10,16 @@ export { loginFailure, missingImage, pushFailure } from './failures';
 export { checkCredentials, login } from './login';
 export { Push, type PushListener, type PushSetup, startPush } from './push';
 export {
+  type DigestProof,
   failPush,
   finishPush,
   foldPushEvent,
   newPushModel,
+  newPushProgress,
+  type PushProgress,
   PushStreamDecoder,
   type PushStreamEvent,
+  streamError,
 } from './push-progress';
 export { PushRunner } from './push-runner';
 export {

@@ -10,7 +10,15 @@ import { engineMessage, toBerthError } from '../errors';
 import { authConfigFor, type RegistryCredentials } from './credentials';
 import { missingImage, pushFailure } from './failures';
 import { checkCredentials } from './login';
-import { failPush, finishPush, foldPushEvent, newPushModel, PushStreamDecoder } from './push-progress';
+import {
+  type DigestProof,
+  failPush,
+  finishPush,
+  foldPushEvent,
+  newPushModel,
+  type PushProgress,
+  PushStreamDecoder,
+} from './push-progress';
 import { normalizeRegistry, registryHost, splitReference } from './reference';
 
 export interface PushSetup {
@@ -29,6 +37,8 @@ export class Push {
   readonly pushId: string;
   readonly done: Promise<PushModel>;
   private model: PushModel;
+  /** The digest the stream has sent so far; it goes into the model only when the push succeeds. */
+  private proof: DigestProof | null = null;
   private readonly listeners = new Set<PushListener>();
 
   constructor(setup: PushSetup) {
@@ -129,9 +139,10 @@ export class Push {
       });
     const decoder = new PushStreamDecoder();
     const fold = (events: ReturnType<PushStreamDecoder['end']>) => {
-      let next = this.model;
+      let next: PushProgress = { model: this.model, proof: this.proof };
       for (const event of events) next = foldPushEvent(next, event, source);
-      this.update(next);
+      this.proof = next.proof;
+      this.update(next.model);
     };
     try {
       for await (const chunk of stream) fold(decoder.write(chunk as Buffer | string));
@@ -147,7 +158,7 @@ export class Push {
     }
     this.update(
       finishPush(
-        this.model,
+        { model: this.model, proof: this.proof },
         () =>
           new BerthError(
             'PUSH_FAILED',
