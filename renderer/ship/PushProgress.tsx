@@ -55,12 +55,16 @@ function LayerRow({ layer }: { layer: PushLayer }) {
   );
 }
 
-/** The push as it happens: one bar per layer, the overall state, then the digest or the registry's error. */
+/**
+ * The push as it happens: one bar per layer, the overall state, then the digest or the registry's error.
+ * The digest is shown only for a push that succeeded: a digest on any other model proves nothing.
+ */
 export function PushProgress({ model }: { model: PushModel }) {
   const [copied, setCopied] = useState(false);
   const finished = model.state === 'succeeded' || model.state === 'failed';
+  const digest = model.state === 'succeeded' ? model.digest : null;
   const copy = () =>
-    navigator.clipboard?.writeText(model.digest ?? '').then(
+    navigator.clipboard?.writeText(digest ?? '').then(
       () => setCopied(true),
       () => setCopied(false),
     );
@@ -79,9 +83,9 @@ export function PushProgress({ model }: { model: PushModel }) {
           ))}
         </ol>
       )}
-      {model.digest && (
+      {digest && (
         <p className="push-digest">
-          Digest: <code data-testid="push-digest">{model.digest}</code>{' '}
+          Digest: <code data-testid="push-digest">{digest}</code>{' '}
           <Button size="small" onClick={copy} aria-label="Copy digest">
             {copied ? 'Copied' : 'Copy'}
           </Button>
