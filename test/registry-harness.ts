@@ -29,10 +29,11 @@ export interface TestRegistry {
   /** Whether the registry was started read-only (pulls and logins work, pushes get 405). */
   readOnly: boolean;
   /**
-   * Replaces the user's password in the htpasswd file, as an administrator revoking it would. Synchronous,
-   * so a test can call it from a push listener between the login check and the upload.
+   * Replaces the user's password in the htpasswd file, as an administrator revoking it would, and returns
+   * the new one. Synchronous, so a test can call it from a push listener between the login check and the
+   * upload.
    */
-  revokePassword(): void;
+  revokePassword(): string;
   /** Kills the registry and removes its storage. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -97,7 +98,8 @@ export async function startTestRegistry(options: {
   try {
     await writeFile(join(dir, 'htpasswd'), `${await htpasswdLine(username, password)}\n`);
     // Made now (htpasswd is a child process) so that revoking later is one synchronous write.
-    const revokedLine = await htpasswdLine(username, randomBytes(12).toString('hex'));
+    const newPassword = randomBytes(12).toString('hex');
+    const revokedLine = await htpasswdLine(username, newPassword);
     const address = `127.0.0.1:${await freePort()}`;
     await writeFile(join(dir, 'config.yml'), configYaml(dir, address, readOnly));
 
@@ -122,10 +124,56 @@ export async function startTestRegistry(options: {
       await new Promise((r) => setTimeout(r, 50));
     }
 
-    const revokePassword = (): void => writeFileSync(join(dir, 'htpasswd'), `${revokedLine}\n`);
+    const revokePassword = (): string => {
+      writeFileSync(join(dir, 'htpasswd'), `${revokedLine}\n`);
+      return newPassword;
+    };
     return { address, username, password, readOnly, revokePassword, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The label on every image the registry tests build, so they can be found and removed by label. */
+export const PUSH_TEST_LABEL = 'berth.test=registry';
+
+/**
+ * Builds a local two-layer image of random bytes (512 KiB and 256 KiB), labelled with PUSH_TEST_LABEL,
+ * for push tests; returns `ref`. The caller removes it (EngineLitter, or removeLabelledImages).
+ */
+export async function buildPushableImage(ref: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-push-'));
+  try {
+    await writeFile(join(dir, 'a.bin'), randomBytes(512 << 10));
+    await writeFile(join(dir, 'b.bin'), randomBytes(256 << 10));
+    await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY a.bin /a.bin\nCOPY b.bin /b.bin\n');
+    await execFileAsync('docker', ['build', '-q', '--label', PUSH_TEST_LABEL, '-t', ref, dir]);
+    return ref;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Removes every image carrying PUSH_TEST_LABEL (all their tags), and only those. */
+export async function removeLabelledImages(): Promise<void> {
+  const { stdout } = await execFileAsync('docker', ['images', '-q', '--filter', `label=${PUSH_TEST_LABEL}`]);
+  const ids = [...new Set(stdout.split('\n').filter(Boolean))];
+  if (ids.length > 0) await execFileAsync('docker', ['rmi', '-f', ...ids]).catch(() => undefined);
+}
+
+/** The manifest digest `registry` holds for `repository:tag`, or null when it holds none. */
+export async function registryManifestDigest(
+  registry: TestRegistry,
+  repository: string,
+  tag: string,
+  password = registry.password,
+): Promise<string | null> {
+  const res = await fetch(`http://${registry.address}/v2/${repository}/manifests/${tag}`, {
+    headers: {
+      authorization: `Basic ${Buffer.from(`${registry.username}:${password}`).toString('base64')}`,
+      accept: 'application/vnd.docker.distribution.manifest.v2+json',
+    },
+  });
+  return res.ok ? res.headers.get('docker-content-digest') : null;
 }

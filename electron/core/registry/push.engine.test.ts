@@ -1,10 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { docker, EngineLitter, freePort, uniqueName } from '../../../test/engine-harness';
-import { startTestRegistry, type TestRegistry } from '../../../test/registry-harness';
+import { EngineLitter, freePort, uniqueName } from '../../../test/engine-harness';
+import {
+  buildPushableImage,
+  registryManifestDigest,
+  removeLabelledImages,
+  startTestRegistry,
+  type TestRegistry,
+} from '../../../test/registry-harness';
 import { BerthError, PushModel } from '../../contract';
 import { CredentialStore, MemorySecretStore, type RegistryCredentials } from './credentials';
 import { checkCredentials, login } from './login';
@@ -15,28 +17,24 @@ const engine = new Dockerode();
 const ENDPOINT = 'unix:///var/run/docker.sock';
 const litter = new EngineLitter();
 let registry: TestRegistry;
+/** Logins pass, uploads are refused with 405 (storage.maintenance.readonly). */
+let readOnly: TestRegistry;
 let good: RegistryCredentials;
 /** A local two-layer image of random bytes, not yet named for the registry. */
 let source: string;
 
 beforeAll(async () => {
   registry = await startTestRegistry({ username: 'berth', password: uniqueName('pw') });
+  readOnly = await startTestRegistry({ username: 'berth', password: uniqueName('pw'), readOnly: true });
   good = { registry: registry.address, username: registry.username, password: registry.password };
-  const dir = await mkdtemp(join(tmpdir(), 'berth-push-'));
-  try {
-    await writeFile(join(dir, 'a.bin'), randomBytes(512 << 10));
-    await writeFile(join(dir, 'b.bin'), randomBytes(256 << 10));
-    await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY a.bin /a.bin\nCOPY b.bin /b.bin\n');
-    source = litter.image(`${uniqueName('push-src')}:1.0`);
-    await docker('build', '-q', '-t', source, dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  source = await buildPushableImage(litter.image(`${uniqueName('push-src')}:1.0`));
 });
 
 afterAll(async () => {
   await litter.cleanup();
+  await removeLabelledImages();
   await registry?.stop();
+  await readOnly?.stop();
 });
 
 const targetFor = (what: string) => litter.image(`${registry.address}/${uniqueName(what)}:1.0`);
@@ -50,15 +48,9 @@ async function push(request: { source: string; target: string }, credentials?: R
   return { final, models, states: [...new Set(models.map((m) => m.state))] };
 }
 
-async function manifestDigest(repository: string, tag: string): Promise<string | null> {
-  const res = await fetch(`http://${registry.address}/v2/${repository}/manifests/${tag}`, {
-    headers: {
-      authorization: `Basic ${Buffer.from(`${registry.username}:${registry.password}`).toString('base64')}`,
-      accept: 'application/vnd.docker.distribution.manifest.v2+json',
-    },
-  });
-  return res.ok ? res.headers.get('docker-content-digest') : null;
-}
+const manifestDigest = (repository: string, tag: string) => registryManifestDigest(registry, repository, tag);
+/** `host:port/repo:tag` → [repo, tag]. */
+const repositoryAndTag = (target: string) => target.slice(target.indexOf('/') + 1).split(':') as [string, string];
 
 describe('checkCredentials against a real registry', () => {
   it('accepts the right password', async () => {
@@ -105,7 +97,7 @@ describe('push against a real registry', () => {
     expect(final.layers).toHaveLength(2);
     expect(final.layers.every((l) => l.status === 'pushed' && l.current === l.total)).toBe(true);
 
-    const [repository, tag] = target.slice(registry.address.length + 1).split(':') as [string, string];
+    const [repository, tag] = repositoryAndTag(target);
     expect(await manifestDigest(repository, tag)).toBe(final.digest);
 
     const again = await push({ source: target, target }, good);
@@ -114,15 +106,16 @@ describe('push against a real registry', () => {
     expect(again.final.layers.map((l) => l.status)).toEqual(['exists', 'exists']);
   });
 
-  it('with a wrong password fails as AUTH_FAILED and never reports success', async () => {
+  it('with a wrong password is stopped by the login check as AUTH_FAILED, before any upload', async () => {
     const target = targetFor('push-wrong');
-    const { final, models } = await push({ source, target }, { ...good, password: 'wrong-password' });
+    const { final, models, states } = await push({ source, target }, { ...good, password: 'wrong-password' });
+    expect(states).toEqual(['checking', 'failed']);
     expect(final.state).toBe('failed');
     expect(final.failure?.code).toBe('AUTH_FAILED');
     expect(final.failure?.message).toMatch(/401 Unauthorized/);
     expect(models.some((m) => m.state === 'succeeded' || m.digest !== null)).toBe(false);
-    const [repository] = target.slice(registry.address.length + 1).split(':') as [string];
-    expect(await manifestDigest(repository, '1.0')).toBeNull();
+    const [repository, tag] = repositoryAndTag(target);
+    expect(await manifestDigest(repository, tag)).toBeNull();
   });
 
   it('without credentials the error line in the 200 stream fails the push as AUTH_FAILED', async () => {
@@ -133,6 +126,54 @@ describe('push against a real registry', () => {
     expect(final.failure).toMatchObject({ code: 'AUTH_FAILED' });
     expect(final.failure?.message).toContain('no basic auth credentials');
     expect(final.digest).toBeNull();
+  });
+
+  it('to a read-only registry: the login check passes, then the 200 stream refuses the upload; no digest', async () => {
+    const credentials = { registry: readOnly.address, username: readOnly.username, password: readOnly.password };
+    expect(await checkCredentials(engine, credentials, ENDPOINT)).toEqual({ message: 'Login Succeeded' });
+    const target = litter.image(`${readOnly.address}/${uniqueName('push-ro')}:1.0`);
+    const { final, models, states } = await push({ source, target }, credentials);
+    expect(states).toEqual(['checking', 'tagging', 'pushing', 'failed']);
+    expect(final.failure).toMatchObject({ code: 'PUSH_FAILED' });
+    expect(final.failure?.message).toContain(readOnly.address);
+    expect(final.failure?.message).toMatch(/error parsing HTTP 405 response body.*Method not allowed/);
+    expect(final.failure?.fix).toMatch(/read-only/);
+    expect(models.every((m) => m.digest === null && m.size === null)).toBe(true);
+    expect(final.layers.length).toBeGreaterThan(0);
+    expect(final.layers.every((l) => l.status === 'failed')).toBe(true);
+    const [repository, tag] = repositoryAndTag(target);
+    expect(await registryManifestDigest(readOnly, repository, tag)).toBeNull();
+  });
+
+  it('with a password revoked after the login check: the 200 stream says unauthorized; no digest', async () => {
+    // Its own registry, since the password changes for good.
+    const revoking = await startTestRegistry({ username: 'berth', password: uniqueName('pw') });
+    try {
+      const credentials = { registry: revoking.address, username: revoking.username, password: revoking.password };
+      const target = litter.image(`${revoking.address}/${uniqueName('push-revoked')}:1.0`);
+      const run = startPush({ docker: engine, endpoint: ENDPOINT, request: { source, target }, credentials });
+      const models: PushModel[] = [];
+      let newPassword: string | undefined;
+      run.onChange((model) => {
+        models.push(PushModel.parse(model));
+        // 'pushing' is set after the login check passed and before the engine is asked to push.
+        if (model.state === 'pushing' && newPassword === undefined) newPassword = revoking.revokePassword();
+      });
+      const final = await run.done;
+      expect(newPassword).toBeDefined();
+      expect([...new Set(models.map((m) => m.state))]).toEqual(['tagging', 'pushing', 'failed']);
+      expect(final.failure).toMatchObject({ code: 'AUTH_FAILED' });
+      expect(final.failure?.message).toContain(revoking.address);
+      expect(final.failure?.message).toContain('unauthorized: authentication required');
+      expect(final.failure?.fix).toMatch(/revoked/);
+      expect(models.every((m) => m.digest === null)).toBe(true);
+      // The oracle: the old password is now refused at login, and the registry holds no manifest.
+      await expect(checkCredentials(engine, credentials, ENDPOINT)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+      const [repository, tag] = repositoryAndTag(target);
+      expect(await registryManifestDigest(revoking, repository, tag, newPassword)).toBeNull();
+    } finally {
+      await revoking.stop();
+    }
   });
 
   it('an image that does not exist is NOT_FOUND with a clear message', async () => {
