@@ -50,7 +50,7 @@ async function htpasswdLine(username: string, password: string): Promise<string>
   }
 }
 
-const configYaml = (dir: string, address: string, readOnly: boolean): string =>
+const configYaml = (dir: string, address: string, readOnly: boolean, storageDir: string): string =>
   [
     'version: 0.1',
     'log:',
@@ -59,7 +59,7 @@ const configYaml = (dir: string, address: string, readOnly: boolean): string =>
     '    disabled: true',
     'storage:',
     '  filesystem:',
-    `    rootdirectory: ${join(dir, 'data')}`,
+    `    rootdirectory: ${storageDir}`,
     '  delete:',
     '    enabled: true',
     ...(readOnly ? ['  maintenance:', '    readonly:', '      enabled: true'] : []),
@@ -77,6 +77,8 @@ export async function startTestRegistry(options: {
   username: string;
   password: string;
   readOnly?: boolean;
+  /** Where the registry stores blobs (default: inside its temp dir); the caller owns this folder. */
+  storageDir?: string;
 }): Promise<TestRegistry> {
   const { username, password, readOnly = false } = options;
   const dir = await mkdtemp(join(tmpdir(), 'berth-registry-'));
@@ -101,7 +103,10 @@ export async function startTestRegistry(options: {
     const newPassword = randomBytes(12).toString('hex');
     const revokedLine = await htpasswdLine(username, newPassword);
     const address = `127.0.0.1:${await freePort()}`;
-    await writeFile(join(dir, 'config.yml'), configYaml(dir, address, readOnly));
+    await writeFile(
+      join(dir, 'config.yml'),
+      configYaml(dir, address, readOnly, options.storageDir ?? join(dir, 'data')),
+    );
 
     let stderr = '';
     let spawnError: Error | undefined;

@@ -11,6 +11,13 @@ const DENIED = /denied/i;
 const NO_LOCAL_IMAGE = /does not exist locally|no such image/i;
 /** A registry in read-only (maintenance) mode answers every upload with 405 (REFERENCE.md section 8). */
 const NOT_ALLOWED = /\b405\b|method not allowed/i;
+/**
+ * A registry that cannot store the upload: out of disk (recorded: fixtures/push-disk-full, where dockerd
+ * retries five times, then says "received unexpected HTTP status: 500 Internal Server Error"), or words
+ * of a storage quota. Checked before "denied", since some registries word a quota refusal that way.
+ */
+const NO_ROOM =
+  /quota|no space left|insufficient storage|HTTP status: 5\d\d|\b5\d\d (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\b/i;
 /** /auth answers 500 on Engine 20.10 ("... failed with status: 401 Unauthorized"), 401 on newer ones. */
 const LOGIN_REJECTED = /\b401\b|unauthorized|incorrect username or password|invalid username\/password|denied/i;
 
@@ -35,6 +42,13 @@ export function pushFailure(message: string, target: string, source = target): B
       'PUSH_FAILED',
       `${registry} refused the upload of "${target}": ${message}`,
       `The registry answered 405 Method not allowed, which means it takes no uploads now: it is read-only (for example in maintenance mode). Ask its owner to make it writable again, or push to another registry.`,
+    );
+  }
+  if (NO_ROOM.test(message)) {
+    return new BerthError(
+      'PUSH_FAILED',
+      `${registry} could not store "${target}": ${message}`,
+      `The registry failed while storing the upload: it may be out of disk space or over a storage quota, or have an internal fault. Check the registry's log and free space (or ask its owner to), then push again.`,
     );
   }
   if (DENIED.test(message)) {

@@ -127,6 +127,18 @@ describe('push progress from recorded streams', () => {
     expect(final.failure?.fix).toMatch(/revoked/);
   });
 
+  it('a registry out of space fails after the engine retries: PUSH_FAILED, a fix about space, no digest', () => {
+    const { models, final } = replay('push-disk-full', '127.0.0.1:5997/berth-test-record-d691f809:1.0');
+    // "Retrying in N seconds" puts a layer back to waiting, then it is pushed again.
+    expect(models.some((m) => m.layers.some((l) => l.status === 'waiting'))).toBe(true);
+    expect(models.every((m) => m.digest === null)).toBe(true);
+    expect(final.state).toBe('failed');
+    expect(final.digest).toBeNull();
+    expect(final.failure?.code).toBe('PUSH_FAILED');
+    expect(final.failure?.message).toContain('received unexpected HTTP status: 500 Internal Server Error');
+    expect(final.failure?.fix).toMatch(/out of disk space or over a storage quota/);
+  });
+
   it('a missing local image is NOT_FOUND with a clear message and fix', () => {
     const { final } = replay('push-missing-image', '127.0.0.1:5999/berth-test-missing-e3b5f501:1.0');
     expect(final.state).toBe('failed');
@@ -248,6 +260,15 @@ describe('push progress rules', () => {
     expect(model.failure?.code).toBe('AUTH_FAILED');
     expect(model.failure?.message).toContain(message);
     expect(model.failure?.fix).toMatch(/user name or an organisation/);
+  });
+
+  it('a refusal worded as a quota is PUSH_FAILED about space, not a login problem', () => {
+    // Not seen for real here (docker-registry has no quotas); the wording of a registry that has them.
+    const message = 'denied: adding 3 MiB of storage would exceed the storage quota of this project';
+    const { model } = fold([{ errorDetail: { message }, error: message }]);
+    expect(model.failure?.code).toBe('PUSH_FAILED');
+    expect(model.failure?.message).toContain(message);
+    expect(model.failure?.fix).toMatch(/storage quota/);
   });
 
   it('Waiting and clamping with total 0 keep numbers sane', () => {
