@@ -74,6 +74,7 @@ export class Push {
   }
 
   private fail(error: BerthError): void {
+    this.proof = null;
     this.update(failPush(this.model, error));
   }
 
