@@ -35,7 +35,7 @@ beforeAll(async () => {
   berth = await startWebMode({ projectDir: REPO_ROOT });
   launched = await launchChromium();
   page = await launched.browser.newPage();
-  await page.goto(berth.url);
+  await page.goto(berth.signInUrl());
   await page
     .getByLabel('Engine connection')
     .filter({ hasText: /^\s*connected\s*$/i })
