@@ -7,13 +7,18 @@ import type { ErrorShape } from '../contract';
 export interface BerthBridge {
   /** Resolves with the procedure's output; rejects with an ErrorShape. */
   call(name: string, input: unknown): Promise<unknown>;
-  /** Returns the subscription id to pass to `unsubscribe`. */
+  /**
+   * Returns the subscription id to pass to `ack` and `unsubscribe`. Each event comes with its number
+   * (1, 2, 3…); the main process sends only a few events ahead of the last one acknowledged.
+   */
   subscribe(
     stream: string,
     params: unknown,
-    onEvent: (event: unknown) => void,
+    onEvent: (event: unknown, seq: number) => void,
     onError?: (error: ErrorShape) => void,
     onEnd?: () => void,
   ): string;
+  /** Says that every event of subscription `id` up to number `seq` has been handled. */
+  ack(id: string, seq: number): void;
   unsubscribe(id: string): void;
 }

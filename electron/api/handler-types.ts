@@ -10,13 +10,22 @@ export type Handlers = {
 };
 
 /**
+ * What a transport's `emit` answers: nothing when it has room for more, or a promise that settles when
+ * the subscriber has caught up (the web socket drained below its low-water mark, or the renderer
+ * acknowledged enough IPC deliveries). A handler whose source can wait (logs) awaits it before emitting
+ * more; one that cannot (engine events, build and push models) ignores it.
+ */
+export type Readiness = Promise<void> | undefined;
+
+/**
  * A stream handler emits events until its promise resolves (the stream ended on its own) or until
- * `signal` aborts (the subscriber went away); after an abort, further `emit` calls are ignored.
+ * `signal` aborts (the subscriber went away); after an abort, further `emit` calls are ignored and
+ * answer ready, and every readiness promise already handed out settles.
  */
 export type StreamHandlers = {
   [S in StreamName]: (
     params: StreamParams<S>,
-    emit: (event: StreamEvent<S>) => void,
+    emit: (event: StreamEvent<S>) => Readiness,
     signal: AbortSignal,
   ) => Promise<void> | void;
 };

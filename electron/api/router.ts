@@ -15,21 +15,23 @@ import {
   streams,
 } from '../contract';
 import { invalidInput, toPublicError } from './error-mapping';
-import type { Handlers, StreamHandlers } from './handler-types';
+import type { Handlers, Readiness, StreamHandlers } from './handler-types';
 
-export type { Handlers, StreamHandlers } from './handler-types';
+export type { Handlers, Readiness, StreamHandlers } from './handler-types';
 
 export interface Router {
   /** Resolves with the validated output, or rejects with a BerthError (never anything else). */
   call(name: unknown, rawInput: unknown): Promise<ProcedureOutput<ProcedureName>>;
   /**
    * Starts a stream. Exactly one of `onError` or `onEnd` is called when it stops on its own; neither is
-   * called after the returned function has been called (it aborts the handler's signal).
+   * called after the returned function has been called (it aborts the handler's signal). What `emit`
+   * answers (the transport's readiness) goes back to the handler unchanged, so a slow subscriber slows
+   * the source; a transport must settle its pending readiness promises when the subscription ends.
    */
   subscribe(
     name: unknown,
     rawParams: unknown,
-    emit: (event: StreamEvent<StreamName>) => void,
+    emit: (event: StreamEvent<StreamName>) => Readiness,
     onError: (error: BerthError) => void,
     onEnd: () => void,
   ): () => void;
@@ -65,7 +67,7 @@ export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers)
   function subscribe(
     name: unknown,
     rawParams: unknown,
-    emit: (event: StreamEvent<StreamName>) => void,
+    emit: (event: StreamEvent<StreamName>) => Readiness,
     onError: (error: BerthError) => void,
     onEnd: () => void,
   ): () => void {
@@ -94,18 +96,16 @@ export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers)
       return unsubscribe;
     }
 
-    const checkedEmit = (event: unknown): void => {
-      if (finished || controller.signal.aborted) return;
+    const checkedEmit = (event: unknown): Readiness => {
+      if (finished || controller.signal.aborted) return undefined;
       const checked = spec.event.safeParse(event);
-      if (checked.success) emit(checked.data as StreamEvent<StreamName>);
-      else
-        finish(
-          toPublicError(new Error(`${name} emitted an event outside the contract: ${checked.error.message}`), name),
-        );
+      if (checked.success) return emit(checked.data as StreamEvent<StreamName>);
+      finish(toPublicError(new Error(`${name} emitted an event outside the contract: ${checked.error.message}`), name));
+      return undefined;
     };
     const handler = streamHandlers[name] as (
       params: unknown,
-      emit: (event: unknown) => void,
+      emit: (event: unknown) => Readiness,
       signal: AbortSignal,
     ) => Promise<void> | void;
     // Run on the next tick so callers get their unsubscribe function before the first event.

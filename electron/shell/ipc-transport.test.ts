@@ -76,16 +76,16 @@ describe('the preload bridge', () => {
     const received: unknown[][] = [];
     const id = bridge.subscribe('engine', {}, (...args) => received.push(args));
     await vi.waitFor(() => expect(received.length).toBeGreaterThan(0));
-    expect(received[0]).toEqual([{ kind: 'status', status: expect.objectContaining({ state: 'disconnected' }) }]);
+    expect(received[0]).toEqual([{ kind: 'status', status: expect.objectContaining({ state: 'disconnected' }) }, 1]);
     expect(webContents.rendererListenerCount()).toBe(1);
     bridge.unsubscribe(id);
     expect(webContents.rendererListenerCount()).toBe(0);
     await backend.engineStreamAborted;
   });
 
-  it('exposes exactly call, subscribe and unsubscribe, all functions', () => {
+  it('exposes exactly call, subscribe, ack and unsubscribe, all functions', () => {
     const { bridge } = setup();
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'subscribe', 'unsubscribe']);
+    expect(Object.keys(bridge).sort()).toEqual(['ack', 'call', 'subscribe', 'unsubscribe']);
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
   });
 });

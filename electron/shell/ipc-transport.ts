@@ -2,14 +2,21 @@
  * The Electron IPC transport: carries the contract between the preload and the router. Every message's
  * sending frame must be one of Berth's own pages; each stream's events go back to the subscribing
  * webContents on that subscription's own channel, and its subscriptions end when it is destroyed.
+ *
+ * webContents.send has no backpressure, so events go out on credit: each is numbered, the renderer
+ * acknowledges what it has handled, and once IPC_STREAM_WINDOW events are unacknowledged the handler is
+ * told to wait (see StreamCredit). Log streams wait, which pauses the engine stream.
  */
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
-import type { Router } from '../api/router';
+import type { Readiness, Router } from '../api/router';
 import type { CallReply } from '../api/wire';
 import { SID_PATTERN } from '../api/wire';
 import { BerthError } from '../contract';
 import {
+  ACK_CHANNEL,
   CALL_CHANNEL,
+  IPC_STREAM_WINDOW,
+  StreamAck,
   type StreamDelivery,
   SUBSCRIBE_CHANNEL,
   streamChannel,
@@ -34,22 +41,78 @@ export interface IpcTransportOptions {
   isTrustedSender(frame: SenderFrame): boolean;
 }
 
+/** One subscription's credit: how many events went out, how many the renderer has handled. */
+export class StreamCredit {
+  private sent = 0;
+  private acked = 0;
+  private waiting: { promise: Promise<void>; release: () => void } | undefined;
+
+  constructor(private readonly window = IPC_STREAM_WINDOW) {}
+
+  /** Events sent and not yet acknowledged. */
+  get unacknowledged(): number {
+    return this.sent - this.acked;
+  }
+
+  /** Numbers the next event. */
+  next(): number {
+    this.sent += 1;
+    return this.sent;
+  }
+
+  /** Ready once fewer than `window` events are unacknowledged. */
+  readiness(): Readiness {
+    if (this.unacknowledged < this.window) return undefined;
+    if (!this.waiting) {
+      let release = (): void => {};
+      const promise = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      this.waiting = { promise, release };
+    }
+    return this.waiting.promise;
+  }
+
+  /** Takes an ack of everything up to `seq`; an ack of nothing new or of events never sent is ignored. */
+  ack(seq: number): void {
+    if (seq <= this.acked || seq > this.sent) return;
+    this.acked = seq;
+    if (this.unacknowledged < this.window) this.release();
+  }
+
+  /** The subscription is over: whoever waits goes on (and finds it ended). */
+  release(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.release();
+  }
+}
+
+interface Subscription {
+  unsubscribe(): void;
+  credit: StreamCredit;
+}
+
 const untrusted = (): BerthError =>
   new BerthError('UNSUPPORTED', 'Only Berth’s own pages may talk to Berth.', 'Open Berth from its own window.');
 
 /** Installs the handlers; returns a function that removes them and ends every subscription. */
 export function installIpcTransport({ ipcMain, router, isTrustedSender }: IpcTransportOptions): () => void {
   const ipc = ipcMain as IpcMainLike;
-  // webContents id → (sid → unsubscribe)
-  const bySender = new Map<number, Map<string, () => void>>();
+  // webContents id → (sid → subscription)
+  const bySender = new Map<number, Map<string, Subscription>>();
+  const end = (subscription: Subscription | undefined): void => {
+    subscription?.unsubscribe();
+    subscription?.credit.release();
+  };
 
-  function subscriptionsOf(sender: Sender): Map<string, () => void> {
+  function subscriptionsOf(sender: Sender): Map<string, Subscription> {
     let subscriptions = bySender.get(sender.id);
     if (!subscriptions) {
       subscriptions = new Map();
       bySender.set(sender.id, subscriptions);
       sender.once('destroyed', () => {
-        for (const unsubscribe of bySender.get(sender.id)?.values() ?? []) unsubscribe();
+        for (const subscription of bySender.get(sender.id)?.values() ?? []) end(subscription);
         bySender.delete(sender.id);
       });
     }
@@ -79,20 +142,35 @@ export function installIpcTransport({ ipcMain, router, isTrustedSender }: IpcTra
       deliver({ error: new BerthError('CONFLICT', `Subscription ${sid} already exists.`).toShape() });
       return;
     }
+    const credit = new StreamCredit();
+    const finished = (): void => {
+      subscriptions.delete(sid);
+      credit.release();
+    };
     const unsubscribe = router.subscribe(
       stream,
       params,
-      (streamEvent) => deliver({ event: streamEvent }),
+      (streamEvent) => {
+        deliver({ event: streamEvent, seq: credit.next() });
+        return credit.readiness();
+      },
       (error) => {
-        subscriptions.delete(sid);
+        finished();
         deliver({ error: error.toShape() });
       },
       () => {
-        subscriptions.delete(sid);
+        finished();
         deliver({ end: true });
       },
     );
-    subscriptions.set(sid, unsubscribe);
+    subscriptions.set(sid, { unsubscribe, credit });
+  };
+
+  const onAck = (event: MessageEvent, message: unknown): void => {
+    if (!isTrustedSender(event.senderFrame)) return;
+    const ack = StreamAck.safeParse(message);
+    if (!ack.success) return;
+    bySender.get(event.sender.id)?.get(ack.data.sid)?.credit.ack(ack.data.seq);
   };
 
   const onUnsubscribe = (event: MessageEvent, message: unknown): void => {
@@ -100,18 +178,20 @@ export function installIpcTransport({ ipcMain, router, isTrustedSender }: IpcTra
     const sid = (message as { sid?: unknown } | null)?.sid;
     if (typeof sid !== 'string') return;
     const subscriptions = bySender.get(event.sender.id);
-    subscriptions?.get(sid)?.();
+    end(subscriptions?.get(sid));
     subscriptions?.delete(sid);
   };
 
   ipc.on(SUBSCRIBE_CHANNEL, onSubscribe);
   ipc.on(UNSUBSCRIBE_CHANNEL, onUnsubscribe);
+  ipc.on(ACK_CHANNEL, onAck);
 
   return () => {
     ipc.removeHandler(CALL_CHANNEL);
     ipc.removeListener(SUBSCRIBE_CHANNEL, onSubscribe);
     ipc.removeListener(UNSUBSCRIBE_CHANNEL, onUnsubscribe);
-    for (const subscriptions of bySender.values()) for (const unsubscribe of subscriptions.values()) unsubscribe();
+    ipc.removeListener(ACK_CHANNEL, onAck);
+    for (const subscriptions of bySender.values()) for (const subscription of subscriptions.values()) end(subscription);
     bySender.clear();
   };
 }

@@ -5,7 +5,9 @@
 import type { BerthBridge } from '../api/bridge';
 import { BerthError, type ErrorShape, isProcedureName, isStreamName } from '../contract';
 import {
+  ACK_CHANNEL,
   CALL_CHANNEL,
+  StreamAck,
   type StreamDelivery,
   SUBSCRIBE_CHANNEL,
   streamChannel,
@@ -51,7 +53,7 @@ export function createPreloadApi(ipcRenderer: IpcRendererLike): BerthBridge {
       const listener = (_event: unknown, delivery: unknown): void => {
         const message = delivery as StreamDelivery;
         if ('event' in message) {
-          onEvent(message.event);
+          onEvent(message.event, message.seq);
           return;
         }
         stopListening(sid);
@@ -62,6 +64,12 @@ export function createPreloadApi(ipcRenderer: IpcRendererLike): BerthBridge {
       ipcRenderer.on(streamChannel(sid), listener);
       ipcRenderer.send(SUBSCRIBE_CHANNEL, { sid, stream, params });
       return sid;
+    },
+
+    ack(id, seq) {
+      if (typeof id !== 'string' || !listeners.has(id)) return;
+      const ack = StreamAck.safeParse({ sid: id, seq });
+      if (ack.success) ipcRenderer.send(ACK_CHANNEL, ack.data);
     },
 
     unsubscribe(id) {

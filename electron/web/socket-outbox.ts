@@ -1,70 +1,79 @@
 /**
- * Sends JSON messages on a WebSocket without letting a slow client grow the server's memory: above
- * HIGH_WATER bytes buffered in the socket, messages wait in a queue drained on a timer; if the queue
- * itself passes MAX_QUEUED bytes, the connection is closed (1013, try again later) and the client
- * reconnects and resubscribes.
+ * Sends JSON messages on a WebSocket and tells the sender when to wait. Every message goes straight to
+ * the socket (so order is kept); `send` answers a promise once the bytes buffered in the socket reach
+ * HIGH_WATER, and that promise settles when the socket has written enough to be under LOW_WATER again
+ * (or is closed). Senders that can wait (log streams) do, so a slow client pauses the engine stream and
+ * the buffer stays near HIGH_WATER plus one message per waiting sender.
+ *
+ * Senders that cannot wait (engine events, build and push models) are rare and small; if the buffer
+ * still passes MAX_BUFFERED bytes, the client is not reading at all: the connection is closed (1013, try
+ * again later) and the client reconnects and resubscribes.
  */
 import { WebSocket } from 'ws';
+import type { Readiness } from '../api/router';
 
 export interface OutboxLimits {
+  /** At or above this many buffered bytes, `send` answers "wait". */
   highWaterBytes: number;
-  maxQueuedBytes: number;
-  drainIntervalMs: number;
+  /** Waiting senders go on once the buffer is back under this. */
+  lowWaterBytes: number;
+  /** Past this, the client is not reading: close the connection. */
+  maxBufferedBytes: number;
 }
 
 export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = {
-  highWaterBytes: 4 * 1024 * 1024,
-  maxQueuedBytes: 32 * 1024 * 1024,
-  drainIntervalMs: 20,
+  highWaterBytes: 1024 * 1024,
+  lowWaterBytes: 256 * 1024,
+  maxBufferedBytes: 32 * 1024 * 1024,
 };
 
 export class SocketOutbox {
-  private readonly queue: string[] = [];
-  private queuedBytes = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private waiting: { promise: Promise<void>; release: () => void } | undefined;
+  private stopped = false;
+  private readonly written = (): void => {
+    if (this.waiting && this.ws.bufferedAmount < this.limits.lowWaterBytes) this.release();
+  };
 
   constructor(
     private readonly ws: WebSocket,
     private readonly limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS,
   ) {}
 
-  send(message: unknown): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return;
-    const text = JSON.stringify(message);
-    if (this.queue.length === 0 && this.ws.bufferedAmount < this.limits.highWaterBytes) {
-      this.ws.send(text);
-      return;
-    }
-    this.queue.push(text);
-    this.queuedBytes += text.length;
-    if (this.queuedBytes > this.limits.maxQueuedBytes) {
+  /** Bytes accepted but not yet written to the operating system. */
+  get bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  send(message: unknown): Readiness {
+    if (this.stopped || this.ws.readyState !== WebSocket.OPEN) return undefined;
+    // The callback runs once ws has handed the frame to the OS (or failed to): the moment to look again.
+    this.ws.send(JSON.stringify(message), this.written);
+    const buffered = this.ws.bufferedAmount;
+    if (buffered > this.limits.maxBufferedBytes) {
       this.stop();
       this.ws.close(1013, 'client too slow; reconnect');
-      return;
+      return undefined;
     }
-    this.timer ??= setInterval(() => this.drain(), this.limits.drainIntervalMs);
+    if (buffered < this.limits.highWaterBytes) return undefined;
+    if (!this.waiting) {
+      let release = (): void => {};
+      const promise = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      this.waiting = { promise, release };
+    }
+    return this.waiting.promise;
   }
 
+  /** Lets every waiting sender go (the connection is over) and refuses further messages. */
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.queue.length = 0;
-    this.queuedBytes = 0;
+    this.stopped = true;
+    this.release();
   }
 
-  private drain(): void {
-    if (this.ws.readyState !== WebSocket.OPEN) {
-      this.stop();
-      return;
-    }
-    while (this.queue.length > 0 && this.ws.bufferedAmount < this.limits.highWaterBytes) {
-      const text = this.queue.shift()!;
-      this.queuedBytes -= text.length;
-      this.ws.send(text);
-    }
-    if (this.queue.length === 0) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+  private release(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.release();
   }
 }

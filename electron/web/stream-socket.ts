@@ -1,11 +1,13 @@
 /**
  * One WebSocket connection at /api/stream: many subscriptions, each named by a client-chosen sid.
  * Bad messages get an error reply and never end the connection; closing it ends every subscription.
+ * Each event's send answers the outbox's readiness to the router, so a client that reads slowly (TCP
+ * flow control fills the socket) makes log handlers wait instead of queueing in memory.
  */
 import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
 import { invalidInput } from '../api/error-mapping';
-import type { Router } from '../api/router';
+import type { Readiness, Router } from '../api/router';
 import { type ServerMessage, SID_PATTERN } from '../api/wire';
 import { BerthError, type ErrorShape } from '../contract';
 import { DEFAULT_OUTBOX_LIMITS, type OutboxLimits, SocketOutbox } from './socket-outbox';
@@ -41,9 +43,9 @@ const sidOf = (data: RawData): string | null => {
 export function serveStreams(ws: WebSocket, router: Router, limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS): void {
   const outbox = new SocketOutbox(ws, limits);
   const subscriptions = new Map<string, () => void>();
-  const send = (message: ServerMessage): void => outbox.send(message);
+  const send = (message: ServerMessage): Readiness => outbox.send(message);
   const fail = (sid: string | null, error: BerthError | ErrorShape): void =>
-    send({ sid, error: error instanceof BerthError ? error.toShape() : error });
+    void send({ sid, error: error instanceof BerthError ? error.toShape() : error });
 
   ws.on('message', (data, isBinary) => {
     const message = parseMessage(data, isBinary);
@@ -75,7 +77,7 @@ export function serveStreams(ws: WebSocket, router: Router, limits: OutboxLimits
       },
       () => {
         subscriptions.delete(sid);
-        send({ sid, end: true });
+        void send({ sid, end: true });
       },
     );
     subscriptions.set(sid, unsubscribe);

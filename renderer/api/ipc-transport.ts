@@ -1,4 +1,7 @@
-/** The BerthApi in the Electron window: a thin layer over the preload's `window.berth` bridge. */
+/**
+ * The BerthApi in the Electron window: a thin layer over the preload's `window.berth` bridge. It
+ * acknowledges every stream event after handing it on, which is what lets the main process send more.
+ */
 import type { BerthBridge } from '../../electron/api/bridge';
 import type { BerthApi } from '../../electron/contract';
 import { berthErrorFrom } from './wire-error';
@@ -13,8 +16,20 @@ export function createIpcTransport(bridge: BerthBridge): BerthApi {
       }
     }) as BerthApi['call'],
     subscribe(name, params, onEvent, onError) {
-      const id = bridge.subscribe(name, params, onEvent as (event: unknown) => void, (shape) =>
-        onError?.(berthErrorFrom(shape)),
+      const handle = onEvent as (event: unknown) => void;
+      // Acknowledge each event once it has been handled: that is the credit for the main process to send
+      // more, so a renderer that falls behind slows the source (a log stream pauses the engine).
+      const id = bridge.subscribe(
+        name,
+        params,
+        (event, seq) => {
+          try {
+            handle(event);
+          } finally {
+            bridge.ack(id, seq);
+          }
+        },
+        (shape) => onError?.(berthErrorFrom(shape)),
       );
       return () => bridge.unsubscribe(id);
     },

@@ -59,6 +59,8 @@ export function streamHandlers({ engine, events, builds, pushes }: Services): St
         emit,
         signal,
       ),
+    // The transport's readiness is the log sink's: while the subscriber is behind, the batcher holds the
+    // next batch and the reader stops pulling from the engine, so the engine's socket fills and pauses.
     logs: async ({ id, tail, since, timestamps, follow }, emit, signal) => {
       await readLogs(
         engine,

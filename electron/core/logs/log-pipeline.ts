@@ -37,8 +37,13 @@ class StreamLines {
 
 /**
  * Reads an engine log stream to its end: demultiplexes it (unless TTY), splits it into lines and hands
- * them to the batcher. It pulls the next chunk only when the batcher has room, so a slow consumer pauses
- * the engine stream (through the socket's flow control) instead of filling memory.
+ * them to the batcher. It pulls the next chunk only when the batcher has room, and the batcher has room
+ * only while its sink is ready. In the app the sink is the stream transport (api/handlers/streams.ts):
+ * the web outbox is ready while the WebSocket's buffer is under its high-water mark, IPC while the
+ * renderer has acknowledged all but a few deliveries. So a slow consumer stops this loop; the Node
+ * stream from the engine, no longer read, stays paused, and its socket's flow control holds the engine
+ * back. What is read from the engine but not yet consumed is bounded by the socket buffers, the
+ * stream's own high-water mark, the batcher's two batches and the transport's window.
  */
 export async function pipeLogs(source: AsyncIterable<Buffer>, format: LogFormat, batcher: LogBatcher): Promise<void> {
   const demuxer = format.tty ? null : new FrameDemuxer();
