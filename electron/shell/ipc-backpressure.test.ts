@@ -1,0 +1,184 @@
+/**
+ * IPC backpressure, end to end through the real main-side transport and preload logic over the
+ * in-memory ipcMain/ipcRenderer: webContents.send never pushes back, so events go out on credit, and a
+ * renderer that acknowledges slowly must hold the log source back.
+ */
+import { createIpcTransport } from '../../renderer/api/ipc-transport';
+import { lineNumber, numberedLogRouter, numberedSource } from '../api/testing/numbered-log-backend';
+import type { LogEvent } from '../contract';
+import type { BatchLimits } from '../core/logs/log-batcher';
+import { isAppFrame } from './app-origin';
+import { ACK_CHANNEL, IPC_STREAM_WINDOW } from './ipc-channels';
+import { installIpcTransport } from './ipc-transport';
+import { createPreloadApi } from './preload-api';
+import { InMemoryIpc } from './testing/in-memory-ipc';
+
+const WIDTH = 100;
+const LINES_PER_CHUNK = 512;
+const LIMITS: BatchLimits = { intervalMs: 25, maxLines: 500, maxChars: 1 << 30 };
+/** How long the slow renderer takes before it acknowledges an event. */
+const ACK_DELAY_MS = 1;
+/** Generous: each stream normally takes a second or two even on a loaded machine. */
+const DEADLINE_MS = 90_000;
+
+function setup(lines: number) {
+  const source = numberedSource({ lines, width: WIDTH, linesPerChunk: LINES_PER_CHUNK });
+  const ipc = new InMemoryIpc();
+  const uninstall = installIpcTransport({
+    ipcMain: ipc.ipcMain,
+    router: numberedLogRouter(source, LIMITS),
+    isTrustedSender: isAppFrame,
+  });
+  const { ipcRenderer } = ipc.renderer(1, 'app://berth/index.html');
+  const batchBytes = (LIMITS.maxLines + LINES_PER_CHUNK) * source.frameBytes;
+  /** The most the main process may hold or have in flight beyond what the renderer has taken. */
+  const bound =
+    2 * source.chunkBytes + // the source stream's buffer and the chunk being split into lines
+    2 * batchBytes + // one batch being sent, one filling
+    IPC_STREAM_WINDOW * batchBytes; // sent and not yet acknowledged
+  return { source, bridge: createPreloadApi(ipcRenderer), ipcRenderer, uninstall, bound };
+}
+
+/** Checks numbered lines as they come: all of them, once each, in order. */
+function lineChecker() {
+  let expected = 1;
+  const outOfOrder: string[] = [];
+  return {
+    take(event: LogEvent): number {
+      if (event.kind !== 'lines') return 0;
+      for (const line of event.lines) {
+        if (lineNumber(line.text) !== expected && outOfOrder.length < 10) {
+          outOfOrder.push(`${expected}: ${line.text.slice(0, 14)}`);
+        }
+        expected += 1;
+      }
+      return event.lines.length;
+    },
+    get count() {
+      return expected - 1;
+    },
+    outOfOrder,
+  };
+}
+
+function deadline(what: string): { promise: Promise<never>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not end within ${DEADLINE_MS} ms`)), DEADLINE_MS);
+  });
+  return { promise, clear: () => clearTimeout(timer) };
+}
+
+describe('IPC backpressure', () => {
+  it(
+    'a renderer that acknowledges slowly holds the source back, in flight stays within the window, and no line is lost or reordered',
+    async () => {
+      const LINES = 200_000;
+      const { source, bridge, uninstall, bound } = setup(LINES);
+      expect(LINES * source.frameBytes).toBeGreaterThan(10 * bound); // the bound means something
+
+      let taken = 0; // source bytes of the lines the renderer has taken
+      let maxAhead = 0;
+      source.onRead = () => {
+        maxAhead = Math.max(maxAhead, source.bytesRead - taken);
+      };
+      const lines = lineChecker();
+      let acked = 0;
+      let maxUnacknowledged = 0;
+      const limit = deadline('the slowly acknowledged stream');
+      const ended = new Promise<void>((resolve, reject) => {
+        const id = bridge.subscribe(
+          'logs',
+          { id: 'c' },
+          (event, seq) => {
+            taken += lines.take(event as LogEvent) * source.frameBytes;
+            maxUnacknowledged = Math.max(maxUnacknowledged, seq - acked);
+            setTimeout(() => {
+              acked = Math.max(acked, seq);
+              bridge.ack(id, seq);
+            }, ACK_DELAY_MS);
+          },
+          (error) => reject(new Error(JSON.stringify(error))),
+          resolve,
+        );
+      });
+      await Promise.race([ended, limit.promise]).finally(limit.clear);
+      uninstall();
+
+      expect(lines.outOfOrder).toEqual([]);
+      expect(lines.count).toBe(LINES);
+      expect(source.bytesRead).toBe(LINES * source.frameBytes);
+      expect(maxUnacknowledged).toBeLessThanOrEqual(IPC_STREAM_WINDOW);
+      expect(maxAhead).toBeLessThanOrEqual(bound);
+      console.info(
+        `IPC backpressure: ${source.bytesRead} bytes read in all, at most ${maxAhead} ahead of the renderer (bound ${bound}); at most ${maxUnacknowledged} events unacknowledged`,
+      );
+    },
+    DEADLINE_MS + 10_000,
+  );
+
+  it('a renderer that never acknowledges gets only the window, and the source stops', async () => {
+    const { source, bridge, ipcRenderer, uninstall, bound } = setup(200_000);
+    const received: number[] = [];
+    let sid = '';
+    const window = new Promise<void>((resolve) => {
+      sid = bridge.subscribe('logs', { id: 'c' }, (_event, seq) => {
+        received.push(seq);
+        if (received.length === IPC_STREAM_WINDOW) resolve();
+      });
+    });
+    const limit = deadline('the first window');
+    await Promise.race([window, limit.promise]).finally(limit.clear);
+    // The main process answered "wait" with the window full: the handler is parked on that promise, so a
+    // macrotask later (every pending microtask, IPC delivery included, has run) nothing more has come.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toEqual(Array.from({ length: IPC_STREAM_WINDOW }, (_, i) => i + 1));
+    expect(source.bytesRead).toBeLessThanOrEqual(bound);
+    // An ack of events never sent, or a malformed one, gives no credit.
+    ipcRenderer.send(ACK_CHANNEL, { sid, seq: IPC_STREAM_WINDOW + 1 });
+    ipcRenderer.send(ACK_CHANNEL, { sid, seq: 1.5 });
+    ipcRenderer.send(ACK_CHANNEL, { sid, seq: 1, extra: true });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toHaveLength(IPC_STREAM_WINDOW);
+    // An ack of the first event frees one place: exactly one more event comes.
+    const more = new Promise<void>((resolve) => {
+      const check = () => (received.length > IPC_STREAM_WINDOW ? resolve() : setImmediate(check));
+      check();
+    });
+    bridge.ack(sid, 1);
+    const again = deadline('the event after an ack');
+    await Promise.race([more, again.promise]).finally(again.clear);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toEqual(Array.from({ length: IPC_STREAM_WINDOW + 1 }, (_, i) => i + 1));
+    uninstall();
+  });
+
+  it(
+    'the renderer transport acknowledges every event it hands on, so a stream far longer than the window flows to its end',
+    async () => {
+      const LINES = 50_000;
+      const { source, bridge, uninstall } = setup(LINES);
+      const api = createIpcTransport(bridge);
+      const lines = lineChecker();
+      const limit = deadline('the stream through the renderer transport');
+      const ended = new Promise<void>((resolve, reject) => {
+        api.subscribe(
+          'logs',
+          { id: 'c' },
+          (event) => {
+            lines.take(event);
+            if (event.kind === 'end') resolve();
+          },
+          reject,
+        );
+      });
+      await Promise.race([ended, limit.promise]).finally(limit.clear);
+      uninstall();
+      expect(LINES / LIMITS.maxLines).toBeGreaterThan(10 * IPC_STREAM_WINDOW);
+      expect(lines.outOfOrder).toEqual([]);
+      expect(lines.count).toBe(LINES);
+      expect(source.bytesRead).toBe(LINES * source.frameBytes);
+    },
+    DEADLINE_MS + 10_000,
+  );
+});

@@ -1,0 +1,127 @@
+/**
+ * Web mode's backpressure, end to end: a real `ws` client that reads slowly (its socket is paused after
+ * every message) subscribes to a log stream whose source counts what is read from it. The source must
+ * stay within a fixed distance of what the client has taken, the server's socket buffer must stay
+ * bounded, and every line must arrive once and in order.
+ *
+ * The connection runs over a unix socket: the server side (serveStreams, SocketOutbox, ws) is exactly
+ * web mode's, but the kernel holds a fixed, small amount (net.core.wmem_default) in between, where
+ * loopback TCP autotunes its buffers up to tcp_rmem's maximum (32 MB on some machines) and would make
+ * the bound a property of the machine.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
+import { lineNumber, numberedLogRouter, numberedSource } from '../api/testing/numbered-log-backend';
+import type { ServerMessage } from '../api/wire';
+import type { LogEvent } from '../contract';
+import type { BatchLimits } from '../core/logs/log-batcher';
+import type { OutboxLimits } from './socket-outbox';
+import { serveStreams } from './stream-socket';
+
+const LINES = 200_000;
+const WIDTH = 100;
+const LINES_PER_CHUNK = 512;
+const LIMITS: BatchLimits = { intervalMs: 25, maxLines: 500, maxChars: 1 << 30 };
+const OUTBOX: OutboxLimits = { highWaterBytes: 256 * 1024, lowWaterBytes: 64 * 1024, maxBufferedBytes: 32 << 20 };
+/** How long the slow client stays paused after each message. */
+const CLIENT_PAUSE_MS = 1;
+/** Generous: the whole stream normally takes a couple of seconds even on a loaded machine. */
+const DEADLINE_MS = 90_000;
+/** What the kernel holds on one unix socket connection (its send buffer), plus one 64 KB read by the client. */
+const SOCKET_BYTES = Number(readFileSync('/proc/sys/net/core/wmem_default', 'utf8').trim()) + 64 * 1024;
+
+describe('web mode backpressure', () => {
+  let dir: string;
+  let http: Server;
+  let wss: WebSocketServer;
+  afterEach(async () => {
+    for (const client of wss?.clients ?? []) client.terminate();
+    wss?.close();
+    await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'a slowly reading client holds the source back, the socket buffer stays bounded, and no line is lost or reordered',
+    async () => {
+      const source = numberedSource({ lines: LINES, width: WIDTH, linesPerChunk: LINES_PER_CHUNK });
+      const batchBytes = (LIMITS.maxLines + LINES_PER_CHUNK) * source.frameBytes;
+      // The largest message: one batch (a full one plus the chunk that overfilled it) as JSON.
+      const messageBytes = (LIMITS.maxLines + LINES_PER_CHUNK) * (WIDTH + 40);
+      /** The most the server may hold beyond what the client has taken, in source bytes. */
+      const BOUND =
+        2 * source.chunkBytes + // the source stream's buffer and the chunk being split into lines
+        2 * batchBytes + // one batch being sent, one filling
+        OUTBOX.highWaterBytes +
+        messageBytes + // ws's buffer: up to the high-water mark plus the message that crossed it
+        SOCKET_BYTES;
+      expect(LINES * source.frameBytes).toBeGreaterThan(10 * BOUND); // the bound means something
+
+      dir = mkdtempSync(join(tmpdir(), 'berth-bp-'));
+      const socketPath = join(dir, 'web.sock');
+      http = createServer();
+      wss = new WebSocketServer({ server: http });
+      let maxServerBuffered = 0;
+      wss.on('connection', (ws) => {
+        // Watch what the server's socket holds after every message it sends.
+        const send = ws.send.bind(ws) as (data: string, cb?: (error?: Error) => void) => void;
+        (ws as { send: typeof send }).send = (data, cb) => {
+          send(data, cb);
+          maxServerBuffered = Math.max(maxServerBuffered, ws.bufferedAmount);
+        };
+        serveStreams(ws, numberedLogRouter(source, LIMITS), OUTBOX);
+      });
+      await new Promise<void>((resolve) => http.listen(socketPath, resolve));
+
+      let taken = 0; // source bytes of the lines the client has taken
+      let maxAhead = 0;
+      source.onRead = () => {
+        maxAhead = Math.max(maxAhead, source.bytesRead - taken);
+      };
+      let expected = 1;
+      const outOfOrder: string[] = [];
+      const client = new WebSocket(`ws+unix://${socketPath}:/api/stream`);
+      const ended = new Promise<LogEvent | ServerMessage>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no end within ${DEADLINE_MS} ms`)), DEADLINE_MS);
+        client.on('open', () =>
+          client.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c' } })),
+        );
+        client.on('error', reject);
+        client.on('message', (data) => {
+          const message = JSON.parse(String(data)) as ServerMessage;
+          if (!('event' in message)) {
+            clearTimeout(timer);
+            resolve(message);
+            return;
+          }
+          const event = message.event as LogEvent;
+          if (event.kind === 'lines') {
+            for (const line of event.lines) {
+              if (lineNumber(line.text) !== expected && outOfOrder.length < 10)
+                outOfOrder.push(`${expected}: ${line.text.slice(0, 14)}`);
+              expected += 1;
+              taken += source.frameBytes;
+            }
+          }
+          client.pause();
+          setTimeout(() => client.resume(), CLIENT_PAUSE_MS);
+        });
+      });
+      expect(await ended).toEqual({ sid: 's1', end: true });
+      client.close();
+
+      expect(outOfOrder).toEqual([]);
+      expect(expected - 1).toBe(LINES);
+      expect(source.bytesRead).toBe(LINES * source.frameBytes);
+      expect(maxAhead).toBeLessThanOrEqual(BOUND);
+      expect(maxServerBuffered).toBeLessThanOrEqual(OUTBOX.highWaterBytes + messageBytes);
+      console.info(
+        `web backpressure: ${LINES * source.frameBytes} bytes read in all, at most ${maxAhead} ahead of the client (bound ${BOUND}); server socket buffer at most ${maxServerBuffered}`,
+      );
+    },
+    DEADLINE_MS + 10_000,
+  );
+});
