@@ -117,13 +117,15 @@ describe('IPC backpressure', () => {
     DEADLINE_MS + 10_000,
   );
 
-  it('a renderer that never acknowledges gets only the window, and the source stops', async () => {
+  it('a renderer that never acknowledges gets only the window, the source stops, and leaving closes it', async () => {
     const { source, bridge, ipcRenderer, uninstall, bound } = setup(200_000);
     const received: number[] = [];
+    let onReceived = (): void => {};
     let sid = '';
     const window = new Promise<void>((resolve) => {
       sid = bridge.subscribe('logs', { id: 'c' }, (_event, seq) => {
         received.push(seq);
+        onReceived();
         if (received.length === IPC_STREAM_WINDOW) resolve();
       });
     });
@@ -142,14 +144,20 @@ describe('IPC backpressure', () => {
     expect(received).toHaveLength(IPC_STREAM_WINDOW);
     // An ack of the first event frees one place: exactly one more event comes.
     const more = new Promise<void>((resolve) => {
-      const check = () => (received.length > IPC_STREAM_WINDOW ? resolve() : setImmediate(check));
-      check();
+      onReceived = resolve;
     });
     bridge.ack(sid, 1);
     const again = deadline('the event after an ack');
     await Promise.race([more, again.promise]).finally(again.clear);
     await new Promise((resolve) => setImmediate(resolve));
     expect(received).toEqual(Array.from({ length: IPC_STREAM_WINDOW + 1 }, (_, i) => i + 1));
+
+    // Leaving while the handler waits for credit ends it: the source is closed, nothing is left waiting.
+    const closed = new Promise<void>((resolve) => source.stream.once('close', resolve));
+    bridge.unsubscribe(sid);
+    const gone = deadline('the source to close');
+    await Promise.race([closed, gone.promise]).finally(gone.clear);
+    expect(source.stream.destroyed).toBe(true);
     uninstall();
   });
 

@@ -2,7 +2,7 @@
  * Sends JSON messages on a WebSocket and tells the sender when to wait. Every message goes straight to
  * the socket (so order is kept); `send` answers a promise once the bytes buffered in the socket reach
  * HIGH_WATER, and that promise settles when the socket has written enough to be under LOW_WATER again
- * (or is closed). Senders that can wait (log streams) do, so a slow client pauses the engine stream and
+ * (or the connection is over). Senders that can wait (log streams) do, so a slow client pauses the engine stream and
  * the buffer stays near HIGH_WATER plus one message per waiting sender.
  *
  * Senders that cannot wait (engine events, build and push models) are rare and small; if the buffer
@@ -31,7 +31,8 @@ export class SocketOutbox {
   private waiting: { promise: Promise<void>; release: () => void } | undefined;
   private stopped = false;
   private readonly written = (): void => {
-    if (this.waiting && this.ws.bufferedAmount < this.limits.lowWaterBytes) this.release();
+    const open = this.ws.readyState === WebSocket.OPEN;
+    if (this.waiting && open && this.ws.bufferedAmount < this.limits.lowWaterBytes) this.release();
   };
 
   constructor(
@@ -45,16 +46,27 @@ export class SocketOutbox {
   }
 
   send(message: unknown): Readiness {
-    if (this.stopped || this.ws.readyState !== WebSocket.OPEN) return undefined;
+    if (this.stopped) return undefined;
+    // Closing: drop the message, and hold the sender until stop() (the connection's 'close' ends its
+    // subscriptions) rather than let it race through its source into the void.
+    if (this.ws.readyState !== WebSocket.OPEN) return this.wait();
     // The callback runs once ws has handed the frame to the OS (or failed to): the moment to look again.
     this.ws.send(JSON.stringify(message), this.written);
     const buffered = this.ws.bufferedAmount;
     if (buffered > this.limits.maxBufferedBytes) {
-      this.stop();
       this.ws.close(1013, 'client too slow; reconnect');
-      return undefined;
+      return this.wait();
     }
-    if (buffered < this.limits.highWaterBytes) return undefined;
+    return buffered < this.limits.highWaterBytes ? undefined : this.wait();
+  }
+
+  /** Lets every waiting sender go (the connection is over) and refuses further messages. */
+  stop(): void {
+    this.stopped = true;
+    this.release();
+  }
+
+  private wait(): Promise<void> {
     if (!this.waiting) {
       let release = (): void => {};
       const promise = new Promise<void>((resolve) => {
@@ -63,12 +75,6 @@ export class SocketOutbox {
       this.waiting = { promise, release };
     }
     return this.waiting.promise;
-  }
-
-  /** Lets every waiting sender go (the connection is over) and refuses further messages. */
-  stop(): void {
-    this.stopped = true;
-    this.release();
   }
 
   private release(): void {

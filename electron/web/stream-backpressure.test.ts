@@ -14,7 +14,12 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
-import { lineNumber, numberedLogRouter, numberedSource } from '../api/testing/numbered-log-backend';
+import {
+  lineNumber,
+  type NumberedSource,
+  numberedLogRouter,
+  numberedSource,
+} from '../api/testing/numbered-log-backend';
 import type { ServerMessage } from '../api/wire';
 import type { LogEvent } from '../contract';
 import type { BatchLimits } from '../core/logs/log-batcher';
@@ -31,50 +36,74 @@ const CLIENT_PAUSE_MS = 1;
 /** Generous: the whole stream normally takes a couple of seconds even on a loaded machine. */
 const DEADLINE_MS = 90_000;
 /** What the kernel holds on one unix socket connection (its send buffer), plus one 64 KB read by the client. */
+/** The largest message: one batch (a full one plus the chunk that overfilled it) as JSON. */
+const MESSAGE_BYTES = (LIMITS.maxLines + LINES_PER_CHUNK) * (WIDTH + 40);
 const SOCKET_BYTES = Number(readFileSync('/proc/sys/net/core/wmem_default', 'utf8').trim()) + 64 * 1024;
 
-describe('web mode backpressure', () => {
-  let dir: string;
-  let http: Server;
-  let wss: WebSocketServer;
-  afterEach(async () => {
-    for (const client of wss?.clients ?? []) client.terminate();
-    wss?.close();
-    await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+let dir = '';
+let http: Server | undefined;
+let wss: WebSocketServer | undefined;
+afterEach(async () => {
+  for (const client of wss?.clients ?? []) client.terminate();
+  wss?.close();
+  await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
+/** serveStreams over a unix socket for `source`; reports what the server's socket holds after each send. */
+async function serve(source: NumberedSource, onBuffered: (bytes: number) => void): Promise<string> {
+  dir = mkdtempSync(join(tmpdir(), 'berth-bp-'));
+  const socketPath = join(dir, 'web.sock');
+  const server = createServer();
+  http = server;
+  wss = new WebSocketServer({ server });
+  wss.on('connection', (ws) => {
+    const send = ws.send.bind(ws) as (data: string, cb?: (error?: Error) => void) => void;
+    (ws as { send: typeof send }).send = (data, cb) => {
+      send(data, cb);
+      onBuffered(ws.bufferedAmount);
+    };
+    serveStreams(ws, numberedLogRouter(source, LIMITS), OUTBOX);
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return socketPath;
+}
+
+/** The most the server may hold beyond what the client has taken, in source bytes. */
+function boundFor(source: NumberedSource): number {
+  const batchBytes = (LIMITS.maxLines + LINES_PER_CHUNK) * source.frameBytes;
+  return (
+    2 * source.chunkBytes + // the source stream's buffer and the chunk being split into lines
+    2 * batchBytes + // one batch being sent, one filling
+    OUTBOX.highWaterBytes +
+    MESSAGE_BYTES + // ws's buffer: up to the high-water mark plus the message that crossed it
+    SOCKET_BYTES
+  );
+}
+
+const subscribe = (client: WebSocket) =>
+  client.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c' } }));
+
+function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${DEADLINE_MS} ms for ${what}`)), DEADLINE_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+describe('web mode backpressure', () => {
   it(
     'a slowly reading client holds the source back, the socket buffer stays bounded, and no line is lost or reordered',
     async () => {
       const source = numberedSource({ lines: LINES, width: WIDTH, linesPerChunk: LINES_PER_CHUNK });
-      const batchBytes = (LIMITS.maxLines + LINES_PER_CHUNK) * source.frameBytes;
-      // The largest message: one batch (a full one plus the chunk that overfilled it) as JSON.
-      const messageBytes = (LIMITS.maxLines + LINES_PER_CHUNK) * (WIDTH + 40);
-      /** The most the server may hold beyond what the client has taken, in source bytes. */
-      const BOUND =
-        2 * source.chunkBytes + // the source stream's buffer and the chunk being split into lines
-        2 * batchBytes + // one batch being sent, one filling
-        OUTBOX.highWaterBytes +
-        messageBytes + // ws's buffer: up to the high-water mark plus the message that crossed it
-        SOCKET_BYTES;
+      const BOUND = boundFor(source);
       expect(LINES * source.frameBytes).toBeGreaterThan(10 * BOUND); // the bound means something
 
-      dir = mkdtempSync(join(tmpdir(), 'berth-bp-'));
-      const socketPath = join(dir, 'web.sock');
-      http = createServer();
-      wss = new WebSocketServer({ server: http });
       let maxServerBuffered = 0;
-      wss.on('connection', (ws) => {
-        // Watch what the server's socket holds after every message it sends.
-        const send = ws.send.bind(ws) as (data: string, cb?: (error?: Error) => void) => void;
-        (ws as { send: typeof send }).send = (data, cb) => {
-          send(data, cb);
-          maxServerBuffered = Math.max(maxServerBuffered, ws.bufferedAmount);
-        };
-        serveStreams(ws, numberedLogRouter(source, LIMITS), OUTBOX);
+      const socketPath = await serve(source, (bytes) => {
+        maxServerBuffered = Math.max(maxServerBuffered, bytes);
       });
-      await new Promise<void>((resolve) => http.listen(socketPath, resolve));
 
       let taken = 0; // source bytes of the lines the client has taken
       let maxAhead = 0;
@@ -117,11 +146,35 @@ describe('web mode backpressure', () => {
       expect(expected - 1).toBe(LINES);
       expect(source.bytesRead).toBe(LINES * source.frameBytes);
       expect(maxAhead).toBeLessThanOrEqual(BOUND);
-      expect(maxServerBuffered).toBeLessThanOrEqual(OUTBOX.highWaterBytes + messageBytes);
+      expect(maxServerBuffered).toBeLessThanOrEqual(OUTBOX.highWaterBytes + MESSAGE_BYTES);
       console.info(
         `web backpressure: ${LINES * source.frameBytes} bytes read in all, at most ${maxAhead} ahead of the client (bound ${BOUND}); server socket buffer at most ${maxServerBuffered}`,
       );
     },
     DEADLINE_MS + 10_000,
   );
+
+  it('a client that goes away while the server waits for it ends the subscription and closes the source', async () => {
+    const source = numberedSource({ lines: LINES, width: WIDTH, linesPerChunk: LINES_PER_CHUNK });
+    let full: () => void = () => {};
+    const waiting = new Promise<void>((resolve) => {
+      full = resolve;
+    });
+    const socketPath = await serve(source, (bytes) => {
+      if (bytes >= OUTBOX.highWaterBytes) full();
+    });
+    const client = new WebSocket(`ws+unix://${socketPath}:/api/stream`);
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', resolve);
+      client.once('error', reject);
+    });
+    client.pause(); // reads nothing: the server's buffer reaches its high-water mark and the handler waits
+    subscribe(client);
+    const closed = new Promise<void>((resolve) => source.stream.once('close', resolve));
+    await withDeadline(waiting, 'the server buffer to fill');
+    client.terminate();
+    await withDeadline(closed, 'the source to close');
+    expect(source.stream.destroyed).toBe(true);
+    expect(source.bytesRead).toBeLessThanOrEqual(boundFor(source)); // the client took nothing
+  });
 });
