@@ -1,6 +1,9 @@
 /**
  * One shared WebSocket for every stream subscription in web mode. It opens on the first subscription,
  * reconnects with backoff when it drops, and then subscribes again to everything still wanted.
+ * Messages are handled as they arrive; when the page falls behind, the browser stops reading the socket
+ * and TCP's flow control is what slows the server (its outbox then holds the log streams back), so no
+ * acknowledgements are needed here, unlike over IPC.
  */
 import type { ServerMessage } from '../../electron/api/wire';
 import type { BerthError } from '../../electron/contract';
