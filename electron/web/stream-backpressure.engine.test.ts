@@ -41,10 +41,11 @@ const UNIX_SOCKET_BYTES = Number(readFileSync('/proc/sys/net/core/wmem_default',
 const READ_BYTES = 64 * 1024;
 const LABEL = `berth.test=${uniqueName('backpressure')}`;
 /**
- * The engine sends each log frame as one HTTP chunk: its size in hex, CRLF, the frame, CRLF. So a line
- * the client has taken stood for this many bytes on the wire.
+ * The engine sends log frames as HTTP chunks (its size in hex, CRLF, the data, CRLF), one frame per chunk
+ * or several coalesced. So all the lines together carry at most this much chunk framing on the wire.
  */
 const WIRE_BYTES_PER_LINE = FRAME_BYTES + FRAME_BYTES.toString(16).length + 4;
+const CHUNK_FRAMING_BYTES = LINES * (WIRE_BYTES_PER_LINE - FRAME_BYTES);
 
 /**
  * The most Berth may have read from the engine beyond what the client has taken: the proxy's pipe and
@@ -63,7 +64,8 @@ const BOUND =
   2 * batchBytes + // the message that crossed the high-water mark, as JSON
   UNIX_SOCKET_BYTES + // server → client
   READ_BYTES + // the client's last read
-  64 * 1024; // HTTP headers, and the other requests that share the logs connection
+  64 * 1024 + // HTTP headers, and the other requests that share the logs connection
+  CHUNK_FRAMING_BYTES; // counted on the wire, not in what the client takes
 
 /** A unix-socket proxy in front of the engine that counts the bytes of log responses read through it. */
 async function countingProxy(
@@ -136,7 +138,7 @@ describe('web mode backpressure against the engine', () => {
       expect(numberedLine(7, WIDTH)).toBe(`line 000000007 `.padEnd(WIDTH, 'x')); // the script's format
       await docker('run', '-d', '--label', LABEL, '--name', name, image, 'node', '-e', script);
 
-      let taken = 0; // wire bytes of the lines the client has taken
+      let taken = 0; // frame bytes of the lines the client has taken
       let maxAhead = 0;
       let expected = 1;
       const outOfOrder: string[] = [];
@@ -168,7 +170,7 @@ describe('web mode backpressure against the engine', () => {
                 outOfOrder.push(`${expected}: ${line.text.slice(0, 14)}`);
               }
               expected += 1;
-              taken += WIRE_BYTES_PER_LINE;
+              taken += FRAME_BYTES;
             }
           }
           client.pause();
