@@ -14,6 +14,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { Handlers } from '../api/handler-types';
+import { createRouter, type Router } from '../api/router';
 import {
   lineNumber,
   type NumberedSource,
@@ -35,9 +37,9 @@ const OUTBOX: OutboxLimits = { highWaterBytes: 256 * 1024, lowWaterBytes: 64 * 1
 const CLIENT_PAUSE_MS = 1;
 /** Generous: the whole stream normally takes a couple of seconds even on a loaded machine. */
 const DEADLINE_MS = 90_000;
-/** What the kernel holds on one unix socket connection (its send buffer), plus one 64 KB read by the client. */
 /** The largest message: one batch (a full one plus the chunk that overfilled it) as JSON. */
 const MESSAGE_BYTES = (LIMITS.maxLines + LINES_PER_CHUNK) * (WIDTH + 40);
+/** What the kernel holds on one unix socket connection (its send buffer), plus one 64 KB read by the client. */
 const SOCKET_BYTES = Number(readFileSync('/proc/sys/net/core/wmem_default', 'utf8').trim()) + 64 * 1024;
 
 let dir = '';
@@ -50,8 +52,8 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** serveStreams over a unix socket for `source`; reports what the server's socket holds after each send. */
-async function serve(source: NumberedSource, onBuffered: (bytes: number) => void): Promise<string> {
+/** serveStreams over a unix socket for `router`; reports what the server's socket holds after each send. */
+async function serve(router: Router, onBuffered: (bytes: number) => void, limits = OUTBOX): Promise<string> {
   dir = mkdtempSync(join(tmpdir(), 'berth-bp-'));
   const socketPath = join(dir, 'web.sock');
   const server = createServer();
@@ -63,7 +65,7 @@ async function serve(source: NumberedSource, onBuffered: (bytes: number) => void
       send(data, cb);
       onBuffered(ws.bufferedAmount);
     };
-    serveStreams(ws, numberedLogRouter(source, LIMITS), OUTBOX);
+    serveStreams(ws, router, limits);
   });
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
   return socketPath;
@@ -101,7 +103,7 @@ describe('web mode backpressure', () => {
       expect(LINES * source.frameBytes).toBeGreaterThan(10 * BOUND); // the bound means something
 
       let maxServerBuffered = 0;
-      const socketPath = await serve(source, (bytes) => {
+      const socketPath = await serve(numberedLogRouter(source, LIMITS), (bytes) => {
         maxServerBuffered = Math.max(maxServerBuffered, bytes);
       });
 
@@ -160,7 +162,7 @@ describe('web mode backpressure', () => {
     const waiting = new Promise<void>((resolve) => {
       full = resolve;
     });
-    const socketPath = await serve(source, (bytes) => {
+    const socketPath = await serve(numberedLogRouter(source, LIMITS), (bytes) => {
       if (bytes >= OUTBOX.highWaterBytes) full();
     });
     const client = new WebSocket(`ws+unix://${socketPath}:/api/stream`);
@@ -176,5 +178,69 @@ describe('web mode backpressure', () => {
     await withDeadline(closed, 'the source to close');
     expect(source.stream.destroyed).toBe(true);
     expect(source.bytesRead).toBeLessThanOrEqual(boundFor(source)); // the client took nothing
+  });
+
+  it('a stream that cannot wait, to a client that reads nothing, is cut off at the outbox limit (1013)', async () => {
+    const limits: OutboxLimits = { ...OUTBOX, maxBufferedBytes: 2 << 20 };
+    const status = {
+      state: 'disconnected',
+      endpoint: 'unix:///test.sock',
+      context: 'default',
+      buildkit: false,
+    } as const;
+    let aborted: () => void = () => {};
+    const handlerAborted = new Promise<void>((resolve) => {
+      aborted = resolve;
+    });
+    const unsupported = async (): Promise<void> => {
+      throw new Error('not in this test');
+    };
+    // Like the engine stream: it emits as things happen and ignores the transport's readiness.
+    const router = createRouter({} as Handlers, {
+      engine: (_params, emit, signal) => {
+        const burst = (): void => {
+          if (signal.aborted) return;
+          for (let i = 0; i < 200; i++) emit({ kind: 'status', status });
+          setImmediate(burst);
+        };
+        burst();
+        signal.addEventListener('abort', () => aborted(), { once: true });
+      },
+      logs: unsupported,
+      build: unsupported,
+      push: unsupported,
+    });
+    let maxBuffered = 0;
+    const socketPath = await serve(
+      router,
+      (bytes) => {
+        maxBuffered = Math.max(maxBuffered, bytes);
+      },
+      limits,
+    );
+    const client = new WebSocket(`ws+unix://${socketPath}:/api/stream`);
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', resolve);
+      client.once('error', reject);
+    });
+    let serverClosing: () => void = () => {};
+    const closing = new Promise<void>((resolve) => {
+      serverClosing = resolve;
+    });
+    for (const ws of wss?.clients ?? []) {
+      const close = ws.close.bind(ws);
+      ws.close = (code?: number, reason?: string | Buffer) => {
+        serverClosing();
+        close(code, reason);
+      };
+    }
+    const closeCode = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
+    client.pause();
+    client.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'engine', params: {} }));
+    await withDeadline(closing, 'the server to give up on the client');
+    client.resume(); // reads what was buffered, then the close frame
+    expect(await withDeadline(closeCode, 'the close frame')).toBe(1013);
+    await withDeadline(handlerAborted, 'the subscription to end');
+    expect(maxBuffered).toBeLessThanOrEqual(limits.maxBufferedBytes + 1024);
   });
 });
