@@ -32,7 +32,7 @@ describe('the Electron app', () => {
         process: typeof (globalThis as { process?: unknown }).process,
       }));
       expect(exposed).toEqual({
-        berth: ['call', 'subscribe', 'unsubscribe'],
+        berth: ['ack', 'call', 'subscribe', 'unsubscribe'],
         require: 'undefined',
         process: 'undefined',
       });
