@@ -15,7 +15,7 @@ export type Handlers = {
  * acknowledged enough IPC deliveries). A handler whose source can wait (logs) awaits it before emitting
  * more; one that cannot (engine events, build and push models) ignores it.
  */
-export type Readiness = Promise<void> | undefined;
+export type Readiness = Promise<void> | undefined | void;
 
 /**
  * A stream handler emits events until its promise resolves (the stream ended on its own) or until

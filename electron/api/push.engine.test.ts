@@ -53,7 +53,9 @@ function follow(pushId: string): Promise<PushModel[]> {
     const stop = backend.router.subscribe(
       'push',
       { pushId },
-      (event) => events.push(event as PushModel),
+      (event) => {
+        events.push(event as PushModel);
+      },
       (error: BerthError) => {
         clearTimeout(timer);
         reject(error);
