@@ -5,6 +5,7 @@
  */
 import {
   BerthError,
+  invalidInput,
   isProcedureName,
   isStreamName,
   type ProcedureName,
@@ -14,7 +15,7 @@ import {
   type StreamName,
   streams,
 } from '../contract';
-import { invalidInput, toPublicError } from './error-mapping';
+import { toPublicError } from './error-mapping';
 import type { Handlers, Readiness, StreamHandlers } from './handler-types';
 
 export type { Handlers, Readiness, StreamHandlers } from './handler-types';

@@ -1,6 +1,6 @@
 /** IPC channel names and message shapes shared by the preload and the main process. */
 import { z } from 'zod';
-import { SID_PATTERN } from '../api/wire';
+import { SID_PATTERN } from '../contract';
 
 export const CALL_CHANNEL = 'berth:call';
 export const SUBSCRIBE_CHANNEL = 'berth:subscribe';

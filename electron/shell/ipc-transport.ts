@@ -9,9 +9,7 @@
  */
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import type { Readiness, Router } from '../api/router';
-import type { CallReply } from '../api/wire';
-import { SID_PATTERN } from '../api/wire';
-import { BerthError } from '../contract';
+import { BerthError, type CallReply, SID_PATTERN } from '../contract';
 import {
   ACK_CHANNEL,
   CALL_CHANNEL,

@@ -1,8 +1,7 @@
 /** POST /api/call/:procedure — one contract procedure per request, JSON in and JSON out. */
 import express, { type NextFunction, type Request, type Response, Router as routes } from 'express';
 import type { Router } from '../api/router';
-import { type CallReply, httpStatusFor } from '../api/wire';
-import { BerthError } from '../contract';
+import { BerthError, type CallReply, httpStatusFor } from '../contract';
 import { replyError } from './http-replies';
 
 const BODY_LIMIT = '1mb';

@@ -5,8 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Response } from 'express';
-import type { CallReply } from '../api/wire';
-import type { ErrorShape } from '../contract';
+import type { CallReply, ErrorShape } from '../contract';
 import { BerthError } from '../contract';
 import { CODE_LIFETIME_MS } from './launch-codes';
 

@@ -22,8 +22,7 @@ import {
   numberedLogRouter,
   numberedSource,
 } from '../api/testing/numbered-log-backend';
-import type { ServerMessage } from '../api/wire';
-import type { LogEvent } from '../contract';
+import type { LogEvent, ServerMessage } from '../contract';
 import type { BatchLimits } from '../core/logs/log-batcher';
 import type { OutboxLimits } from './socket-outbox';
 import { serveStreams } from './stream-socket';

@@ -6,10 +6,8 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
-import { invalidInput } from '../api/error-mapping';
 import type { Readiness, Router } from '../api/router';
-import { type ServerMessage, SID_PATTERN } from '../api/wire';
-import { BerthError, type ErrorShape } from '../contract';
+import { BerthError, type ErrorShape, invalidInput, type ServerMessage, SID_PATTERN } from '../contract';
 import { DEFAULT_OUTBOX_LIMITS, type OutboxLimits, SocketOutbox } from './socket-outbox';
 
 const MAX_SUBSCRIPTIONS = 256;

@@ -2,8 +2,7 @@
  * The one BerthApi the renderer uses: IPC through the preload's bridge inside Electron, HTTP and
  * WebSocket in web mode. Both carry the same contract and raise the same BerthError.
  */
-import type { BerthBridge } from '../../electron/api/bridge';
-import type { BerthApi } from '../../electron/contract';
+import type { BerthApi, BerthBridge } from '../../electron/contract';
 import { createIpcTransport } from './ipc-transport';
 import { createWebTransport } from './web-transport';
 

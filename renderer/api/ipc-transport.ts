@@ -2,8 +2,7 @@
  * The BerthApi in the Electron window: a thin layer over the preload's `window.berth` bridge. It
  * acknowledges every stream event after handing it on, which is what lets the main process send more.
  */
-import type { BerthBridge } from '../../electron/api/bridge';
-import type { BerthApi } from '../../electron/contract';
+import type { BerthApi, BerthBridge } from '../../electron/contract';
 import { berthErrorFrom } from './wire-error';
 
 export function createIpcTransport(bridge: BerthBridge): BerthApi {

@@ -5,8 +5,7 @@
  * and TCP's flow control is what slows the server (its outbox then holds the log streams back), so no
  * acknowledgements are needed here, unlike over IPC.
  */
-import type { ServerMessage } from '../../electron/api/wire';
-import type { BerthError } from '../../electron/contract';
+import type { BerthError, ServerMessage } from '../../electron/contract';
 import { berthErrorFrom } from './wire-error';
 
 /** The part of the browser's WebSocket (and of the `ws` package's) this needs. */

@@ -2,8 +2,7 @@
  * The BerthApi in web mode: procedures over fetch to /api/call/<name>, streams over one shared
  * WebSocket at /api/stream. The launch token travels in an HttpOnly cookie the page never sees.
  */
-import { CALL_PATH, STREAM_PATH } from '../../electron/api/wire';
-import { type BerthApi, BerthError } from '../../electron/contract';
+import { type BerthApi, BerthError, CALL_PATH, STREAM_PATH } from '../../electron/contract';
 import { type SocketLike, StreamConnection } from './stream-connection';
 import { berthErrorFrom } from './wire-error';
 

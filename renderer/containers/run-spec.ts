@@ -1,4 +1,4 @@
-import { type ErrorShape, RunSpec, type RunSpecInput } from '../../electron/contract';
+import { type ErrorShape, fieldsFromIssues, RunSpec, type RunSpecInput } from '../../electron/contract';
 import { type KeyValue, toRecord } from '../ui/KeyValueRows';
 
 export interface RunFormValues {
@@ -40,11 +40,7 @@ export function toRunSpec(values: RunFormValues): RunSpecInput {
 export function validateRunSpec(spec: RunSpecInput): ErrorShape | null {
   const result = RunSpec.safeParse(spec);
   if (result.success) return null;
-  const fields: Record<string, string[]> = {};
-  for (const issue of result.error.issues) {
-    const key = issue.path.map(String).join('.') || 'spec';
-    fields[key] = [...(fields[key] ?? []), issue.message];
-  }
+  const fields = fieldsFromIssues(result.error.issues);
   return { code: 'INVALID_INPUT', message: 'Some settings are not valid.', fix: 'Correct the marked fields.', fields };
 }
 

@@ -1,5 +1,12 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
-import type { ErrorShape, PushModel, PushRequest } from '../../electron/contract';
+import {
+  type ErrorShape,
+  normalizeRegistry,
+  onRegistry,
+  type PushModel,
+  type PushRequest,
+  registryHost,
+} from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { useNavigation } from '../app/navigation';
 import { useProcedure } from '../app/use-procedure';
@@ -11,7 +18,6 @@ import { Field } from '../ui/Field';
 import { DeployPlaceholder } from './DeployPlaceholder';
 import { type Credentials, LoginForm } from './LoginForm';
 import { PushProgress } from './PushProgress';
-import { defaultTarget, registryOf } from './registry-host';
 import './ship.css';
 
 const LOCAL_REGISTRY = '127.0.0.1:5000';
@@ -34,7 +40,7 @@ export function ShipView() {
     if (!source && tags.length > 0) setSource(tags.find((t) => t.startsWith('notas-iv')) ?? tags[0]!);
   }, [source, tags]);
   useEffect(() => {
-    if (!target && source) setTarget(defaultTarget(source, credentials.registry || LOCAL_REGISTRY));
+    if (!target && source) setTarget(onRegistry(source, credentials.registry || LOCAL_REGISTRY));
   }, [source, target, credentials.registry]);
 
   useEffect(() => {
@@ -49,7 +55,7 @@ export function ShipView() {
     setPushId(null);
     const request: PushRequest = { source: source.trim(), target: target.trim() };
     const { registry, username, password } = credentials;
-    if (username && password && registry === registryOf(request.target))
+    if (username && password && normalizeRegistry(registry) === registryHost(request.target))
       request.credentials = { registry, username, password };
     try {
       setPushId((await api.call('push.start', request)).pushId);
@@ -83,7 +89,7 @@ export function ShipView() {
           </Field>
         </div>
         <div className="toolbar">
-          <span className="muted">Registry: {target ? registryOf(target) : '—'}</span>
+          <span className="muted">Registry: {target ? registryHost(target) : '—'}</span>
           <span className="spacer" />
           <Button type="submit" variant="primary" disabled={running || !source || !target}>
             Push

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { BerthError, type BuildModel, BuildRequest, type BuildRequestInput } from '../../contract';
+import { BerthError, type BuildModel, BuildRequest, type BuildRequestInput, invalidInput } from '../../contract';
 import { toBerthError } from '../errors';
 import type { BuildEvent } from './build-event';
 import { BuildKitDecoder } from './buildkit-decode';
@@ -40,12 +40,7 @@ export interface BuildOptions {
 export function parseBuildRequest(input: BuildRequestInput): BuildRequest {
   const parsed = BuildRequest.safeParse(input);
   if (parsed.success) return parsed.data;
-  const fields: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) {
-    const field = issue.path.join('.') || 'request';
-    fields[field] = [...(fields[field] ?? []), issue.message];
-  }
-  throw new BerthError('INVALID_INPUT', 'The build request is not valid.', 'Correct the fields shown.', fields);
+  throw invalidInput('build request', parsed.error.issues);
 }
 
 /** Validates the request and starts the build; context problems end the build as failed (see `done`). */

@@ -1,8 +1,7 @@
 /** Sends a packed context to the engine (`POST /build` through dockerode) and yields its JSON lines. */
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
-import type { Builder, BuildRequest } from '../../contract';
+import { type Builder, type BuildRequest, JsonLines } from '../../contract';
 import type { StreamLine } from './build-event';
 
 const buildKitSupport = new WeakMap<Dockerode, Promise<boolean>>();
@@ -56,25 +55,7 @@ export async function sendBuild(
 }
 
 async function* jsonLines(stream: NodeJS.ReadableStream): AsyncGenerator<StreamLine> {
-  let partial = '';
-  const text = new StringDecoder('utf8');
-  for await (const chunk of stream) {
-    const lines = (partial + (typeof chunk === 'string' ? chunk : text.write(chunk))).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const parsed = parse(line);
-      if (parsed) yield parsed;
-    }
-  }
-  const last = parse(partial);
-  if (last) yield last;
-}
-
-function parse(line: string): StreamLine | null {
-  if (!line.trim()) return null;
-  try {
-    return JSON.parse(line) as StreamLine;
-  } catch {
-    return null;
-  }
+  const lines = new JsonLines<StreamLine>();
+  for await (const chunk of stream) yield* lines.push(chunk as Uint8Array | string);
+  yield* lines.end();
 }

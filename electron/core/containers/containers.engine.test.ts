@@ -120,9 +120,9 @@ describe('running a container from run settings', () => {
   });
 
   it.each([
-    [{ hostPort: 0 }, 'ports[0].hostPort', 'between 1 and 65535'],
-    [{ hostPort: 70000 }, 'ports[0].hostPort', 'between 1 and 65535'],
-    [{ hostPort: 'abc' }, 'ports[0].hostPort', 'must be a number'],
+    [{ hostPort: 0 }, 'ports.0.hostPort', 'between 1 and 65535'],
+    [{ hostPort: 70000 }, 'ports.0.hostPort', 'between 1 and 65535'],
+    [{ hostPort: 'abc' }, 'ports.0.hostPort', 'must be a number'],
     [{ image: 'Bad Image!' }, 'image', 'not a valid image reference'],
   ])('refuses %j with INVALID_INPUT and creates nothing', async (change, field, why) => {
     const name = litter.container(uniqueName('bad'));

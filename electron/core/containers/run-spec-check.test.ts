@@ -32,10 +32,10 @@ describe('checkRunSpec', () => {
   ])('refuses host port %j, naming the field and the fix', (value, why) => {
     const error = refusal(port(value));
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.message).toContain('ports[0].hostPort');
+    expect(error.message).toContain('ports.0.hostPort');
     expect(error.message).toContain(why);
-    expect(error.fix).toMatch(/ports\[0\]\.hostPort.*between 1 and 65535/);
-    expect(error.fields).toHaveProperty(['ports[0].hostPort']);
+    expect(error.fix).toMatch(/ports\.0\.hostPort.*between 1 and 65535/);
+    expect(error.fields).toHaveProperty(['ports.0.hostPort']);
   });
 
   it('refuses an invalid image reference', () => {
@@ -49,7 +49,7 @@ describe('checkRunSpec', () => {
     expect(refusal({ image: 'a', name: '-bad' }).fields).toHaveProperty(['name']);
     expect(refusal({ image: 'a', privileged: true }).code).toBe('INVALID_INPUT');
     const volume = refusal({ image: 'a', volumes: [{ source: './data', target: '/data' }] });
-    expect(volume.message).toContain('volumes[0].source');
+    expect(volume.message).toContain('volumes.0.source');
     expect(volume.fix).toMatch(/absolute host path/);
     expect(checkRunSpec({ image: 'a', volumes: [{ source: 'notes-data', target: '/data' }] }).volumes).toHaveLength(1);
   });

@@ -1,13 +1,4 @@
-import type { z } from 'zod';
-import { BerthError, RunSpec } from '../../contract';
-
-/** A dotted field path as the UI shows it: `ports[0].hostPort`. */
-function fieldName(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (name, key) => (typeof key === 'number' ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key)),
-    '',
-  );
-}
+import { BerthError, type FieldIssue, fieldKey, fieldsFromIssues, RunSpec, WHOLE_INPUT } from '../../contract';
 
 function fixFor(field: string): string {
   if (/Port$/.test(field)) return `Set ${field} to a whole number between 1 and 65535, e.g. 8080.`;
@@ -17,7 +8,7 @@ function fixFor(field: string): string {
   if (field.startsWith('env')) return 'Env names must not contain "=" and values must be text.';
   if (field.startsWith('volumes'))
     return 'Give a volume name or an absolute host path, and an absolute container path.';
-  return `Correct ${field || 'the run settings'} and try again.`;
+  return `Correct ${field === WHOLE_INPUT ? 'the run settings' : field} and try again.`;
 }
 
 const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -46,20 +37,16 @@ export function checkRunSpec(input: unknown): RunSpec {
   return parsed.data;
 }
 
-function invalid(issues: ReadonlyArray<Pick<z.core.$ZodIssue, 'path' | 'message'>>, input: unknown): BerthError {
-  const fields: Record<string, string[]> = {};
-  for (const issue of issues) {
-    const field = fieldName(issue.path);
-    fields[field] = [...(fields[field] ?? []), issue.message];
-  }
+function invalid(issues: readonly FieldIssue[], input: unknown): BerthError {
+  const fields = fieldsFromIssues(issues);
   const [first] = issues;
-  const field = fieldName(first?.path ?? []);
+  const field = fieldKey(first?.path ?? []);
   const got = valueAt(input, first?.path ?? []);
   const shown = got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
   return new BerthError(
     'INVALID_INPUT',
-    `Invalid run settings: ${field || 'settings'}: ${first?.message ?? 'invalid'}${shown}${more}.`,
+    `Invalid run settings: ${field}: ${first?.message ?? 'invalid'}${shown}${more}.`,
     fixFor(field),
     fields,
   );

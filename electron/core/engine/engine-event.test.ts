@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { EngineEvent } from '../../contract';
-import { LineSplitter, normaliseEvent, parseEventLine } from './engine-event';
+import { EngineEvent, parseJsonObject } from '../../contract';
+import { normaliseEvent } from './engine-event';
+
+const parseEventLine = (line: string) => normaliseEvent(parseJsonObject(line));
 
 /** Recorded from dockerd 20.10 (see fixtures/README.md): both old and new fields on container/image events. */
 const recorded = readFileSync(new URL('./fixtures/events-api-1.41.fixture.jsonl', import.meta.url), 'utf8');
@@ -70,33 +72,5 @@ describe('normalising engine events', () => {
     expect(parseEventLine('not json')).toBeNull();
     expect(parseEventLine('{"message":"hello"}')).toBeNull();
     expect(parseEventLine('null')).toBeNull();
-  });
-});
-
-describe('splitting the /events stream into lines', () => {
-  const bytes = Buffer.from(
-    `${rawLines.slice(0, 4).join('\n')}\n{"Type":"container","Action":"rename","Actor":{"ID":"x","Attributes":{"name":"café-☕"}},"time":1}\n`,
-  );
-
-  it('yields the same lines whatever the chunk boundaries, including inside a UTF-8 character', () => {
-    const expected = new LineSplitter().push(bytes);
-    expect(expected).toHaveLength(5);
-    for (let cut = 1; cut < bytes.length; cut += 1) {
-      const splitter = new LineSplitter();
-      const got = [...splitter.push(bytes.subarray(0, cut)), ...splitter.push(bytes.subarray(cut))];
-      expect(got).toEqual(expected);
-    }
-    expect(parseEventLine(expected[4]!)?.name).toBe('café-☕');
-  });
-
-  it('keeps an unfinished line until its newline arrives', () => {
-    const splitter = new LineSplitter();
-    expect(splitter.push('{"status":"start","id":"a","from":"x","time":1}\n{"status":"di')).toHaveLength(1);
-    expect(splitter.push('e","id":"a","from":"x","time":2}')).toEqual([]);
-    expect(splitter.push('\n')).toEqual(['{"status":"die","id":"a","from":"x","time":2}']);
-  });
-
-  it('handles CRLF and blank keep-alive lines', () => {
-    expect(new LineSplitter().push('\r\n\n{"a":1}\r\n')).toEqual(['{"a":1}']);
   });
 });

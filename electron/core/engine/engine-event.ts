@@ -53,35 +53,3 @@ export function normaliseEvent(value: unknown): EngineEvent | null {
   const name = attributes.name;
   return { type, action, id, ...(name !== undefined && { name }), attributes, time: timeOf(raw) };
 }
-
-/**
- * Splits a byte stream into lines, keeping an unfinished line (and a split UTF-8 character)
- * until the next chunk completes it.
- */
-export class LineSplitter {
-  private readonly decoder = new TextDecoder('utf-8');
-  private rest = '';
-
-  /** The complete lines in `chunk` (plus what was left over before), without newlines or blanks. */
-  push(chunk: Uint8Array | string): string[] {
-    this.rest += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
-    const lines = this.rest.split('\n');
-    this.rest = lines.pop() ?? '';
-    return lines.map((l) => l.trim()).filter(Boolean);
-  }
-
-  /** Drops a half-received line (the stream was cut). */
-  reset(): void {
-    this.rest = '';
-    this.decoder.decode();
-  }
-}
-
-/** Parses one /events line; null when it is not JSON or not an event. */
-export function parseEventLine(line: string): EngineEvent | null {
-  try {
-    return normaliseEvent(JSON.parse(line));
-  } catch {
-    return null;
-  }
-}

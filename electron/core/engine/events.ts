@@ -5,9 +5,9 @@
  * since the last one it saw (duplicates are dropped) so nothing is missed while the stream was down.
  */
 import type { IncomingMessage } from 'node:http';
-import type { EngineEvent, EngineStatus } from '../../contract';
+import { type EngineEvent, type EngineStatus, JsonLines } from '../../contract';
 import type { Engine } from './engine';
-import { LineSplitter, parseEventLine } from './engine-event';
+import { normaliseEvent } from './engine-event';
 
 export type EventListener = (event: EngineEvent) => void;
 
@@ -107,11 +107,11 @@ export class EngineEvents {
   }
 
   private read(stream: IncomingMessage): void {
-    const lines = new LineSplitter();
+    const lines = new JsonLines();
     stream.on('data', (chunk: Buffer) => {
       this.reopenMs = 0;
-      for (const line of lines.push(chunk)) {
-        const event = parseEventLine(line);
+      for (const raw of lines.push(chunk)) {
+        const event = normaliseEvent(raw);
         if (event) this.deliver(event);
       }
     });

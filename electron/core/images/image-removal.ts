@@ -1,5 +1,5 @@
 /** Removing an image (refused while containers use it, unless forced), pruning dangling ones, and tagging. */
-import { BerthError } from '../../contract';
+import { BerthError, parseImageReference } from '../../contract';
 import type { EngineHandle } from '../engine/engine';
 import { toBerthError } from '../errors';
 import { containersByImage } from './image-list';
@@ -62,26 +62,21 @@ export async function pruneImages(engine: EngineHandle): Promise<{ deleted: numb
   }
 }
 
-/** Splits `registry:5000/user/name:tag` into repo and tag ("latest" when none). */
-export function splitReference(ref: string): { repo: string; tag: string } {
-  if (ref.includes('@')) {
-    throw new BerthError(
-      'INVALID_INPUT',
-      `"${ref}" names a digest; a tag target needs name:tag.`,
-      'Drop "@sha256:...".',
-      {
-        target: ['a tag target cannot contain a digest'],
-      },
-    );
+/** The repository and tag a tag target names ("latest" when none); INVALID_INPUT for a digest or a bad name. */
+function tagTarget(target: string): { repo: string; tag: string } {
+  const ref = parseImageReference(target);
+  if (!ref || ref.digest) {
+    const problem = ref ? 'a tag target cannot contain a digest' : 'not a valid image reference';
+    throw new BerthError('INVALID_INPUT', `"${target}" cannot be a tag: ${problem}.`, 'Use [host[:port]/]name:tag.', {
+      target: [problem],
+    });
   }
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  return colon > slash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
+  return { repo: ref.repository, tag: ref.tag ?? 'latest' };
 }
 
 /** Gives the image `source` the extra name `target`. */
 export async function tagImage(engine: EngineHandle, source: string, target: string): Promise<{ ok: true }> {
-  const { repo, tag } = splitReference(target);
+  const { repo, tag } = tagTarget(target);
   try {
     await engine.docker.getImage(source).tag({ repo, tag });
     return { ok: true };

@@ -3,8 +3,11 @@
  * supplies one backed by safeStorage); `saved()` lists registries and user names, never passwords.
  */
 import type { z } from 'zod';
-import type { RegistryCredentials as RegistryCredentialsSchema } from '../../contract';
-import { normalizeRegistry, serverAddress } from './reference';
+import {
+  normalizeRegistry,
+  type RegistryCredentials as RegistryCredentialsSchema,
+  serverAddress,
+} from '../../contract';
 
 export type RegistryCredentials = z.infer<typeof RegistryCredentialsSchema>;
 

@@ -2,9 +2,8 @@
  * Turns what the engine or a registry says about a failed login or push into a BerthError with a
  * fix, keeping the registry's own words in the message.
  */
-import { BerthError } from '../../contract';
+import { BerthError, DOCKER_HUB, registryHost } from '../../contract';
 import { engineMessage, toBerthError } from '../errors';
-import { DOCKER_HUB, registryHost } from './reference';
 
 const AUTH_REQUIRED = /unauthorized|authentication required|no basic auth credentials|incorrect username or password/i;
 const DENIED = /denied/i;

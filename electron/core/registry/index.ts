@@ -17,17 +17,7 @@ export {
   newPushModel,
   newPushProgress,
   type PushProgress,
-  PushStreamDecoder,
   type PushStreamEvent,
   streamError,
 } from './push-progress';
 export { PushRunner } from './push-runner';
-export {
-  DOCKER_HUB,
-  DOCKER_HUB_SERVER_ADDRESS,
-  normalizeRegistry,
-  type RepositoryTag,
-  registryHost,
-  serverAddress,
-  splitReference,
-} from './reference';

@@ -1,9 +1,9 @@
 /** Checking registry credentials through the engine (POST /auth), and remembering them. */
 import type Dockerode from 'dockerode';
+import { normalizeRegistry } from '../../contract';
 import type { CredentialStore, RegistryCredentials } from './credentials';
 import { authConfigFor } from './credentials';
 import { loginFailure } from './failures';
-import { normalizeRegistry } from './reference';
 
 const DEFAULT_ENDPOINT = 'the local Docker engine';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { BerthError, PushModel } from '../../contract';
+import { BerthError, JsonLines, PushModel } from '../../contract';
 import {
   failPush,
   finishPush,
@@ -7,7 +7,6 @@ import {
   newPushModel,
   newPushProgress,
   type PushProgress,
-  PushStreamDecoder,
   type PushStreamEvent,
   streamError,
 } from './push-progress';
@@ -30,7 +29,7 @@ const noDigest = () => new BerthError('PUSH_FAILED', 'no digest');
 /** Replays a recorded stream through the decoder and the fold, in odd-sized chunks, like the socket. */
 function replay(name: string, target = TARGET): { models: PushModel[]; final: PushModel } {
   const bytes = fixture(name);
-  const decoder = new PushStreamDecoder();
+  const lines = new JsonLines<PushStreamEvent>();
   let progress = newPushProgress('p1', target);
   const models: PushModel[] = [];
   const fold = (events: PushStreamEvent[]) => {
@@ -39,8 +38,8 @@ function replay(name: string, target = TARGET): { models: PushModel[]; final: Pu
       models.push(progress.model);
     }
   };
-  for (let at = 0; at < bytes.length; at += 37) fold(decoder.write(bytes.subarray(at, at + 37)));
-  fold(decoder.end());
+  for (let at = 0; at < bytes.length; at += 37) fold(lines.push(bytes.subarray(at, at + 37)));
+  fold(lines.end());
   const final = finishPush(progress, noDigest);
   for (const m of [...models, final]) PushModel.parse(m);
   return { models, final };
@@ -308,14 +307,5 @@ describe('push progress rules', () => {
     const failure = { code: 'PUSH_FAILED', message: 'refused', fix: 'push again' };
     expect(PushModel.safeParse({ ...base, state: 'failed', failure, digest: DIGEST }).success).toBe(false);
     expect(PushModel.safeParse({ ...base, state: 'failed', failure, size: 739 }).success).toBe(false);
-  });
-
-  it('the decoder joins lines split across chunks and skips noise', () => {
-    const decoder = new PushStreamDecoder();
-    expect(decoder.write('{"status":"Prep')).toEqual([]);
-    expect(decoder.write('aring","id":"a"}\nnot json\n[1]\n{"status":"Pus')).toEqual([
-      { status: 'Preparing', id: 'a' },
-    ]);
-    expect(decoder.end()).toEqual([]);
   });
 });

@@ -12,7 +12,6 @@
  *   says the engine gave no message and names `errorDetail.code` when there is one;
  * - `"error": null` (or `"errorDetail": null`) is the absence of an error, as an omitted field is.
  */
-import { StringDecoder } from 'node:string_decoder';
 import type { BerthError, PushLayer, PushModel } from '../../contract';
 import { pushFailure } from './failures';
 
@@ -148,34 +147,4 @@ export function finishPush(progress: PushProgress, noDigest: () => BerthError): 
   if (isOver(model)) return model;
   if (proof) return { ...model, state: 'succeeded', digest: proof.digest, size: proof.size };
   return failPush(model, noDigest());
-}
-
-/** Splits a byte stream into JSON events; lines that are not JSON objects are skipped. */
-export class PushStreamDecoder {
-  private pending = '';
-  private readonly utf8 = new StringDecoder('utf8');
-
-  write(chunk: Buffer | string): PushStreamEvent[] {
-    const text = typeof chunk === 'string' ? chunk : this.utf8.write(chunk);
-    const lines = (this.pending + text).split('\n');
-    this.pending = lines.pop() ?? '';
-    return lines.flatMap(parseLine);
-  }
-
-  end(): PushStreamEvent[] {
-    const rest = (this.pending + this.utf8.end()).split('\n').flatMap(parseLine);
-    this.pending = '';
-    return rest;
-  }
-}
-
-function parseLine(line: string): PushStreamEvent[] {
-  const text = line.trim();
-  if (!text) return [];
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' && !Array.isArray(value) ? [value as PushStreamEvent] : [];
-  } catch {
-    return [];
-  }
 }

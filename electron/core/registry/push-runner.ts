@@ -3,10 +3,9 @@
  * Credentials come from the call, the request, or the CredentialStore for the target's registry.
  */
 import type Dockerode from 'dockerode';
-import { BerthError, type PushModel, PushRequest } from '../../contract';
+import { BerthError, invalidInput, type PushModel, PushRequest, registryHost } from '../../contract';
 import type { CredentialStore, RegistryCredentials } from './credentials';
 import { Push, type PushListener } from './push';
-import { registryHost } from './reference';
 
 /** Finished pushes kept for `get` and late subscribers; older ones are dropped first. */
 const FINISHED_KEPT = 50;
@@ -23,14 +22,7 @@ export class PushRunner {
   /** Validates the request and starts the push; returns its id at once. */
   start(request: PushRequest, credentials?: RegistryCredentials): string {
     const parsed = PushRequest.safeParse(request);
-    if (!parsed.success) {
-      const fields: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join('.') || 'request';
-        fields[key] = [...(fields[key] ?? []), issue.message];
-      }
-      throw new BerthError('INVALID_INPUT', 'The push request is not valid.', 'Correct the marked fields.', fields);
-    }
+    if (!parsed.success) throw invalidInput('push request', parsed.error.issues);
     const given = credentials ?? parsed.data.credentials;
     const push = new Push({
       docker: this.docker,

@@ -5,7 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Dockerode from 'dockerode';
-import { BerthError, type PushModel, type PushRequest } from '../../contract';
+import {
+  BerthError,
+  JsonLines,
+  normalizeRegistry,
+  type PushModel,
+  type PushRequest,
+  parseImageReference,
+  registryHost,
+} from '../../contract';
 import { engineMessage, toBerthError } from '../errors';
 import { authConfigFor, type RegistryCredentials } from './credentials';
 import { missingImage, pushFailure } from './failures';
@@ -17,9 +25,8 @@ import {
   foldPushEvent,
   newPushModel,
   type PushProgress,
-  PushStreamDecoder,
+  type PushStreamEvent,
 } from './push-progress';
-import { normalizeRegistry, registryHost, splitReference } from './reference';
 
 export interface PushSetup {
   docker: Dockerode;
@@ -80,7 +87,16 @@ export class Push {
 
   private async run({ docker, endpoint, request, credentials }: PushSetup): Promise<void> {
     const { source, target } = request;
-    const { repository, tag, digest } = splitReference(target);
+    const reference = parseImageReference(target);
+    if (!reference) {
+      return this.fail(
+        new BerthError('INVALID_INPUT', `"${target}" is not an image reference.`, 'Use [host[:port]/]name:tag.', {
+          target: ['use [host[:port]/]name:tag'],
+        }),
+      );
+    }
+    const { repository, digest } = reference;
+    const tag = reference.tag ?? 'latest';
     if (digest) {
       return this.fail(
         new BerthError('INVALID_INPUT', `The target "${target}" pins a digest; a push needs a tag.`, 'Use name:tag.', {
@@ -138,16 +154,16 @@ export class Push {
         if (error.statusCode === undefined || error.statusCode === 404) throw asMissing(error, source, endpoint);
         throw pushFailure(engineMessage(error), target, source);
       });
-    const decoder = new PushStreamDecoder();
-    const fold = (events: ReturnType<PushStreamDecoder['end']>) => {
+    const lines = new JsonLines<PushStreamEvent>();
+    const fold = (events: PushStreamEvent[]) => {
       let next: PushProgress = { model: this.model, proof: this.proof };
       for (const event of events) next = foldPushEvent(next, event, source);
       this.proof = next.proof;
       this.update(next.model);
     };
     try {
-      for await (const chunk of stream) fold(decoder.write(chunk as Buffer | string));
-      fold(decoder.end());
+      for await (const chunk of stream) fold(lines.push(chunk as Uint8Array | string));
+      fold(lines.end());
     } catch (error) {
       return this.fail(
         new BerthError(

@@ -5,7 +5,7 @@
  * HTTP:      POST /api/call/<procedure>, JSON body = input  →  CallReply
  * WebSocket: /api/stream, text frames of JSON: ClientMessage up, ServerMessage down.
  */
-import type { ErrorCode, ErrorShape } from '../contract';
+import type { ErrorCode, ErrorShape } from './errors';
 
 export type CallReply = { ok: true; value: unknown } | { ok: false; error: ErrorShape };
 

@@ -2,7 +2,7 @@
  * What the Electron preload exposes as `window.berth`. Only plain values cross: names, JSON-like
  * inputs and outputs, and ErrorShape objects as rejection values. Never ipcRenderer or its events.
  */
-import type { ErrorShape } from '../contract';
+import type { ErrorShape } from './errors';
 
 export interface BerthBridge {
   /** Resolves with the procedure's output; rejects with an ErrorShape. */

@@ -1,0 +1,78 @@
+/** Builds: the request, the step model the build stream carries, and the records of past builds. */
+import { z } from 'zod';
+import { ErrorShape } from './errors';
+import { ImageRef } from './image-reference';
+import { LogLine } from './logs';
+import { Millis } from './shapes';
+
+export const Builder = z.enum(['buildkit', 'legacy']);
+export type Builder = z.infer<typeof Builder>;
+
+export const BuildRequest = z
+  .object({
+    contextDir: z.string().min(1, 'choose a context folder'),
+    dockerfile: z.string().min(1).default('Dockerfile').describe('path relative to the context folder'),
+    buildArgs: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'build arg names are letters, digits and _'), z.string())
+      .default({}),
+    target: z.string().optional(),
+    tags: z.array(ImageRef).default([]),
+    noCache: z.boolean().default(false),
+    builder: z.enum(['auto', 'buildkit', 'legacy']).default('auto'),
+  })
+  .strict();
+export type BuildRequest = z.infer<typeof BuildRequest>;
+export type BuildRequestInput = z.input<typeof BuildRequest>;
+
+export const StepState = z.enum(['queued', 'running', 'cached', 'done', 'error']);
+export type StepState = z.infer<typeof StepState>;
+
+export const BuildStep = z.object({
+  id: z.string().describe('stable within a build: the BuildKit vertex digest or "legacy-<n>"'),
+  index: z.number().describe('order of the step in the build, from 0'),
+  stage: z.string().nullable().describe('stage name ("build", "stage-2", ...) when known'),
+  instruction: z.string().describe('e.g. "RUN npm ci --omit=dev"'),
+  line: z.number().nullable().describe('1-based Dockerfile line of the instruction, when known'),
+  state: StepState,
+  startedAt: Millis.nullable(),
+  endedAt: Millis.nullable(),
+  logs: z.array(LogLine).describe('the tail of the step output (bounded)'),
+  logsDropped: z.number().describe('lines left out of `logs` because the tail is bounded'),
+  error: z.string().nullable(),
+});
+export type BuildStep = z.infer<typeof BuildStep>;
+
+export const BuildFailure = ErrorShape.extend({
+  stepId: z.string().nullable(),
+  exitCode: z.number().nullable(),
+});
+
+export const BuildModel = z.object({
+  buildId: z.string(),
+  request: BuildRequest,
+  builder: Builder,
+  state: z.enum(['preparing', 'sending', 'running', 'succeeded', 'failed', 'cancelled']),
+  context: z.object({ bytes: z.number(), files: z.number() }).nullable(),
+  steps: z.array(BuildStep),
+  warnings: z.array(z.string()),
+  startedAt: Millis,
+  endedAt: Millis.nullable(),
+  imageId: z.string().nullable(),
+  failure: BuildFailure.nullable(),
+});
+export type BuildModel = z.infer<typeof BuildModel>;
+
+export const BuildRecordSummary = z.object({
+  buildId: z.string(),
+  at: Millis,
+  durationMs: z.number(),
+  builder: Builder,
+  state: z.enum(['succeeded', 'failed', 'cancelled']),
+  tags: z.array(z.string()),
+  contextDir: z.string(),
+  dockerfile: z.string(),
+  imageId: z.string().nullable(),
+  cachedSteps: z.number(),
+  totalSteps: z.number(),
+});
+export type BuildRecordSummary = z.infer<typeof BuildRecordSummary>;

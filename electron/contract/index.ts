@@ -1,0 +1,26 @@
+/**
+ * The one contract between Berth's UI and everything else, as a folder of pure modules.
+ *
+ * Every procedure the renderer may call and every event stream it may subscribe to is declared in
+ * procedures.ts, with zod schemas by noun (engine, images, containers, logs, builds, registry), the typed
+ * error that crosses the boundary (errors), and the small pure pieces every layer shares: image references,
+ * field messages from zod issues, JSON lines, the web wire format and the preload bridge. Both transports
+ * carry exactly this and validate inputs on the backend side. Nothing that is not declared here is reachable.
+ *
+ * The renderer imports this folder, so every module in it must stay free of Node and Electron imports.
+ * (Strict id and name patterns belong in ids.ts beside these.)
+ */
+export * from './bridge';
+export * from './builds';
+export * from './containers';
+export * from './engine';
+export * from './errors';
+export * from './fields';
+export * from './image-reference';
+export * from './images';
+export * from './json-lines';
+export * from './logs';
+export * from './procedures';
+export * from './registry';
+export * from './shapes';
+export * from './wire';

@@ -1,0 +1,127 @@
+/** Every procedure the UI may call and every stream it may subscribe to, with the types both sides use. */
+import { z } from 'zod';
+import { BuildModel, BuildRecordSummary, BuildRequest } from './builds';
+import { ContainerDetail, ContainerSummary, RunSpec } from './containers';
+import { EngineContext, EngineEvent, EngineStatus } from './engine';
+import type { BerthError } from './errors';
+import { ImageRef, TagRef } from './image-reference';
+import { ImageDetail, ImageLayer, ImageSummary } from './images';
+import { LogEvent } from './logs';
+import { PushModel, PushRequest, RegistryCredentials } from './registry';
+import { Empty, Millis, Ok, Port } from './shapes';
+
+const IdInput = z.object({ id: z.string().min(1, 'container id or name is required') }).strict();
+const RefInput = z.object({ ref: ImageRef }).strict();
+
+export const procedures = {
+  'engine.status': { input: Empty, output: EngineStatus },
+  'engine.contexts': { input: Empty, output: z.array(EngineContext) },
+  'engine.useContext': { input: z.object({ name: z.string().min(1) }).strict(), output: EngineStatus },
+
+  'project.default': {
+    input: Empty,
+    output: z.object({
+      contextDir: z.string(),
+      dockerfile: z.string(),
+      buildArgs: z.record(z.string(), z.string()),
+      tags: z.array(z.string()),
+    }),
+  },
+
+  'images.list': { input: Empty, output: z.array(ImageSummary) },
+  'images.inspect': { input: RefInput, output: ImageDetail },
+  'images.layers': { input: RefInput, output: z.array(ImageLayer) },
+  'images.remove': {
+    input: z.object({ ref: ImageRef, force: z.boolean().default(false) }).strict(),
+    output: z.object({ untagged: z.array(z.string()), deleted: z.array(z.string()) }),
+  },
+  'images.prune': { input: Empty, output: z.object({ deleted: z.number(), reclaimedBytes: z.number() }) },
+  'images.tag': { input: z.object({ source: ImageRef, target: TagRef }).strict(), output: Ok },
+
+  'containers.list': { input: Empty, output: z.array(ContainerSummary) },
+  'containers.inspect': { input: IdInput, output: ContainerDetail },
+  'containers.start': { input: IdInput, output: Ok },
+  'containers.stop': { input: IdInput, output: Ok },
+  'containers.restart': { input: IdInput, output: Ok },
+  'containers.remove': { input: IdInput.extend({ force: z.boolean().default(false) }).strict(), output: Ok },
+  'containers.run': { input: RunSpec, output: ContainerSummary },
+  'containers.recreate': { input: IdInput, output: ContainerSummary },
+  'ports.suggest': {
+    input: z.object({ preferred: Port.optional(), hostIp: z.string().default('127.0.0.1') }).strict(),
+    output: z.object({ port: z.number() }),
+  },
+
+  'build.start': { input: BuildRequest, output: z.object({ buildId: z.string() }) },
+  'build.cancel': { input: z.object({ buildId: z.string() }).strict(), output: Ok },
+  'build.get': { input: z.object({ buildId: z.string() }).strict(), output: BuildModel },
+  'build.records': { input: Empty, output: z.array(BuildRecordSummary) },
+
+  'registry.login': {
+    input: RegistryCredentials.extend({ remember: z.boolean().default(false) }).strict(),
+    output: z.object({ message: z.string() }),
+  },
+  'registry.saved': { input: Empty, output: z.array(z.object({ registry: z.string(), username: z.string() })) },
+  'push.start': { input: PushRequest, output: z.object({ pushId: z.string() }) },
+  'push.get': { input: z.object({ pushId: z.string() }).strict(), output: PushModel },
+
+  'app.openExternal': {
+    input: z.object({ url: z.string().url('give a full http(s) URL') }).strict(),
+    output: Ok,
+  },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+export const streams = {
+  /** Engine connection changes and every engine event; one subscription feeds every list. */
+  engine: {
+    params: Empty,
+    event: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('status'), status: EngineStatus }),
+      z.object({ kind: z.literal('event'), event: EngineEvent }),
+    ]),
+  },
+  /** The whole build model, re-sent (throttled) as it changes; the first event is the current snapshot. */
+  build: { params: z.object({ buildId: z.string() }).strict(), event: BuildModel },
+  /** Container logs: the last `tail` lines, then new ones as they come, in batches. */
+  logs: {
+    params: z
+      .object({
+        id: z.string().min(1),
+        tail: z.number().int().min(0).max(100_000).default(1000),
+        since: Millis.optional(),
+        timestamps: z.boolean().default(false),
+        follow: z.boolean().default(true),
+      })
+      .strict(),
+    event: LogEvent,
+  },
+  /** The whole push model, re-sent as it changes. */
+  push: { params: z.object({ pushId: z.string() }).strict(), event: PushModel },
+} as const satisfies Record<string, { params: z.ZodType; event: z.ZodType }>;
+
+export type ProcedureName = keyof typeof procedures;
+export type StreamName = keyof typeof streams;
+/** What a caller passes (defaults may be omitted). */
+export type ProcedureInput<P extends ProcedureName> = z.input<(typeof procedures)[P]['input']>;
+/** What a handler receives (defaults applied). */
+export type ProcedureArgs<P extends ProcedureName> = z.output<(typeof procedures)[P]['input']>;
+export type ProcedureOutput<P extends ProcedureName> = z.output<(typeof procedures)[P]['output']>;
+export type StreamParamsInput<S extends StreamName> = z.input<(typeof streams)[S]['params']>;
+export type StreamParams<S extends StreamName> = z.output<(typeof streams)[S]['params']>;
+export type StreamEvent<S extends StreamName> = z.output<(typeof streams)[S]['event']>;
+
+/** What the renderer sees, whichever transport carries it. */
+export interface BerthApi {
+  call<P extends ProcedureName>(name: P, input: ProcedureInput<P>): Promise<ProcedureOutput<P>>;
+  /** Returns the function that ends the subscription. */
+  subscribe<S extends StreamName>(
+    name: S,
+    params: StreamParamsInput<S>,
+    onEvent: (event: StreamEvent<S>) => void,
+    onError?: (error: BerthError) => void,
+  ): () => void;
+}
+
+export const isProcedureName = (name: unknown): name is ProcedureName =>
+  typeof name === 'string' && Object.hasOwn(procedures, name);
+export const isStreamName = (name: unknown): name is StreamName =>
+  typeof name === 'string' && Object.hasOwn(streams, name);
