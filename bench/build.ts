@@ -28,13 +28,16 @@ function existsImage(name: string): boolean {
 
 async function core(noCache: boolean): Promise<number> {
   const started = performance.now();
-  const model = await startBuild(docker, 'unix:///var/run/docker.sock', {
-    contextDir: context,
-    buildArgs: { NODE_IMAGE: nodeImage },
-    tags: [coreTag],
-    noCache,
-    builder: 'buildkit',
-  }).done;
+  const model = await startBuild(
+    { docker, endpoint: 'unix:///var/run/docker.sock' },
+    {
+      contextDir: context,
+      buildArgs: { NODE_IMAGE: nodeImage },
+      tags: [coreTag],
+      noCache,
+      builder: 'buildkit',
+    },
+  ).done;
   if (model.state !== 'succeeded') throw new Error(`core build ${model.state}: ${model.failure?.message}`);
   return performance.now() - started;
 }

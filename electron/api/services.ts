@@ -1,12 +1,13 @@
 /**
  * The long-lived backend objects both transports share: one engine connection, one event feed, the saved
- * registry logins, and the build and push runners of the current engine (new ones after a context switch).
+ * registry logins, and the builds and pushes of this session by id.
  */
 import { join } from 'node:path';
-import type Dockerode from 'dockerode';
-import { BuildRunner } from '../core/build/runner';
-import { Engine, EngineEvents } from '../core/engine';
-import { CredentialStore, PushRunner, type SecretStore } from '../core/registry';
+import type { BuildModel, PushModel } from '../contract';
+import type { Build } from '../core/build';
+import { Engine, EngineEvents, type EngineHandle } from '../core/engine';
+import { JobRunner } from '../core/job-runner';
+import { CredentialStore, type Push, type SecretStore } from '../core/registry';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -19,35 +20,29 @@ export interface Services {
   engine: Engine;
   events: EngineEvents;
   credentials: CredentialStore;
-  builds(): BuildRunner;
-  pushes(): PushRunner;
+  /** Where one record per finished build is written. */
+  recordsDir: string;
+  builds: JobRunner<BuildModel, Build>;
+  pushes: JobRunner<PushModel, Push>;
   close(): void;
 }
 
-/** Memoises `make` for the engine's current dockerode client. */
-function forCurrentClient<T>(engine: Engine, make: (docker: Dockerode) => T): () => T {
-  let client: Dockerode | undefined;
-  let value: T | undefined;
-  return () => {
-    if (value === undefined || client !== engine.docker) {
-      client = engine.docker;
-      value = make(client);
-    }
-    return value;
-  };
-}
+/**
+ * The engine as it is now: a job keeps the client it started with, even if the user switches context
+ * while it runs.
+ */
+export const engineNow = (engine: Engine): EngineHandle => ({ docker: engine.docker, endpoint: engine.endpoint });
 
 export function createServices(options: ServiceOptions): Services {
   const engine = options.engine ?? new Engine();
   const events = new EngineEvents(engine);
-  const credentials = new CredentialStore(options.secretStore);
-  const recordsDir = join(options.dataDir, 'builds');
   return {
     engine,
     events,
-    credentials,
-    builds: forCurrentClient(engine, (docker) => new BuildRunner(docker, engine.endpoint, { recordsDir })),
-    pushes: forCurrentClient(engine, (docker) => new PushRunner(docker, engine.endpoint, credentials)),
+    credentials: new CredentialStore(options.secretStore),
+    recordsDir: join(options.dataDir, 'builds'),
+    builds: new JobRunner({ noun: 'build', fix: 'Start the build again, or open it from the build history.' }),
+    pushes: new JobRunner({ noun: 'push', fix: 'Start the push again; old pushes are forgotten.' }),
     close() {
       events.close();
       engine.close();

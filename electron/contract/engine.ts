@@ -11,7 +11,10 @@ export const EngineStatus = z.object({
   apiVersion: z.string().optional(),
   os: z.string().optional(),
   arch: z.string().optional(),
-  buildkit: z.boolean().describe('whether the engine can run BuildKit builds'),
+  buildkit: z
+    .boolean()
+    .nullable()
+    .describe('whether the engine can run BuildKit builds; null while unknown (the engine is not connected)'),
   error: ErrorShape.optional(),
 });
 export type EngineStatus = z.infer<typeof EngineStatus>;

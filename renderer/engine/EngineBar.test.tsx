@@ -18,7 +18,7 @@ describe('EngineBar', () => {
     expect(screen.getByTestId('engine-builder')).toHaveTextContent('BuildKit');
   });
 
-  it('follows live status events: legacy builder, then disconnected', async () => {
+  it('follows live status events: legacy builder, then disconnected with the builder unknown', async () => {
     const api = new FakeApi();
     renderWithApi(<EngineBar />, api);
     expect(await screen.findByText('connected')).toBeInTheDocument();
@@ -29,6 +29,7 @@ describe('EngineBar', () => {
     expect(screen.getByTestId('engine-context')).toHaveTextContent('remote');
     act(() => api.emit('engine', { kind: 'status', status: downStatus }));
     expect(screen.getByRole('status', { name: 'Engine connection' })).toHaveTextContent('disconnected');
+    expect(screen.getByTestId('engine-builder')).toHaveTextContent('unknown');
   });
 
   it('shows disconnected when even the status call fails', async () => {

@@ -9,6 +9,10 @@ const STATE_TONE: Record<EngineStatus['state'], BadgeTone> = {
   disconnected: 'bad',
 };
 
+/** The builder a build would use; unknown until a connected engine has said (never a guess while it is down). */
+const builderName = (buildkit: boolean | null | undefined): string =>
+  buildkit === true ? 'BuildKit' : buildkit === false ? 'legacy' : 'unknown';
+
 /** The top bar: which engine Berth talks to, and whether it answers right now. */
 export function EngineBar() {
   const { status, error } = useEngine();
@@ -34,7 +38,7 @@ export function EngineBar() {
         </div>
         <div>
           <dt>Builder</dt>
-          <dd data-testid="engine-builder">{status ? (status.buildkit ? 'BuildKit' : 'legacy') : '—'}</dd>
+          <dd data-testid="engine-builder">{builderName(status?.buildkit)}</dd>
         </div>
       </dl>
       <output className="engine-state" aria-label="Engine connection" aria-live="polite">

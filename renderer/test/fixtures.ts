@@ -21,7 +21,7 @@ export const downStatus: EngineStatus = {
   state: 'disconnected',
   endpoint: 'unix:///var/run/docker.sock',
   context: 'default',
-  buildkit: false,
+  buildkit: null,
   error: {
     code: 'ENGINE_UNREACHABLE',
     message: 'The Docker engine at unix:///var/run/docker.sock does not answer (ECONNREFUSED).',

@@ -1,14 +1,16 @@
-import { login } from '../../core/registry';
+import { login, startPush } from '../../core/registry';
 import type { Handlers } from '../handler-types';
-import type { Services } from '../services';
+import { engineNow, type Services } from '../services';
 
 type RegistryHandlers = Pick<Handlers, 'registry.login' | 'registry.saved' | 'push.start' | 'push.get'>;
 
 export function registryHandlers({ engine, credentials, pushes }: Services): RegistryHandlers {
   return {
-    'registry.login': (input) => login(engine.docker, credentials, input, engine.endpoint),
+    'registry.login': (input) => login(engine, credentials, input),
     'registry.saved': () => credentials.saved(),
-    'push.start': async (request) => ({ pushId: pushes().start(request) }),
-    'push.get': async ({ pushId }) => pushes().get(pushId),
+    'push.start': async (request) => ({
+      pushId: pushes.add(startPush({ engine: engineNow(engine), request, store: credentials })),
+    }),
+    'push.get': async ({ pushId }) => pushes.get(pushId),
   };
 }

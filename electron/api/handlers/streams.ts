@@ -47,14 +47,14 @@ export function streamHandlers({ engine, events, builds, pushes }: Services): St
     },
     build: ({ buildId }, emit, signal) =>
       followModel(
-        (listener) => builds().subscribe(buildId, listener),
+        (listener) => builds.subscribe(buildId, listener),
         (m) => m.endedAt !== null,
         emit,
         signal,
       ),
     push: ({ pushId }, emit, signal) =>
       followModel(
-        (listener) => pushes().subscribe(pushId, listener),
+        (listener) => pushes.subscribe(pushId, listener),
         (m) => m.state === 'succeeded' || m.state === 'failed',
         emit,
         signal,

@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type Dockerode from 'dockerode';
 import { BerthError, type BuildModel, BuildRequest, type BuildRequestInput, invalidInput } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import type { BuildEvent } from './build-event';
 import { BuildKitDecoder } from './buildkit-decode';
-import { type BuildContext, type ContextFile, readContext } from './context';
+import { type BuildContext, type ContextFile, checkContext, readContext } from './context';
 import { planSteps } from './dockerfile';
 import { chooseBuilder, sendBuild } from './engine-build';
 import { refusedFailure, streamFailure } from './failure';
@@ -20,6 +20,8 @@ import { StepFold } from './step-fold';
 
 export interface Build {
   readonly buildId: string;
+  /** The same as buildId: what the JobRunner keys jobs by. */
+  readonly id: string;
   /** Called with the whole model on change (throttled) and at once with the final state. Returns unsubscribe. */
   onChange(listener: (model: BuildModel) => void): () => void;
   current(): BuildModel;
@@ -44,13 +46,22 @@ export function parseBuildRequest(input: BuildRequestInput): BuildRequest {
 }
 
 /** Validates the request and starts the build; context problems end the build as failed (see `done`). */
-export function startBuild(
-  docker: Dockerode,
-  endpoint: string,
+export function startBuild(engine: EngineHandle, input: BuildRequestInput, options: BuildOptions = {}): Build {
+  return new RunningBuild(engine, parseBuildRequest(input), options);
+}
+
+/**
+ * What build.start does: checks the request and the context folder first (nothing is sent and no build
+ * exists when they are wrong: INVALID_INPUT or NOT_FOUND), then starts the build.
+ */
+export async function checkAndStartBuild(
+  engine: EngineHandle,
   input: BuildRequestInput,
   options: BuildOptions = {},
-): Build {
-  return new RunningBuild(docker, endpoint, parseBuildRequest(input), options);
+): Promise<Build> {
+  const request = parseBuildRequest(input);
+  await checkContext(request.contextDir, request.dockerfile);
+  return startBuild(engine, request, options);
 }
 
 class RunningBuild implements Build {
@@ -64,8 +75,7 @@ class RunningBuild implements Build {
   private files: ContextFile[] | null = null;
 
   constructor(
-    private readonly docker: Dockerode,
-    private readonly endpoint: string,
+    private readonly engine: EngineHandle,
     request: BuildRequest,
     private readonly options: BuildOptions,
   ) {
@@ -77,6 +87,10 @@ class RunningBuild implements Build {
     };
     options.signal?.addEventListener('abort', () => this.cancel(), { once: true });
     this.done = this.run().then(() => this.current());
+  }
+
+  get id(): string {
+    return this.buildId;
   }
 
   onChange(listener: (model: BuildModel) => void): () => void {
@@ -99,12 +113,12 @@ class RunningBuild implements Build {
       context = await readContext(request.contextDir, request.dockerfile);
       this.update({ context: { bytes: context.bytes, files: context.files } });
       const source = await readFile(join(context.dir, context.dockerfile), 'utf8');
-      const builder = await chooseBuilder(this.docker, request.builder);
+      const builder = await chooseBuilder(this.engine, request.builder);
       this.fold = new StepFold(planSteps(source, request.target), { builder, noCache: request.noCache });
       this.throwIfCancelled();
       this.update({ builder, state: 'sending' });
       const tar = context.pack();
-      const lines = await sendBuild(this.docker, tar, context.dockerfile, request, builder, this.abort.signal);
+      const lines = await sendBuild(this.engine.docker, tar, context.dockerfile, request, builder, this.abort.signal);
       this.update({ state: 'running' });
       const decoder = builder === 'buildkit' ? new BuildKitDecoder() : new LegacyDecoder();
       for await (const line of lines) this.apply(decoder.push(line));
@@ -113,7 +127,11 @@ class RunningBuild implements Build {
       this.finish(this.fold.error || !this.fold.imageId ? 'failed' : 'succeeded');
     } catch (error) {
       if (this.abort.signal.aborted) this.finish('cancelled');
-      else this.finish('failed', refusedFailure(toBerthErrorKeepingEngine(error, this.endpoint), request.dockerfile));
+      else
+        this.finish(
+          'failed',
+          refusedFailure(toBerthErrorKeepingEngine(error, this.engine.endpoint), request.dockerfile),
+        );
     }
     this.files = context ? await context.snapshot().catch(() => null) : null;
     await this.record();

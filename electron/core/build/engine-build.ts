@@ -2,32 +2,14 @@
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { type Builder, type BuildRequest, JsonLines } from '../../contract';
+import { engineSupportsBuildkit } from '../engine/builder-support';
+import type { EngineHandle } from '../engine/engine-handle';
 import type { StreamLine } from './build-event';
 
-const buildKitSupport = new WeakMap<Dockerode, Promise<boolean>>();
-
-/** BuildKit needs API 1.39 (Engine 18.09) and a Linux engine. */
-export function supportsBuildKit(docker: Dockerode): Promise<boolean> {
-  let known = buildKitSupport.get(docker);
-  if (!known) {
-    known = docker.version().then(
-      (v) => v.Os === 'linux' && compareVersions(v.ApiVersion, '1.39') >= 0,
-      () => false,
-    );
-    buildKitSupport.set(docker, known);
-  }
-  return known;
-}
-
-function compareVersions(a: string, b: string): number {
-  const [a1 = 0, a2 = 0] = a.split('.').map(Number);
-  const [b1 = 0, b2 = 0] = b.split('.').map(Number);
-  return a1 - b1 || a2 - b2;
-}
-
-export async function chooseBuilder(docker: Dockerode, wanted: BuildRequest['builder']): Promise<Builder> {
+/** The builder a build uses: legacy when asked for, else BuildKit where the engine supports it (the engine room's rule). */
+export async function chooseBuilder(engine: EngineHandle, wanted: BuildRequest['builder']): Promise<Builder> {
   if (wanted === 'legacy') return 'legacy';
-  return (await supportsBuildKit(docker)) ? 'buildkit' : 'legacy';
+  return (await engineSupportsBuildkit(engine)) ? 'buildkit' : 'legacy';
 }
 
 /** Starts the build; resolves once the engine answers, with the stream of its JSON lines. */

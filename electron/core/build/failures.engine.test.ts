@@ -6,18 +6,20 @@ import Dockerode from 'dockerode';
 import { inject } from 'vitest';
 import { EngineLitter, uniqueName } from '../../../test/engine-harness';
 import type { BuildModel } from '../../contract';
-import { BuildRunner } from './runner';
+import { JobRunner } from '../job-runner';
+import { type Build, checkAndStartBuild } from './build';
+import { listRecords } from './records';
 
 const litter = new EngineLitter();
 let dir: string;
 let records: string;
-let runner: BuildRunner;
+let runner: JobRunner<BuildModel, Build>;
 const docker = new Dockerode();
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'berth-build-failures-'));
   records = mkdtempSync(join(tmpdir(), 'berth-build-records-'));
-  runner = new BuildRunner(docker, 'unix:///var/run/docker.sock', { recordsDir: records, throttleMs: 50 });
+  runner = new JobRunner({ noun: 'build', fix: 'Start the build again.' });
   writeFileSync(join(dir, 'input.txt'), 'hello\n');
   writeFileSync(
     join(dir, 'Dockerfile.fail'),
@@ -31,8 +33,17 @@ afterAll(async () => {
   rmSync(records, { recursive: true, force: true });
 });
 
+/** What build.start does: checks, starts, and keeps the build by id. */
+const start = async (input: Parameters<typeof checkAndStartBuild>[1]) =>
+  runner.add(
+    await checkAndStartBuild({ docker, endpoint: 'unix:///var/run/docker.sock' }, input, {
+      recordsDir: records,
+      throttleMs: 50,
+    }),
+  );
+
 async function run(builder: 'buildkit' | 'legacy', dockerfile: string, extra: { cancelAfterMs?: number } = {}) {
-  const buildId = await runner.start({
+  const buildId = await start({
     contextDir: dir,
     dockerfile,
     builder,
@@ -44,7 +55,7 @@ async function run(builder: 'buildkit' | 'legacy', dockerfile: string, extra: { 
   runner.subscribe(buildId, (m) => {
     models.push(m);
     // The UI reloads the history when it sees a build end: the record must already be there.
-    if (m.endedAt !== null) recordsWhenEnded ??= runner.records().then((list) => list.map((r) => r.buildId));
+    if (m.endedAt !== null) recordsWhenEnded ??= listRecords(records).then((list) => list.map((r) => r.buildId));
   });
   if (extra.cancelAfterMs) {
     setTimeout(() => runner.cancel(buildId), extra.cancelAfterMs);
@@ -98,11 +109,11 @@ describe.each(['buildkit', 'legacy'] as const)('%s builds that fail', (builder) 
 
 describe('requests that cannot start', () => {
   it('a missing context folder or Dockerfile is refused before anything is sent', async () => {
-    await expect(runner.start({ contextDir: join(dir, 'missing') })).rejects.toMatchObject({
+    await expect(start({ contextDir: join(dir, 'missing') })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringContaining(join(dir, 'missing')),
     });
-    await expect(runner.start({ contextDir: dir, dockerfile: 'Nope.Dockerfile' })).rejects.toMatchObject({
+    await expect(start({ contextDir: dir, dockerfile: 'Nope.Dockerfile' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringContaining(join(dir, 'Nope.Dockerfile')),
     });
@@ -110,7 +121,7 @@ describe('requests that cannot start', () => {
   });
 
   it('every finished build left a record, listed newest first', async () => {
-    const list = await runner.records();
+    const list = await listRecords(records);
     expect(list).toHaveLength(6);
     expect(list.map((r) => r.at)).toEqual([...list.map((r) => r.at)].sort((a, b) => b - a));
     expect(new Set(list.map((r) => r.state))).toEqual(new Set(['failed', 'cancelled']));

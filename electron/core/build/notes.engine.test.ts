@@ -23,12 +23,15 @@ async function freshBase(docker: Dockerode, nodeImage: string): Promise<string> 
     join(dir, 'Dockerfile'),
     `ARG NODE_IMAGE\nFROM \${NODE_IMAGE}\nRUN echo "${name}" > /etc/berth-test-base\n`,
   );
-  const model = await startBuild(docker, 'test', {
-    contextDir: dir,
-    buildArgs: { NODE_IMAGE: nodeImage },
-    tags: [name],
-    builder: 'legacy',
-  }).done;
+  const model = await startBuild(
+    { docker, endpoint: 'test' },
+    {
+      contextDir: dir,
+      buildArgs: { NODE_IMAGE: nodeImage },
+      tags: [name],
+      builder: 'legacy',
+    },
+  ).done;
   rmSync(dir, { recursive: true, force: true });
   if (model.state !== 'succeeded') throw new Error(`could not make a fresh base image: ${model.failure?.message}`);
   return name;
@@ -47,13 +50,16 @@ describe.each(['buildkit', 'legacy'] as const)('the notes service built with %s'
     const tag = litter.image(`${uniqueName(builder)}:latest`);
     const base = await freshBase(docker, inject('nodeImage'));
     const build = (noCache: boolean) =>
-      startBuild(docker, 'unix:///var/run/docker.sock', {
-        contextDir: context,
-        buildArgs: { NODE_IMAGE: base },
-        tags: [tag],
-        noCache,
-        builder,
-      }).done;
+      startBuild(
+        { docker, endpoint: 'unix:///var/run/docker.sock' },
+        {
+          contextDir: context,
+          buildArgs: { NODE_IMAGE: base },
+          tags: [tag],
+          noCache,
+          builder,
+        },
+      ).done;
     const shape = (m: BuildModel) => m.steps.map((s) => `${s.stage} ${s.line} ${s.instruction} ${s.state}`);
 
     const cold = await build(false);

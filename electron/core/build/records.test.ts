@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { BuildModel } from '../../contract';
 import { startBuild } from './build';
-import { listRecords, readRecord, recordOf, writeRecord } from './records';
+import { listRecords, openRecord, readRecord, recordOf, writeRecord } from './records';
 import { replay } from './replay.test-support';
 import { StepFold } from './step-fold';
 
@@ -50,10 +50,22 @@ describe('build records', () => {
     await expect(readRecord(dir, '../etc/passwd')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('opens a past build from its record as the model the build stream ended with, minus log tails', async () => {
+    const files = [{ path: 'Dockerfile', size: 7, mode: 0o644, sha256: 'f'.repeat(64) }];
+    const ended = model('past', 1000, ['cached', 'done']);
+    await writeRecord(dir, recordOf(ended, files));
+    const opened = await openRecord(dir, 'past');
+    expect(opened).toEqual({
+      ...ended,
+      context: { bytes: 10, files: 1 },
+      steps: ended.steps.map((s) => ({ ...s, logs: [], logsDropped: 0 })),
+    });
+    await expect(openRecord(dir, 'missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('a build whose context folder is missing fails at once with NOT_FOUND, sends nothing and is recorded', async () => {
     const build = startBuild(
-      new Dockerode({ socketPath: join(dir, 'no-engine.sock') }),
-      'test',
+      { docker: new Dockerode({ socketPath: join(dir, 'no-engine.sock') }), endpoint: 'test' },
       {
         contextDir: join(dir, 'missing'),
       },
@@ -67,7 +79,9 @@ describe('build records', () => {
   });
 
   it('rejects an invalid request with the fields at fault', () => {
-    expect(() => startBuild(new Dockerode(), 'test', { contextDir: '', buildArgs: { 'BAD-NAME': 'x' } })).toThrow(
+    expect(() =>
+      startBuild({ docker: new Dockerode(), endpoint: 'test' }, { contextDir: '', buildArgs: { 'BAD-NAME': 'x' } }),
+    ).toThrow(
       expect.objectContaining({
         code: 'INVALID_INPUT',
         fields: expect.objectContaining({ contextDir: expect.any(Array) }),

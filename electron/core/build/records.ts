@@ -3,7 +3,7 @@
  */
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BerthError, type BuildModel, BuildRecordSummary } from '../../contract';
+import { BerthError, BuildModel, BuildRecordSummary } from '../../contract';
 import type { ContextFile } from './context';
 
 export interface BuildRecord {
@@ -97,4 +97,33 @@ export async function listRecords(dir: string): Promise<BuildRecordSummary[]> {
     }
   }
   return summaries.sort((a, b) => b.at - a.at);
+}
+
+/**
+ * A past build as the build stream would have shown it at its end, from its record: for opening a build
+ * from the history. Step log tails are not recorded, so each step's `logs` is empty.
+ */
+export async function openRecord(dir: string, buildId: string): Promise<BuildModel> {
+  const r = await readRecord(dir, buildId);
+  const model = BuildModel.safeParse({
+    buildId: r.buildId,
+    request: r.request,
+    builder: r.builder,
+    state: r.state,
+    context: r.context ? { bytes: r.context.bytes, files: r.context.files.length } : null,
+    steps: r.steps.map((step) => ({ ...step, logs: [], logsDropped: 0 })),
+    warnings: r.warnings,
+    startedAt: r.at,
+    endedAt: r.at + r.durationMs,
+    imageId: r.imageId,
+    failure: r.failure,
+  });
+  if (!model.success) {
+    throw new BerthError(
+      'NOT_FOUND',
+      `The record of build ${buildId} cannot be read.`,
+      'Pick another build; this record is damaged.',
+    );
+  }
+  return model.data;
 }

@@ -1,12 +1,12 @@
 import { BerthError } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
-import type { EngineConnection } from './engine-connection';
 
 type Ok = { ok: true };
 const OK: Ok = { ok: true };
 
 /** Starts a container; starting a running one is not an error. */
-export async function startContainer({ docker, endpoint }: EngineConnection, id: string): Promise<Ok> {
+export async function startContainer({ docker, endpoint }: EngineHandle, id: string): Promise<Ok> {
   try {
     await docker.getContainer(id).start();
   } catch (error) {
@@ -16,11 +16,7 @@ export async function startContainer({ docker, endpoint }: EngineConnection, id:
 }
 
 /** Stops a container (SIGTERM, then SIGKILL after `timeoutSeconds`); stopping a stopped one is not an error. */
-export async function stopContainer(
-  { docker, endpoint }: EngineConnection,
-  id: string,
-  timeoutSeconds = 10,
-): Promise<Ok> {
+export async function stopContainer({ docker, endpoint }: EngineHandle, id: string, timeoutSeconds = 10): Promise<Ok> {
   try {
     await docker.getContainer(id).stop({ t: timeoutSeconds });
   } catch (error) {
@@ -30,7 +26,7 @@ export async function stopContainer(
 }
 
 export async function restartContainer(
-  { docker, endpoint }: EngineConnection,
+  { docker, endpoint }: EngineHandle,
   id: string,
   timeoutSeconds = 10,
 ): Promise<Ok> {
@@ -44,7 +40,7 @@ export async function restartContainer(
 
 /** Removes a container and its anonymous volumes; `force` also removes a running one. */
 export async function removeContainer(
-  { docker, endpoint }: EngineConnection,
+  { docker, endpoint }: EngineHandle,
   id: string,
   options: { force?: boolean } = {},
 ): Promise<Ok> {

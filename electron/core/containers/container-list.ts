@@ -1,13 +1,13 @@
 import type Dockerode from 'dockerode';
 import type { ContainerDetail, ContainerSummary } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { detailFromInspect, summaryFromList } from './container-view';
-import type { EngineConnection } from './engine-connection';
 
 const INSPECT_AT_ONCE = 8;
 
 /** Every container in any state, newest first, with startedAt and health from inspect. */
-export async function listContainers({ docker, endpoint }: EngineConnection): Promise<ContainerSummary[]> {
+export async function listContainers({ docker, endpoint }: EngineHandle): Promise<ContainerSummary[]> {
   let entries: Dockerode.ContainerInfo[];
   try {
     entries = await docker.listContainers({ all: true });
@@ -19,14 +19,14 @@ export async function listContainers({ docker, endpoint }: EngineConnection): Pr
 }
 
 /** One container by id or name, in the list's shape; NOT_FOUND when it does not exist. */
-export async function containerSummary(connection: EngineConnection, id: string): Promise<ContainerSummary> {
+export async function containerSummary(connection: EngineHandle, id: string): Promise<ContainerSummary> {
   const info = await inspectRaw(connection, id);
   const entry = await listEntry(connection.docker, info.Id);
   if (!entry) throw toBerthError({ statusCode: 404, message: id }, connection.endpoint, 'container');
   return summaryFromList(entry, info);
 }
 
-export async function inspectContainer(connection: EngineConnection, id: string): Promise<ContainerDetail> {
+export async function inspectContainer(connection: EngineHandle, id: string): Promise<ContainerDetail> {
   const info = await inspectRaw(connection, id);
   const entry = await listEntry(connection.docker, info.Id);
   return detailFromInspect(info, entry?.Status);
@@ -34,7 +34,7 @@ export async function inspectContainer(connection: EngineConnection, id: string)
 
 /** The engine's inspect answer, with a clear NOT_FOUND naming the container. */
 export async function inspectRaw(
-  { docker, endpoint }: EngineConnection,
+  { docker, endpoint }: EngineHandle,
   id: string,
 ): Promise<Dockerode.ContainerInspectInfo> {
   try {

@@ -1,9 +1,9 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { BerthError, type PortBinding } from '../../contract';
+import { type EngineHandle, engineIsLocal } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { portsFromList } from './container-view';
-import { type EngineConnection, engineIsLocal } from './engine-connection';
 
 type Protocol = 'tcp' | 'udp';
 
@@ -13,7 +13,7 @@ export interface PublishedPort extends PortBinding {
 }
 
 /** Every host port that running containers publish. */
-export async function publishedPorts({ docker, endpoint }: EngineConnection): Promise<PublishedPort[]> {
+export async function publishedPorts({ docker, endpoint }: EngineHandle): Promise<PublishedPort[]> {
   try {
     const entries = await docker.listContainers({ all: false });
     return entries.flatMap((entry) =>
@@ -89,7 +89,7 @@ function ephemeralPort(hostIp: string): Promise<number> {
  * else the nearest free one above it (up to 100 further), else one the OS picks.
  */
 export async function suggestFreePort(
-  connection: EngineConnection,
+  connection: EngineHandle,
   preferred?: number,
   hostIp = '127.0.0.1',
   protocol: Protocol = 'tcp',

@@ -2,7 +2,6 @@
 export { removeContainer, restartContainer, startContainer, stopContainer } from './container-actions';
 export { BERTH_LABEL, SPEC_LABEL } from './container-config';
 export { containerSummary, inspectContainer, listContainers } from './container-list';
-export type { EngineConnection } from './engine-connection';
 export { suggestFreePort } from './host-ports';
 export { recreateContainer } from './recreate-container';
 export { runContainer } from './run-container';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type Dockerode from 'dockerode';
 import type { ContainerSummary } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { specFromInspect, specFromLabel } from './container-config';
 import { inspectRaw } from './container-list';
-import type { EngineConnection } from './engine-connection';
 import { requireImage } from './run-checks';
 import { runContainer } from './run-container';
 
@@ -15,7 +15,7 @@ import { runContainer } from './run-container';
  * one gets its name back (and is started again if it was running), so a failed recreate loses nothing.
  */
 export async function recreateContainer(
-  connection: EngineConnection,
+  connection: EngineHandle,
   id: string,
   options: { stopTimeoutSeconds?: number } = {},
 ): Promise<ContainerSummary> {

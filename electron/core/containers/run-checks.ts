@@ -1,11 +1,11 @@
 import type { RunSpec } from '../../contract';
 import { BerthError } from '../../contract';
+import { type EngineHandle, engineIsLocal } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
-import { type EngineConnection, engineIsLocal } from './engine-connection';
 import { hostIpUnavailable, probeHostPort, publishedHolder, publishedPorts, suggestFreePort } from './host-ports';
 
 /** NOT_FOUND unless the image is on this engine: Berth never pulls implicitly. */
-export async function requireImage({ docker, endpoint }: EngineConnection, image: string): Promise<void> {
+export async function requireImage({ docker, endpoint }: EngineHandle, image: string): Promise<void> {
   try {
     await docker.getImage(image).inspect();
   } catch (error) {
@@ -22,7 +22,7 @@ export async function requireImage({ docker, endpoint }: EngineConnection, image
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** CONFLICT when a container already has this name. */
-export async function requireNameFree({ docker, endpoint }: EngineConnection, name: string): Promise<void> {
+export async function requireNameFree({ docker, endpoint }: EngineHandle, name: string): Promise<void> {
   let taken: boolean;
   try {
     const same = await docker.listContainers({ all: true, filters: { name: [`^/${escapeRegExp(name)}$`] } });
@@ -46,7 +46,7 @@ export function nameTaken(name: string): BerthError {
  * PORT_TAKEN when a host port is published by a running container or, for a local engine, cannot be bound
  * on its host IP right now. The fix names a free port to use instead. Runs before anything is created.
  */
-export async function requirePortsFree(connection: EngineConnection, spec: RunSpec): Promise<void> {
+export async function requirePortsFree(connection: EngineHandle, spec: RunSpec): Promise<void> {
   const published = await publishedPorts(connection);
   const local = engineIsLocal(connection.endpoint);
   const seen = new Set<string>();
@@ -76,7 +76,7 @@ export async function requirePortsFree(connection: EngineConnection, spec: RunSp
 }
 
 export async function portTaken(
-  connection: EngineConnection,
+  connection: EngineHandle,
   port: RunSpec['ports'][number],
   field: string,
   by: string,

@@ -1,10 +1,10 @@
 import type Dockerode from 'dockerode';
 import type { ContainerSummary, RunSpec } from '../../contract';
 import { BerthError } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
 import { engineMessage, toBerthError } from '../errors';
 import { createOptions } from './container-config';
 import { containerSummary } from './container-list';
-import type { EngineConnection } from './engine-connection';
 import { nameTaken, portTaken, requireImage, requireNameFree, requirePortsFree } from './run-checks';
 import { checkRunSpec } from './run-spec-check';
 
@@ -13,7 +13,7 @@ import { checkRunSpec } from './run-spec-check';
  * anything is created (settings, image present, name free, host ports free); if starting fails anyway
  * (a port taken in the meantime, a bad command), the new container is removed, so nothing is left behind.
  */
-export async function runContainer(connection: EngineConnection, input: unknown): Promise<ContainerSummary> {
+export async function runContainer(connection: EngineHandle, input: unknown): Promise<ContainerSummary> {
   const spec = checkRunSpec(input);
   await requireImage(connection, spec.image);
   if (spec.name) await requireNameFree(connection, spec.name);
@@ -35,7 +35,7 @@ export async function runContainer(connection: EngineConnection, input: unknown)
   return containerSummary(connection, container.id);
 }
 
-async function startFailure(connection: EngineConnection, spec: RunSpec, error: unknown): Promise<BerthError> {
+async function startFailure(connection: EngineHandle, spec: RunSpec, error: unknown): Promise<BerthError> {
   const detail = engineMessage(error);
   if (/port is already allocated|address already in use/i.test(detail)) {
     const i = Math.max(

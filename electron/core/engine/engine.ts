@@ -7,9 +7,11 @@
 import type Dockerode from 'dockerode';
 import type { BerthError, EngineContext, EngineStatus } from '../../contract';
 import { toBerthError, unreachable } from '../errors';
+import { supportsBuildkit } from './builder-support';
 import { dockerConfigDir } from './context-store';
 import { dockerClient } from './docker-client';
 import { contextEndpoint, defaultEndpoint, type EngineEndpoint, listContexts, resolveEndpoint } from './endpoint';
+import type { EngineHandle } from './engine-handle';
 
 type Env = Record<string, string | undefined>;
 
@@ -30,12 +32,6 @@ export type StatusListener = (status: EngineStatus) => void;
 
 const FIRST_RETRY_MS = 250;
 
-/** Whether an engine with this API version and OS can run BuildKit builds (API 1.39+, not Windows). */
-export function supportsBuildkit(apiVersion: string | undefined, os: string | undefined): boolean {
-  const [major = 0, minor = 0] = (apiVersion ?? '').split('.').map(Number);
-  return os !== 'windows' && (major > 1 || (major === 1 && minor >= 39));
-}
-
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -44,7 +40,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export class Engine {
+export class Engine implements EngineHandle {
   private readonly env: Env;
   private readonly configDir: string;
   private readonly heartbeatMs: number;
@@ -146,7 +142,7 @@ export class Engine {
   }
 
   private baseStatus(state: EngineStatus['state']): EngineStatus {
-    return { state, endpoint: this.endpoint, context: this.context, buildkit: false };
+    return { state, endpoint: this.endpoint, context: this.context, buildkit: null };
   }
 
   private async probe(): Promise<EngineStatus> {
@@ -194,10 +190,4 @@ export class Engine {
       }
     }
   }
-}
-
-/** What the images, containers and other nouns need from the engine: the client and its address for messages. */
-export interface EngineHandle {
-  readonly docker: Dockerode;
-  readonly endpoint: string;
 }

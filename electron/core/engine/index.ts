@@ -1,6 +1,9 @@
 /** The engine room: connection and contexts (Engine), and the shared event feed (EngineEvents). */
+
+export { engineSupportsBuildkit, supportsBuildkit } from './builder-support';
 export { dockerConfigDir } from './context-store';
 export { type EngineEndpoint, listContexts, resolveEndpoint } from './endpoint';
-export { Engine, type EngineHandle, type EngineOptions, type StatusListener, supportsBuildkit } from './engine';
+export { Engine, type EngineOptions, type StatusListener } from './engine';
 export { normaliseEvent } from './engine-event';
+export { type EngineHandle, engineIsLocal } from './engine-handle';
 export { EngineEvents, type EventListener } from './events';

@@ -1,7 +1,7 @@
 /** The image list and one image in detail, with how many containers (in any state) use each image. */
 import type Dockerode from 'dockerode';
 import type { ImageDetail, ImageSummary } from '../../contract';
-import type { EngineHandle } from '../engine/engine';
+import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 
 const NO_TAG = '<none>:<none>';

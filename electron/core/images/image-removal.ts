@@ -1,6 +1,6 @@
 /** Removing an image (refused while containers use it, unless forced), pruning dangling ones, and tagging. */
 import { BerthError, parseImageReference } from '../../contract';
-import type { EngineHandle } from '../engine/engine';
+import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { containersByImage } from './image-list';
 

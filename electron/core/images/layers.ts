@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { ImageLayer } from '../../contract';
-import type { EngineHandle } from '../engine/engine';
+import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { type ImageConfig, readImageConfig } from './image-config';
 import { instructionOf } from './instruction';

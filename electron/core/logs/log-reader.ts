@@ -1,5 +1,5 @@
 import { BerthError, type LogEvent } from '../../contract';
-import type { EngineConnection } from '../containers/engine-connection';
+import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { type BatchLimits, DEFAULT_BATCH_LIMITS, LogBatcher, type LogSink } from './log-batcher';
 import { pipeLogs } from './log-pipeline';
@@ -23,7 +23,7 @@ export interface LogReadOptions {
  * Rejects with a BerthError: NOT_FOUND for an unknown container, or the sink's own error.
  */
 export async function readLogs(
-  connection: EngineConnection,
+  connection: EngineHandle,
   request: LogRequest,
   sink: LogSink,
   options: LogReadOptions = {},
@@ -73,7 +73,7 @@ const REMOVAL_POLL_MS = 50;
 
 /** Why the engine closed the stream: the container went away, it stopped, or all the history was read. */
 async function endReason(
-  { docker, endpoint }: EngineConnection,
+  { docker, endpoint }: EngineHandle,
   containerId: string,
   follow: boolean,
   broken: boolean,

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BerthError } from '../../contract';
-import type { EngineConnection } from '../containers/engine-connection';
+import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { sinceParam } from './log-timestamp';
 
@@ -34,7 +34,7 @@ export function containerNotFound(id: string, detail?: string): BerthError {
  * `follow` is off, which for a big history would hold it all in memory). 404 → NOT_FOUND.
  */
 export async function openLogStream(
-  { docker, endpoint }: EngineConnection,
+  { docker, endpoint }: EngineHandle,
   request: LogRequest,
   signal?: AbortSignal,
 ): Promise<LogStream> {

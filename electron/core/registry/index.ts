@@ -20,4 +20,3 @@ export {
   type PushStreamEvent,
   streamError,
 } from './push-progress';
-export { PushRunner } from './push-runner';

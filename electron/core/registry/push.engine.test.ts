@@ -8,13 +8,13 @@ import {
   type TestRegistry,
 } from '../../../test/registry-harness';
 import { BerthError, PushModel } from '../../contract';
+import { JobRunner } from '../job-runner';
 import { CredentialStore, MemorySecretStore, type RegistryCredentials } from './credentials';
 import { checkCredentials, login } from './login';
-import { startPush } from './push';
-import { PushRunner } from './push-runner';
+import { type Push, startPush } from './push';
 
-const engine = new Dockerode();
 const ENDPOINT = 'unix:///var/run/docker.sock';
+const engine = { docker: new Dockerode(), endpoint: ENDPOINT };
 const litter = new EngineLitter();
 let registry: TestRegistry;
 /** Logins pass, uploads are refused with 405 (storage.maintenance.readonly). */
@@ -41,7 +41,7 @@ const targetFor = (what: string) => litter.image(`${registry.address}/${uniqueNa
 
 /** Runs a push to the end, checking every model it emits against the contract. */
 async function push(request: { source: string; target: string }, credentials?: RegistryCredentials) {
-  const run = startPush({ docker: engine, endpoint: ENDPOINT, request, credentials });
+  const run = startPush({ engine, request, ...(credentials && { credentials }) });
   const models: PushModel[] = [run.current()];
   run.onChange((model) => models.push(PushModel.parse(model)));
   const final = await run.done;
@@ -54,7 +54,7 @@ const repositoryAndTag = (target: string) => target.slice(target.indexOf('/') + 
 
 describe('checkCredentials against a real registry', () => {
   it('accepts the right password', async () => {
-    expect(await checkCredentials(engine, good, ENDPOINT)).toEqual({ message: 'Login Succeeded' });
+    expect(await checkCredentials(engine, good)).toEqual({ message: 'Login Succeeded' });
   });
 
   it('rejects a wrong password as AUTH_FAILED with the registry message', async () => {
@@ -191,15 +191,15 @@ describe('push against a real registry', () => {
   });
 });
 
-describe('PushRunner', () => {
+describe('pushes kept by id in a JobRunner', () => {
   it('pushes with saved credentials and replays the model to late subscribers', async () => {
     const store = new CredentialStore(new MemorySecretStore());
     await store.save(good);
-    const runner = new PushRunner(engine, ENDPOINT, store);
+    const runner = new JobRunner<PushModel, Push>({ noun: 'push', fix: 'Push again.' });
     const target = targetFor('push-runner');
-    const pushId = runner.start({ source, target });
+    const pushId = runner.add(startPush({ engine, request: { source, target }, store }));
 
-    const final = await runner.push(pushId).done;
+    const final = await runner.done(pushId);
     expect(final).toMatchObject({ pushId, target, state: 'succeeded', failure: null });
     expect(runner.get(pushId)).toEqual(final);
     const seen: PushModel[] = [];
@@ -209,9 +209,9 @@ describe('PushRunner', () => {
   });
 
   it('rejects unknown ids and invalid requests', () => {
-    const runner = new PushRunner(engine, ENDPOINT);
+    const runner = new JobRunner<PushModel, Push>({ noun: 'push', fix: 'Push again.' });
     expect(() => runner.get('nope')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
-    expect(() => runner.start({ source: 'Bad Name', target: 'x' })).toThrow(
+    expect(() => startPush({ engine, request: { source: 'Bad Name', target: 'x' } })).toThrow(
       expect.objectContaining({
         code: 'INVALID_INPUT',
         fields: expect.objectContaining({ source: expect.any(Array) }),

@@ -4,18 +4,19 @@
  * Emits the contract's PushModel on every change; `done` resolves with the final model, never rejects.
  */
 import { randomUUID } from 'node:crypto';
-import type Dockerode from 'dockerode';
 import {
   BerthError,
+  invalidInput,
   JsonLines,
   normalizeRegistry,
   type PushModel,
-  type PushRequest,
+  PushRequest,
   parseImageReference,
   registryHost,
 } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
 import { engineMessage, toBerthError } from '../errors';
-import { authConfigFor, type RegistryCredentials } from './credentials';
+import { authConfigFor, type CredentialStore, type RegistryCredentials } from './credentials';
 import { missingImage, pushFailure } from './failures';
 import { checkCredentials } from './login';
 import {
@@ -29,12 +30,20 @@ import {
 } from './push-progress';
 
 export interface PushSetup {
-  docker: Dockerode;
-  /** The engine's address, for "engine does not answer" messages. */
-  endpoint: string;
+  engine: EngineHandle;
+  /** Validated by startPush: INVALID_INPUT with the fields at fault. */
   request: PushRequest;
-  /** Overrides `request.credentials`; may be a lookup still under way (e.g. the CredentialStore). */
-  credentials?: RegistryCredentials | Promise<RegistryCredentials | undefined>;
+  /** Overrides `request.credentials`. */
+  credentials?: RegistryCredentials;
+  /** Where saved logins are looked up when neither `credentials` nor the request carries any. */
+  store?: CredentialStore;
+  pushId?: string;
+}
+
+interface ValidSetup {
+  engine: EngineHandle;
+  request: PushRequest;
+  credentials: RegistryCredentials | Promise<RegistryCredentials | undefined> | undefined;
   pushId?: string;
 }
 
@@ -48,13 +57,18 @@ export class Push {
   private proof: DigestProof | null = null;
   private readonly listeners = new Set<PushListener>();
 
-  constructor(setup: PushSetup) {
+  constructor(setup: ValidSetup) {
     this.pushId = setup.pushId ?? randomUUID();
     this.model = newPushModel(this.pushId, setup.request.target);
     this.done = this.run(setup).then(
       () => this.model,
-      (error: unknown) => this.update(failPush(this.model, toBerthError(error, setup.endpoint))),
+      (error: unknown) => this.update(failPush(this.model, toBerthError(error, setup.engine.endpoint))),
     );
+  }
+
+  /** The same as pushId: what the JobRunner keys jobs by. */
+  get id(): string {
+    return this.pushId;
   }
 
   current(): PushModel {
@@ -85,7 +99,8 @@ export class Push {
     this.update(failPush(this.model, error));
   }
 
-  private async run({ docker, endpoint, request, credentials }: PushSetup): Promise<void> {
+  private async run({ engine, request, credentials }: ValidSetup): Promise<void> {
+    const { docker, endpoint } = engine;
     const { source, target } = request;
     const reference = parseImageReference(target);
     if (!reference) {
@@ -113,7 +128,7 @@ export class Push {
       );
     if (found) return this.fail(found);
 
-    const login = await (credentials ?? request.credentials);
+    const login = await credentials;
     const registry = registryHost(target);
     if (login) {
       if (normalizeRegistry(login.registry) !== registry) {
@@ -126,7 +141,7 @@ export class Push {
           ),
         );
       }
-      const checked = await checkCredentials(docker, login, endpoint).then(
+      const checked = await checkCredentials(engine, login).then(
         () => undefined,
         (error: BerthError) => error,
       );
@@ -193,7 +208,19 @@ function asMissing(error: unknown, source: string, endpoint: string): BerthError
     : toBerthError(error, endpoint, `image "${source}"`);
 }
 
-/** Starts pushing right away; follow it with `onChange`, `current()` or `done`. */
-export function startPush(setup: PushSetup): Push {
-  return new Push(setup);
+/**
+ * Validates the request (INVALID_INPUT with the fields at fault; nothing starts) and starts pushing right
+ * away; follow it with `onChange`, `current()` or `done`. Credentials come from the call, the request, or
+ * the store's saved login for the target's registry.
+ */
+export function startPush({ engine, request, credentials, store, pushId }: PushSetup): Push {
+  const parsed = PushRequest.safeParse(request);
+  if (!parsed.success) throw invalidInput('push request', parsed.error.issues);
+  const given = credentials ?? parsed.data.credentials;
+  return new Push({
+    engine,
+    request: parsed.data,
+    credentials: given ?? store?.load(registryHost(parsed.data.target)).catch(() => undefined),
+    ...(pushId !== undefined && { pushId }),
+  });
 }

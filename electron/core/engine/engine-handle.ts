@@ -1,11 +1,11 @@
 import type Dockerode from 'dockerode';
 
 /**
- * What container and log functions need from the engine: the dockerode client and the endpoint it talks to
- * (for error messages, and to know whether host ports can be checked from this machine).
- * The Engine class in core/engine has this shape, so it can be passed as is.
+ * The ONE shape in which the engine is passed around the core: the dockerode client and the address it
+ * talks to (for error messages, and to know whether host ports can be checked from this machine).
+ * The Engine class has this shape, so it can be passed as is; a snapshot `{ docker, endpoint }` also fits.
  */
-export interface EngineConnection {
+export interface EngineHandle {
   readonly docker: Dockerode;
   readonly endpoint: string;
 }
