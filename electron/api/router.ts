@@ -42,7 +42,7 @@ const unknownName = (kind: 'procedure' | 'stream', name: unknown): BerthError =>
   new BerthError(
     'NOT_FOUND',
     `No such ${kind}: ${typeof name === 'string' ? JSON.stringify(name.slice(0, 100)) : typeof name}.`,
-    `Use one of the ${kind === 'procedure' ? 'procedures' : 'streams'} declared in electron/contract.ts.`,
+    `Use one of the ${kind === 'procedure' ? 'procedures' : 'streams'} declared in electron/contract.`,
   );
 
 export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers): Router {

@@ -14,9 +14,9 @@ import { type BerthApi, BerthError, type StreamEvent, type StreamName } from '..
 import { isAppFrame } from '../shell/app-origin';
 import { installIpcTransport } from '../shell/ipc-transport';
 import { createPreloadApi } from '../shell/preload-api';
-import { InMemoryIpc } from '../shell/testing/in-memory-ipc';
+import { InMemoryIpc } from '../shell/in-memory-ipc.test-support';
 import { startWebServer } from '../web/server';
-import { createEchoBackend, type EchoBackend } from './testing/echo-backend';
+import { createEchoBackend, type EchoBackend } from './echo-backend.test-support';
 
 interface Transport {
   api: BerthApi;

@@ -1,5 +1,5 @@
 import type { BuildRecordSummary } from '../../electron/contract';
-import { step } from '../test/fixtures';
+import { step } from '../api/fixtures.test-support';
 import { cacheHits, differenceFromPrevious, formatHits, groupByStage } from './build-stats';
 
 const record = (durationMs: number, cachedSteps: number): BuildRecordSummary => ({

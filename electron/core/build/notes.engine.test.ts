@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
-import { EngineLitter, uniqueName } from '../../../test/engine-harness';
+import { EngineLitter, uniqueName } from '../../../test/engine-harness.test-support';
 import { BuildModel } from '../../contract';
 import { startBuild } from './build';
 import { copyNotesContext, editSource, expectedStates } from './notes-build.test-support';

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { docker, freePort, waitFor } from '../../../test/engine-harness';
+import { docker, freePort, waitFor } from '../../../test/engine-harness.test-support';
 import { EngineStatus } from '../../contract';
 import { listImages } from '../images/image-list';
 import { Engine } from './engine';
-import { SocketProxy } from './socket-proxy';
+import { SocketProxy } from '../../../test/socket-proxy.test-support';
 
 let configDir: string;
 const engines: Engine[] = [];

@@ -1,12 +1,12 @@
 import Dockerode from 'dockerode';
-import { EngineLitter, freePort, uniqueName } from '../../../test/engine-harness';
+import { EngineLitter, freePort, uniqueName } from '../../../test/engine-harness.test-support';
 import {
   buildPushableImage,
   registryManifestDigest,
   removeLabelledImages,
   startTestRegistry,
   type TestRegistry,
-} from '../../../test/registry-harness';
+} from '../../../test/registry-harness.test-support';
 import { BerthError, PushModel } from '../../contract';
 import { JobRunner } from '../job-runner';
 import { CredentialStore, MemorySecretStore, type RegistryCredentials } from './credentials';
