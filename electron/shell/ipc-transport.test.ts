@@ -2,9 +2,9 @@
 import { createEchoBackend } from '../api/echo-backend.test-support';
 import type { ErrorShape } from '../contract';
 import { isAppFrame } from './app-origin';
+import { InMemoryIpc } from './in-memory-ipc.test-support';
 import { installIpcTransport } from './ipc-transport';
 import { createPreloadApi } from './preload-api';
-import { InMemoryIpc } from './in-memory-ipc.test-support';
 
 function setup(frameUrl = 'app://berth/index.html') {
   const backend = createEchoBackend();

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, freePort, waitFor } from '../../../test/engine-harness.test-support';
+import { SocketProxy } from '../../../test/socket-proxy.test-support';
 import { EngineStatus } from '../../contract';
 import { listImages } from '../images/image-list';
 import { Engine } from './engine';
-import { SocketProxy } from '../../../test/socket-proxy.test-support';
 
 let configDir: string;
 const engines: Engine[] = [];

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { docker, EngineLitter, uniqueName, waitFor } from '../../../test/engine-harness.test-support';
+import { SocketProxy } from '../../../test/socket-proxy.test-support';
 import { EngineEvent } from '../../contract';
 import { Engine } from './engine';
 import { EngineEvents } from './events';
-import { SocketProxy } from '../../../test/socket-proxy.test-support';
 
 const nodeImage = inject('nodeImage');
 const litter = new EngineLitter();
