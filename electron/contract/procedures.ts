@@ -1,11 +1,11 @@
 /** Every procedure the UI may call and every stream it may subscribe to, with the types both sides use. */
 import { z } from 'zod';
 import { BuildModel, BuildRecordSummary, BuildRequest } from './builds';
-import { ContainerDetail, ContainerSummary, RunSpec } from './containers';
+import { ContainerSummary, RunSpec } from './containers';
 import { EngineContext, EngineEvent, EngineStatus } from './engine';
 import type { BerthError } from './errors';
 import { ImageRef, TagRef } from './image-reference';
-import { ImageDetail, ImageLayer, ImageSummary } from './images';
+import { ImageLayer, ImageSummary } from './images';
 import { LogEvent } from './logs';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
 import { Empty, Millis, Ok, Port } from './shapes';
@@ -29,7 +29,6 @@ export const procedures = {
   },
 
   'images.list': { input: Empty, output: z.array(ImageSummary) },
-  'images.inspect': { input: RefInput, output: ImageDetail },
   'images.layers': { input: RefInput, output: z.array(ImageLayer) },
   'images.remove': {
     input: z.object({ ref: ImageRef, force: z.boolean().default(false) }).strict(),
@@ -39,7 +38,6 @@ export const procedures = {
   'images.tag': { input: z.object({ source: ImageRef, target: TagRef }).strict(), output: Ok },
 
   'containers.list': { input: Empty, output: z.array(ContainerSummary) },
-  'containers.inspect': { input: IdInput, output: ContainerDetail },
   'containers.start': { input: IdInput, output: Ok },
   'containers.stop': { input: IdInput, output: Ok },
   'containers.restart': { input: IdInput, output: Ok },
@@ -62,7 +60,6 @@ export const procedures = {
   },
   'registry.saved': { input: Empty, output: z.array(z.object({ registry: z.string(), username: z.string() })) },
   'push.start': { input: PushRequest, output: z.object({ pushId: z.string() }) },
-  'push.get': { input: z.object({ pushId: z.string() }).strict(), output: PushModel },
 
   'app.openExternal': {
     input: z.object({ url: z.string().url('give a full http(s) URL') }).strict(),

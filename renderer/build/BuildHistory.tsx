@@ -1,11 +1,18 @@
 import type { BuildRecordSummary } from '../../electron/contract';
 import { Badge } from '../ui/Badge';
+import { Button } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
 import { formatDuration, relativeTime } from '../ui/format';
 import { differenceFromPrevious, formatHits } from './build-stats';
 
-/** Past builds, newest first, each with its time, cache hits and the change from the build before. */
-export function BuildHistory({ records }: { records: BuildRecordSummary[] }) {
+/** Past builds, newest first, each with its time, cache hits and the change from the build before; each can be opened. */
+export function BuildHistory({
+  records,
+  onOpen,
+}: {
+  records: BuildRecordSummary[];
+  onOpen?: (buildId: string) => void;
+}) {
   if (records.length === 0) {
     return (
       <EmptyState title="No builds yet">Start a build above; each one is recorded here with its cache hits.</EmptyState>
@@ -27,6 +34,7 @@ export function BuildHistory({ records }: { records: BuildRecordSummary[] }) {
           </th>
           <th scope="col">Cache</th>
           <th scope="col">Change</th>
+          {onOpen && <th scope="col">Steps</th>}
         </tr>
       </thead>
       <tbody>
@@ -43,6 +51,17 @@ export function BuildHistory({ records }: { records: BuildRecordSummary[] }) {
             <td className="align-end">{formatDuration(record.durationMs)}</td>
             <td>{formatHits({ cached: record.cachedSteps, total: record.totalSteps })}</td>
             <td>{diff}</td>
+            {onOpen && (
+              <td>
+                <Button
+                  size="small"
+                  onClick={() => onOpen(record.buildId)}
+                  aria-label={`Open the build of ${relativeTime(record.at)}`}
+                >
+                  Open
+                </Button>
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { BuildRequestInput, ErrorShape } from '../../electron/contract';
+import type { BuildModel, BuildRequestInput, ErrorShape } from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { useProcedure } from '../app/use-procedure';
 import { useSessionState } from '../app/use-session-state';
@@ -25,7 +25,11 @@ export function BuildView() {
   const [startError, setStartError] = useState<ErrorShape | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [cancelError, setCancelError] = useState<ErrorShape | null>(null);
-  const { model, error: streamError } = useBuildStream(buildId);
+  const { model: live, error: streamError } = useBuildStream(buildId);
+  // A past build opened from the history (build.get), shown in place of the live one until the next start.
+  const [opened, setOpened] = useState<BuildModel | null>(null);
+  const [openError, setOpenError] = useState<ErrorShape | null>(null);
+  const model = opened ?? live;
   const running = model !== null && !isFinished(model);
   const now = useNow(running);
   // Keyed by build as well as state: two builds in a row that both succeed must each reload the history.
@@ -39,7 +43,13 @@ export function BuildView() {
     }
   }, [finished, reloadRecords]);
 
+  const open = (id: string) => {
+    setOpenError(null);
+    api.call('build.get', { buildId: id }).then(setOpened, (e: unknown) => setOpenError(toErrorShape(e)));
+  };
+
   const start = (request: BuildRequestInput) => {
+    setOpened(null);
     setStarting(true);
     setStartError(null);
     setCancelError(null);
@@ -75,6 +85,7 @@ export function BuildView() {
       {startError && <ErrorNotice title="The build did not start" error={startError} />}
       {streamError && <ErrorNotice title="Lost the build's progress" error={streamError} />}
       {cancelError && <ErrorNotice title="Could not cancel" error={cancelError} />}
+      {openError && <ErrorNotice title="Could not open that build" error={openError} />}
       {buildId && !model && !streamError && <Spinner label="Waiting for the build" />}
       {model && (
         <>
@@ -85,7 +96,7 @@ export function BuildView() {
       <h3>History</h3>
       {records.status === 'error' && <ErrorNotice title="Could not read the build history" error={records.error} />}
       {records.status === 'loading' && !records.data && <Spinner label="Loading build history" />}
-      {records.data && <BuildHistory records={records.data} />}
+      {records.data && <BuildHistory records={records.data} onOpen={open} />}
     </div>
   );
 }

@@ -14,9 +14,10 @@ import { LayersPanel } from './LayersPanel';
 import { PruneDialog } from './PruneDialog';
 import { RemoveImageDialog } from './RemoveImageDialog';
 import { imageName, sortAndFilterImages, totalSize } from './sort-images';
+import { TagImageDialog } from './TagImageDialog';
 import './images.css';
 
-/** Local images: sort, filter, see layers, remove and prune. Live from engine image events. */
+/** Local images: sort, filter, see layers, tag, remove and prune. Live from engine image events. */
 export function ImagesView() {
   const images = useProcedure('images.list', {});
   useEngineEvents('image', images.reload);
@@ -25,6 +26,7 @@ export function ImagesView() {
   const [sort, setSort] = useState<SortState>({ key: 'created', direction: 'descending' });
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [removing, setRemoving] = useState<ImageSummary | null>(null);
+  const [tagging, setTagging] = useState<ImageSummary | null>(null);
   const [pruning, setPruning] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -92,6 +94,9 @@ export function ImagesView() {
               Push
             </Button>
           )}
+          <Button size="small" onClick={() => setTagging(i)} aria-label={`Tag ${imageName(i)}`}>
+            Tag
+          </Button>
           <Button size="small" variant="ghost" onClick={() => setRemoving(i)} aria-label={`Remove ${imageName(i)}`}>
             Remove
           </Button>
@@ -153,6 +158,17 @@ export function ImagesView() {
           onRemoved={() => {
             setRemoving(null);
             if (selectedId === removing.id) setSelectedId(null);
+            images.reload();
+          }}
+        />
+      )}
+      {tagging && (
+        <TagImageDialog
+          image={tagging}
+          onClose={() => setTagging(null)}
+          onTagged={(target) => {
+            setTagging(null);
+            setNotice(`Tagged ${imageName(tagging)} as ${target}.`);
             images.reload();
           }}
         />

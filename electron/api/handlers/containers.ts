@@ -1,5 +1,4 @@
 import {
-  inspectContainer,
   listContainers,
   recreateContainer,
   removeContainer,
@@ -15,7 +14,6 @@ import type { Services } from '../services';
 type ContainerHandlers = Pick<
   Handlers,
   | 'containers.list'
-  | 'containers.inspect'
   | 'containers.start'
   | 'containers.stop'
   | 'containers.restart'
@@ -28,7 +26,6 @@ type ContainerHandlers = Pick<
 export function containerHandlers({ engine }: Services): ContainerHandlers {
   return {
     'containers.list': () => listContainers(engine),
-    'containers.inspect': ({ id }) => inspectContainer(engine, id),
     'containers.start': ({ id }) => startContainer(engine, id),
     'containers.stop': ({ id }) => stopContainer(engine, id),
     'containers.restart': ({ id }) => restartContainer(engine, id),

@@ -2,7 +2,7 @@ import { login, startPush } from '../../core/registry';
 import type { Handlers } from '../handler-types';
 import { engineNow, type Services } from '../services';
 
-type RegistryHandlers = Pick<Handlers, 'registry.login' | 'registry.saved' | 'push.start' | 'push.get'>;
+type RegistryHandlers = Pick<Handlers, 'registry.login' | 'registry.saved' | 'push.start'>;
 
 export function registryHandlers({ engine, credentials, pushes }: Services): RegistryHandlers {
   return {
@@ -11,6 +11,5 @@ export function registryHandlers({ engine, credentials, pushes }: Services): Reg
     'push.start': async (request) => ({
       pushId: pushes.add(startPush({ engine: engineNow(engine), request, store: credentials })),
     }),
-    'push.get': async ({ pushId }) => pushes.get(pushId),
   };
 }
