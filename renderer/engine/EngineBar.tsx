@@ -1,6 +1,7 @@
 import type { EngineStatus } from '../../electron/contract';
 import { Badge, type BadgeTone } from '../ui/Badge';
 import { Spinner } from '../ui/Spinner';
+import { ContextPicker } from './ContextPicker';
 import { useEngine } from './engine-context';
 
 const STATE_TONE: Record<EngineStatus['state'], BadgeTone> = {
@@ -23,7 +24,9 @@ export function EngineBar() {
       <dl className="engine-facts">
         <div>
           <dt>Context</dt>
-          <dd data-testid="engine-context">{status?.context ?? '—'}</dd>
+          <dd data-testid="engine-context">
+            <ContextPicker current={status?.context ?? null} />
+          </dd>
         </div>
         <div>
           <dt>Endpoint</dt>
