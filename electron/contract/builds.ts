@@ -42,6 +42,17 @@ export const BuildStep = z.object({
 });
 export type BuildStep = z.infer<typeof BuildStep>;
 
+/** A step as it is before anything happened to it: queued, no times, no logs. */
+export const queuedStep = (fields: Pick<BuildStep, 'id' | 'index' | 'stage' | 'instruction' | 'line'>): BuildStep => ({
+  ...fields,
+  state: 'queued',
+  startedAt: null,
+  endedAt: null,
+  logs: [],
+  logsDropped: 0,
+  error: null,
+});
+
 export const BuildFailure = ErrorShape.extend({
   stepId: z.string().nullable(),
   exitCode: z.number().nullable(),

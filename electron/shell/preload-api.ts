@@ -2,8 +2,7 @@
  * The object the preload exposes as `window.berth`, built over an ipcRenderer-like object so it can be
  * tested without Electron. Only values cross to the page: never ipcRenderer, never its event objects.
  */
-import type { BerthBridge } from '../contract';
-import { BerthError, type ErrorShape, isProcedureName, isStreamName } from '../contract';
+import { type BerthBridge, BerthError, type ErrorShape, isProcedureName, isStreamName } from '../contract';
 import {
   ACK_CHANNEL,
   CALL_CHANNEL,

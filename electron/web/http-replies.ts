@@ -5,8 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Response } from 'express';
-import type { CallReply, ErrorShape } from '../contract';
-import { BerthError } from '../contract';
+import { BerthError, type CallReply, type ErrorShape } from '../contract';
 import { CODE_LIFETIME_MS } from './launch-codes';
 
 export function replyError(res: Response, status: number, error: BerthError | ErrorShape): void {

@@ -1,11 +1,12 @@
-import type {
-  BuildModel,
-  BuildStep,
-  ContainerSummary,
-  EngineStatus,
-  ImageLayer,
-  ImageSummary,
-  PushModel,
+import {
+  type BuildModel,
+  type BuildStep,
+  type ContainerSummary,
+  type EngineStatus,
+  type ImageLayer,
+  type ImageSummary,
+  type PushModel,
+  queuedStep,
 } from '../../electron/contract';
 
 export const connectedStatus: EngineStatus = {
@@ -104,14 +105,7 @@ export const container = (over: Partial<ContainerSummary> = {}): ContainerSummar
 });
 
 export const step = (over: Partial<BuildStep> & Pick<BuildStep, 'id' | 'index' | 'instruction'>): BuildStep => ({
-  stage: null,
-  line: null,
-  state: 'queued',
-  startedAt: null,
-  endedAt: null,
-  logs: [],
-  logsDropped: 0,
-  error: null,
+  ...queuedStep({ stage: null, line: null, ...over }),
   ...over,
 });
 

@@ -2,7 +2,7 @@
  * Folds build events from either builder into one list of Dockerfile steps (the contract's BuildStep),
  * seeded from the Dockerfile plan so both builders give the same steps, lines and cache states.
  */
-import type { BuildStep, LogLine } from '../../contract';
+import { type BuildStep, type LogLine, queuedStep } from '../../contract';
 import type { BuildEvent, StepRef } from './build-event';
 import type { PlannedStep } from './dockerfile';
 
@@ -36,7 +36,7 @@ export class StepFold {
       plan: p,
       touched: false,
       partial: { stdout: '', stderr: '' },
-      step: {
+      step: queuedStep({
         id:
           options.builder === 'legacy'
             ? `legacy-${p.instruction.legacyNumber}`
@@ -45,13 +45,7 @@ export class StepFold {
         stage: p.stage.name,
         instruction: p.instruction.text,
         line: p.instruction.line,
-        state: 'queued',
-        startedAt: null,
-        endedAt: null,
-        logs: [],
-        logsDropped: 0,
-        error: null,
-      },
+      }),
     }));
     this.lastStage = plan[plan.length - 1]?.stage.name ?? null;
   }
