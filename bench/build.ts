@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import Dockerode from 'dockerode';
 import { startBuild } from '../electron/core/build/build';
-import { copyNotesContext } from '../electron/core/build/notes-build.test-support';
+import { copyNotesContext } from '../electron/core/build/test/notes-build';
 import { baseImageName, ensureBaseImage } from '../scripts/base-image';
 import { median, writeBenchmarkSection } from './benchmarks-file';
 

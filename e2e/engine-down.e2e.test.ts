@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SocketProxy } from '../test/socket-proxy.test-support';
+import { SocketProxy } from '../test/socket-proxy';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { docker, EngineLitter, freePort, uniqueName } from '../test/engine-harness.test-support';
-import { startTestRegistry, type TestRegistry } from '../test/registry-harness.test-support';
+import { docker, EngineLitter, freePort, uniqueName } from '../test/engine-harness';
+import { startTestRegistry, type TestRegistry } from '../test/registry-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { copyNotesProject, REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
 

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { docker, EngineLitter, freePort, uniqueName, waitFor } from './engine-harness.test-support';
+import { docker, EngineLitter, freePort, uniqueName, waitFor } from './engine-harness';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const suite = new EngineLitter();

@@ -12,11 +12,11 @@ import type { SocketLike } from '../../renderer/api/stream-connection';
 import { createWebTransport } from '../../renderer/api/web-transport';
 import { type BerthApi, BerthError, type StreamEvent, type StreamName } from '../contract';
 import { isAppFrame } from '../shell/app-origin';
-import { InMemoryIpc } from '../shell/in-memory-ipc.test-support';
 import { installIpcTransport } from '../shell/ipc-transport';
 import { createPreloadApi } from '../shell/preload-api';
+import { InMemoryIpc } from '../shell/test/in-memory-ipc';
 import { startWebServer } from '../web/server';
-import { createEchoBackend, type EchoBackend } from './echo-backend.test-support';
+import { createEchoBackend, type EchoBackend } from './test/echo-backend';
 
 interface Transport {
   api: BerthApi;

@@ -1,10 +1,10 @@
 /** IPC-only behaviour: sender checks, cleanup when a window goes away, and what the preload exposes. */
-import { createEchoBackend } from '../api/echo-backend.test-support';
+import { createEchoBackend } from '../api/test/echo-backend';
 import type { ErrorShape } from '../contract';
 import { isAppFrame } from './app-origin';
-import { InMemoryIpc } from './in-memory-ipc.test-support';
 import { installIpcTransport } from './ipc-transport';
 import { createPreloadApi } from './preload-api';
+import { InMemoryIpc } from './test/in-memory-ipc';
 
 function setup(frameUrl = 'app://berth/index.html') {
   const backend = createEchoBackend();

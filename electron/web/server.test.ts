@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { createEchoBackend } from '../api/echo-backend.test-support';
+import { createEchoBackend } from '../api/test/echo-backend';
 import { startWebServer, type WebServer } from './server';
 
 interface Reply {

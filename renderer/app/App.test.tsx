@@ -1,7 +1,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FakeApi } from '../api/fake-api.test-support';
-import { connectedStatus, container, downStatus, images, projectDefaults } from '../api/fixtures.test-support';
+import { FakeApi } from '../test/fake-api';
+import { connectedStatus, container, downStatus, images, projectDefaults } from '../test/fixtures';
 import { App } from './App';
 import { ApiProvider } from './api-context';
 

@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FakeApi } from '../api/fake-api.test-support';
-import { buildModel, NOW, projectDefaults, step } from '../api/fixtures.test-support';
-import { renderWithApi } from '../app/render.test-support';
+import { FakeApi } from '../test/fake-api';
+import { buildModel, NOW, projectDefaults, step } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
 import { BuildView } from './BuildView';
 
 const record = {

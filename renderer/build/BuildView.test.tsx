@@ -1,9 +1,9 @@
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { BerthError } from '../../electron/contract';
-import { FakeApi } from '../api/fake-api.test-support';
-import { buildModel, NOW, projectDefaults, step } from '../api/fixtures.test-support';
-import { renderWithApi } from '../app/render.test-support';
+import { FakeApi } from '../test/fake-api';
+import { buildModel, NOW, projectDefaults, step } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
 import { BuildView } from './BuildView';
 
 function setup() {

@@ -1,5 +1,5 @@
 import type { BuildRecordSummary } from '../../electron/contract';
-import { step } from '../api/fixtures.test-support';
+import { step } from '../test/fixtures';
 import { cacheHits, differenceFromPrevious, formatHits, groupByStage } from './build-stats';
 
 const record = (durationMs: number, cachedSteps: number): BuildRecordSummary => ({

@@ -1,9 +1,9 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { BerthError } from '../../electron/contract';
-import { FakeApi } from '../api/fake-api.test-support';
-import { container, images, NOW } from '../api/fixtures.test-support';
-import { renderWithApi } from '../app/render.test-support';
+import { FakeApi } from '../test/fake-api';
+import { container, images, NOW } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
 import { ContainersView } from './ContainersView';
 
 function fake() {

@@ -1,9 +1,9 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { EngineContext } from '../../electron/contract';
-import { FakeApi } from '../api/fake-api.test-support';
-import { connectedStatus } from '../api/fixtures.test-support';
-import { renderWithApi } from '../app/render.test-support';
+import { FakeApi } from '../test/fake-api';
+import { connectedStatus } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
 import { EngineBar } from './EngineBar';
 
 const contexts: EngineContext[] = [

@@ -1,8 +1,8 @@
 import { act, screen } from '@testing-library/react';
 import { BerthError } from '../../electron/contract';
-import { FakeApi } from '../api/fake-api.test-support';
-import { connectedStatus, downStatus } from '../api/fixtures.test-support';
-import { renderWithApi } from '../app/render.test-support';
+import { FakeApi } from '../test/fake-api';
+import { connectedStatus, downStatus } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
 import { EngineBar } from './EngineBar';
 
 describe('EngineBar', () => {

@@ -2,9 +2,9 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { LogLine } from '../../electron/contract';
 import { BerthError } from '../../electron/contract';
-import { FakeApi } from '../api/fake-api.test-support';
-import { container } from '../api/fixtures.test-support';
-import { renderWithApi } from '../app/render.test-support';
+import { FakeApi } from '../test/fake-api';
+import { container } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
 import { LogsView } from './LogsView';
 import { PAUSE_LIMIT } from './use-log-stream';
 

@@ -1,8 +1,8 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { FakeApi } from '../api/fake-api.test-support';
-import { images, pushModel } from '../api/fixtures.test-support';
-import { renderWithApi } from '../app/render.test-support';
+import { FakeApi } from '../test/fake-api';
+import { images, pushModel } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
 import { ShipView } from './ShipView';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;

@@ -1,6 +1,6 @@
 import { exitCodeOf } from './build-event';
 import { stepRefOf } from './buildkit-decode';
-import { replay, shape } from './replay.test-support';
+import { replay, shape } from './test/replay';
 
 const ALL_DONE = [
   'deps 4 done FROM ${NODE_IMAGE} AS deps',

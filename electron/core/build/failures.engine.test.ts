@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
-import { EngineLitter, uniqueName } from '../../../test/engine-harness.test-support';
+import { EngineLitter, uniqueName } from '../../../test/engine-harness';
 import type { BuildModel } from '../../contract';
 import { JobRunner } from '../job-runner';
 import { type Build, checkAndStartBuild } from './build';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
-import { EngineLitter, uniqueName } from '../../../test/engine-harness.test-support';
+import { EngineLitter, uniqueName } from '../../../test/engine-harness';
 import { BuildModel } from '../../contract';
 import { startBuild } from './build';
-import { copyNotesContext, editSource, expectedStates } from './notes-build.test-support';
+import { copyNotesContext, editSource, expectedStates } from './test/notes-build';
 
 const litter = new EngineLitter();
 let dir: string | undefined;

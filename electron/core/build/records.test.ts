@@ -5,8 +5,8 @@ import Dockerode from 'dockerode';
 import { BuildModel } from '../../contract';
 import { startBuild } from './build';
 import { listRecords, openRecord, readRecord, recordOf, writeRecord } from './records';
-import { replay } from './replay.test-support';
 import { StepFold } from './step-fold';
+import { replay } from './test/replay';
 
 let dir: string;
 beforeEach(() => {

@@ -2,7 +2,7 @@ import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { docker, EngineLitter, freePort, uniqueName, waitFor } from '../../../test/engine-harness.test-support';
+import { docker, EngineLitter, freePort, uniqueName, waitFor } from '../../../test/engine-harness';
 import { BerthError, ContainerDetail, ContainerSummary } from '../../contract';
 import {
   inspectContainer,

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
-import { docker, EngineLitter, uniqueName, waitFor } from '../../../test/engine-harness.test-support';
+import { docker, EngineLitter, uniqueName, waitFor } from '../../../test/engine-harness';
 import { ImageDetail, ImageLayer, ImageSummary } from '../../contract';
 import { Engine } from '../engine/engine';
 import { inspectImage, listImages } from './image-list';
 import { pruneImages, removeImage, tagImage } from './image-removal';
 import { imageLayers } from './layers';
-import { buildTestImage } from './test-image.test-support';
+import { buildTestImage } from './test/test-image';
 
 const nodeImage = inject('nodeImage');
 const litter = new EngineLitter();

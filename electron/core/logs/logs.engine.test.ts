@@ -1,6 +1,6 @@
 import Dockerode from 'dockerode';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { docker, EngineLitter, uniqueName, waitFor } from '../../../test/engine-harness.test-support';
+import { docker, EngineLitter, uniqueName, waitFor } from '../../../test/engine-harness';
 import { BerthError, type LogEvent, type LogLine } from '../../contract';
 import { type LogRequest, readLogs } from './index';
 

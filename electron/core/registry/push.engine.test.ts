@@ -1,12 +1,12 @@
 import Dockerode from 'dockerode';
-import { EngineLitter, freePort, uniqueName } from '../../../test/engine-harness.test-support';
+import { EngineLitter, freePort, uniqueName } from '../../../test/engine-harness';
 import {
   buildPushableImage,
   registryManifestDigest,
   removeLabelledImages,
   startTestRegistry,
   type TestRegistry,
-} from '../../../test/registry-harness.test-support';
+} from '../../../test/registry-harness';
 import { BerthError, PushModel } from '../../contract';
 import { JobRunner } from '../job-runner';
 import { CredentialStore, MemorySecretStore, type RegistryCredentials } from './credentials';

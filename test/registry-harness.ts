@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './engine-harness.test-support';
+import { freePort } from './engine-harness';
 
 const execFileAsync = promisify(execFile);
 

@@ -2,9 +2,9 @@
  * A small, fully in-memory backend for transport tests: a few procedures that echo or compute, a few
  * that fail in each interesting way, and streams that count, run until aborted, or fail.
  */
-import { BerthError, type EngineStatus, type ProcedureName } from '../contract';
-import type { Handlers, StreamHandlers } from './handler-types';
-import { createRouter, type Router } from './router';
+import { BerthError, type EngineStatus, type ProcedureName } from '../../contract';
+import type { Handlers, StreamHandlers } from '../handler-types';
+import { createRouter, type Router } from '../router';
 
 export const DISCONNECTED: EngineStatus = {
   state: 'disconnected',

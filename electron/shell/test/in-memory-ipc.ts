@@ -3,8 +3,8 @@
  * IPC transport and the preload's logic run in tests without Electron. Values cross through
  * structuredClone, as they do between processes.
  */
-import type { IpcMainLike } from './ipc-transport';
-import type { IpcRendererLike } from './preload-api';
+import type { IpcMainLike } from '../ipc-transport';
+import type { IpcRendererLike } from '../preload-api';
 
 type Listener = (event: unknown, ...args: unknown[]) => unknown;
 

@@ -1,10 +1,10 @@
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { EngineStatus } from '../../electron/contract';
-import { FakeApi } from '../api/fake-api.test-support';
-import { connectedStatus } from '../api/fixtures.test-support';
+import { ApiProvider } from '../app/api-context';
 import { EngineProvider } from '../engine/engine-context';
-import { ApiProvider } from './api-context';
+import { FakeApi } from './fake-api';
+import { connectedStatus } from './fixtures';
 
 /** Render `ui` with a FakeApi (given or new) and the engine provider, as the app does. */
 export function renderWithApi(ui: ReactElement, api: FakeApi = new FakeApi(), status: EngineStatus = connectedStatus) {

@@ -2,14 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildStep } from '../../contract';
-import type { StreamLine } from './build-event';
-import { BuildKitDecoder } from './buildkit-decode';
-import { planSteps } from './dockerfile';
-import { LegacyDecoder } from './legacy-decode';
-import { StepFold } from './step-fold';
+import type { BuildStep } from '../../../contract';
+import type { StreamLine } from '../build-event';
+import { BuildKitDecoder } from '../buildkit-decode';
+import { planSteps } from '../dockerfile';
+import { LegacyDecoder } from '../legacy-decode';
+import { StepFold } from '../step-fold';
 
-export const fixturePath = (name: string): string => join(dirname(fileURLToPath(import.meta.url)), 'fixtures', name);
+export const fixturePath = (name: string): string =>
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', name);
 
 export function replay(
   builder: 'buildkit' | 'legacy',

@@ -1,6 +1,6 @@
 /**
  * Test support: builds a small image from a Dockerfile text and files through dockerode, with the legacy
- * builder or BuildKit. Used by the engine tests and by fixtures/record.test-support.ts; not part of the app.
+ * builder or BuildKit. Used by the engine tests and by fixtures/record.ts; not part of the app.
  */
 import type Dockerode from 'dockerode';
 import { pack } from 'tar-stream';
