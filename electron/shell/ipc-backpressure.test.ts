@@ -4,14 +4,14 @@
  * renderer that acknowledges slowly must hold the log source back.
  */
 import { createIpcTransport } from '../../renderer/api/ipc-transport';
-import { lineNumber, numberedLogRouter, numberedSource } from '../api/testing/numbered-log-backend';
+import { lineNumber, numberedLogRouter, numberedSource } from '../api/test/numbered-log-backend';
 import type { LogEvent } from '../contract';
 import type { BatchLimits } from '../core/logs/log-batcher';
 import { isAppFrame } from './app-origin';
 import { ACK_CHANNEL, IPC_STREAM_WINDOW } from './ipc-channels';
 import { installIpcTransport } from './ipc-transport';
 import { createPreloadApi } from './preload-api';
-import { InMemoryIpc } from './testing/in-memory-ipc';
+import { InMemoryIpc } from './test/in-memory-ipc';
 
 const WIDTH = 100;
 const LINES_PER_CHUNK = 512;

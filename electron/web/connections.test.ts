@@ -8,10 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEchoBackend } from '../api/testing/echo-backend';
+import { createEchoBackend } from '../api/test/echo-backend';
 import type { ConnectionLimits } from './connection-guard';
 import { startWebServer, type WebServer } from './server';
-import { closed, openSocket, parseRawReply, rawExchange, send } from './testing/http-client';
+import { closed, openSocket, parseRawReply, rawExchange, send } from './test/http-client';
 
 /** How long the server may take to close what it should close (its own limits are far shorter). */
 const CLOSE_DEADLINE_MS = 15_000;

@@ -6,9 +6,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEchoBackend } from '../api/testing/echo-backend';
+import { createEchoBackend } from '../api/test/echo-backend';
 import { startWebServer, type WebServer } from './server';
-import { parseRawReply, rawExchange, send } from './testing/http-client';
+import { parseRawReply, rawExchange, send } from './test/http-client';
 
 /** Generous: every answer here is immediate, and the server closes the socket after it. */
 const ANSWER_DEADLINE_MS = 10_000;

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { send } from './testing/http-client';
+import { send } from './test/http-client';
 
 /** Start-up through tsx on a loaded machine; generous, and only reached on failure. */
 const START_DEADLINE_MS = 60_000;

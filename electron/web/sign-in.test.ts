@@ -6,10 +6,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEchoBackend } from '../api/testing/echo-backend';
+import { createEchoBackend } from '../api/test/echo-backend';
 import { CODE_LIFETIME_MS } from './launch-codes';
 import { startWebServer, type WebServer } from './server';
-import { type Reply, type SendOptions, send as sendTo } from './testing/http-client';
+import { type Reply, type SendOptions, send as sendTo } from './test/http-client';
 
 let server: WebServer;
 let now = 5_000_000;

@@ -18,7 +18,7 @@ import { inject } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { docker, EngineLitter, uniqueName } from '../../test/engine-harness';
 import { type Backend, createBackend } from '../api/backend';
-import { lineNumber, numberedLine } from '../api/testing/numbered-log-backend';
+import { lineNumber, numberedLine } from '../api/test/numbered-log-backend';
 import type { LogEvent, ServerMessage } from '../contract';
 import { Engine } from '../core/engine';
 import { DEFAULT_BATCH_LIMITS } from '../core/logs';

@@ -16,12 +16,7 @@ import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Handlers } from '../api/handler-types';
 import { createRouter, type Router } from '../api/router';
-import {
-  lineNumber,
-  type NumberedSource,
-  numberedLogRouter,
-  numberedSource,
-} from '../api/testing/numbered-log-backend';
+import { lineNumber, type NumberedSource, numberedLogRouter, numberedSource } from '../api/test/numbered-log-backend';
 import type { LogEvent, ServerMessage } from '../contract';
 import type { BatchLimits } from '../core/logs/log-batcher';
 import type { OutboxLimits } from './socket-outbox';

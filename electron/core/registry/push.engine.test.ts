@@ -7,7 +7,7 @@ import {
   startTestRegistry,
   type TestRegistry,
 } from '../../../test/registry-harness';
-import { BerthError, PushModel } from '../../contract';
+import { BerthError, PushModel, parseImageReference } from '../../contract';
 import { JobRunner } from '../job-runner';
 import { CredentialStore, MemorySecretStore, type RegistryCredentials } from './credentials';
 import { checkCredentials, login } from './login';
@@ -50,7 +50,12 @@ async function push(request: { source: string; target: string }, credentials?: R
 
 const manifestDigest = (repository: string, tag: string) => registryManifestDigest(registry, repository, tag);
 /** `host:port/repo:tag` → [repo, tag]. */
-const repositoryAndTag = (target: string) => target.slice(target.indexOf('/') + 1).split(':') as [string, string];
+/** The repository path and tag a registry files `target` under. */
+const repositoryAndTag = (target: string): [string, string] => {
+  const ref = parseImageReference(target);
+  if (!ref) throw new Error(`not an image reference: ${target}`);
+  return [ref.path, ref.tag ?? 'latest'];
+};
 
 describe('checkCredentials against a real registry', () => {
   it('accepts the right password', async () => {
@@ -130,7 +135,7 @@ describe('push against a real registry', () => {
 
   it('to a read-only registry: the login check passes, then the 200 stream refuses the upload; no digest', async () => {
     const credentials = { registry: readOnly.address, username: readOnly.username, password: readOnly.password };
-    expect(await checkCredentials(engine, credentials, ENDPOINT)).toEqual({ message: 'Login Succeeded' });
+    expect(await checkCredentials(engine, credentials)).toEqual({ message: 'Login Succeeded' });
     const target = litter.image(`${readOnly.address}/${uniqueName('push-ro')}:1.0`);
     const { final, models, states } = await push({ source, target }, credentials);
     expect(states).toEqual(['checking', 'tagging', 'pushing', 'failed']);
@@ -151,7 +156,7 @@ describe('push against a real registry', () => {
     try {
       const credentials = { registry: revoking.address, username: revoking.username, password: revoking.password };
       const target = litter.image(`${revoking.address}/${uniqueName('push-revoked')}:1.0`);
-      const run = startPush({ docker: engine, endpoint: ENDPOINT, request: { source, target }, credentials });
+      const run = startPush({ engine, request: { source, target }, credentials });
       const models: PushModel[] = [];
       let newPassword: string | undefined;
       run.onChange((model) => {
@@ -168,7 +173,7 @@ describe('push against a real registry', () => {
       expect(final.failure?.fix).toMatch(/revoked/);
       expect(models.every((m) => m.digest === null)).toBe(true);
       // The oracle: the old password is now refused at login, and the registry holds no manifest.
-      await expect(checkCredentials(engine, credentials, ENDPOINT)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+      await expect(checkCredentials(engine, credentials)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
       const [repository, tag] = repositoryAndTag(target);
       expect(await registryManifestDigest(revoking, repository, tag, newPassword)).toBeNull();
     } finally {

@@ -4,11 +4,11 @@
  * (pipeLogs + LogBatcher) over it with the transport's emit as the sink, as handlers/streams.ts does.
  */
 import { Readable } from 'node:stream';
-import { BerthError, type ProcedureName } from '../contract';
-import { type BatchLimits, LogBatcher } from '../core/logs/log-batcher';
-import { pipeLogs } from '../core/logs/log-pipeline';
-import type { Handlers, StreamHandlers } from './handler-types';
-import { createRouter, type Router } from './router';
+import { BerthError, type ProcedureName } from '../../contract';
+import { type BatchLimits, LogBatcher } from '../../core/logs/log-batcher';
+import { pipeLogs } from '../../core/logs/log-pipeline';
+import type { Handlers, StreamHandlers } from '../handler-types';
+import { createRouter, type Router } from '../router';
 
 /** The text of line `n` (1-based), padded to `width` characters so every frame has the same size. */
 export const numberedLine = (n: number, width: number): string =>
