@@ -36,5 +36,6 @@ export const ImageLayer = z.object({
   empty: z.boolean().describe('metadata-only step: ENV, EXPOSE, CMD, ...'),
   created: Millis,
   comment: z.string().optional(),
+  baseImage: z.string().optional().describe('the local base image this layer came from (its tag or short id)'),
 });
 export type ImageLayer = z.infer<typeof ImageLayer>;

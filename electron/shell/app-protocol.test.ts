@@ -10,6 +10,7 @@ const root = join(base, 'renderer');
 mkdirSync(join(root, 'assets'), { recursive: true });
 writeFileSync(join(root, 'index.html'), '<!doctype html><title>Berth</title>');
 writeFileSync(join(root, 'assets', 'app.js'), 'console.log(1)');
+writeFileSync(join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
 writeFileSync(join(base, 'secret.txt'), 'secret');
 const handle = createAppProtocolHandler(root);
 
@@ -38,6 +39,16 @@ describe('the app:// protocol', () => {
     const response = await handle(new Request(url));
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(await response.text()).not.toContain('secret');
+  });
+
+  it('answers /favicon.ico with the SVG icon', async () => {
+    for (const url of ['app://berth/favicon.ico', 'app://berth/favicon.svg']) {
+      const response = await handle(new Request(url));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/svg+xml');
+      expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      expect(await response.text()).toContain('<svg');
+    }
   });
 
   it('answers missing files with 404', async () => {

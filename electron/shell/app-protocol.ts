@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../api/content-security-policy';
+import { FAVICON_FILE, FAVICON_REQUEST_PATH } from '../api/favicon';
 import { APP_HOST, APP_SCHEME } from './app-origin';
 
 export const APP_SCHEME_PRIVILEGES = {
@@ -45,7 +46,8 @@ export function resolveAppPath(root: string, requestUrl: string): string | null 
   }
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST || pathname.includes('\0')) return null;
   if (pathname.includes('\\')) return null;
-  const file = resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
+  const named = pathname === '/' ? '/index.html' : pathname === FAVICON_REQUEST_PATH ? `/${FAVICON_FILE}` : pathname;
+  const file = resolve(root, `.${named}`);
   const inside = relative(root, file);
   if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return null;
   return file;

@@ -64,6 +64,7 @@ function upgradeStatus(headers: Record<string, string>): Promise<number> {
 beforeAll(async () => {
   const staticDir = mkdtempSync(join(tmpdir(), 'berth-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Berth</title>');
+  writeFileSync(join(staticDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
   server = await startWebServer({ router: createEchoBackend().router, staticDir });
   origin = `http://127.0.0.1:${server.port}`;
 });
@@ -250,6 +251,19 @@ describe('headers', () => {
     expect(reply.headers['referrer-policy']).toBe('no-referrer');
     expect(reply.headers['x-frame-options']).toBe('DENY');
     expect(reply.headers['x-powered-by']).toBeUndefined();
+  });
+});
+
+describe('the favicon', () => {
+  it('answers /favicon.ico with the SVG icon, behind the token and with the CSP', async () => {
+    expect((await send('/favicon.ico')).status).toBe(401);
+    for (const path of ['/favicon.ico', '/favicon.svg']) {
+      const reply = await send(path, { headers: cookie() });
+      expect(reply.status).toBe(200);
+      expect(reply.headers['content-type']).toMatch(/^image\/svg\+xml/);
+      expect(reply.body).toContain('<svg');
+      expect(reply.headers['content-security-policy']).toContain("default-src 'self'");
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import { WebSocketServer } from 'ws';
+import { FAVICON_FILE, FAVICON_REQUEST_PATH } from '../api/favicon';
 import type { Router } from '../api/router';
 import { type ErrorShape, STREAM_PATH } from '../contract';
 import { callRoutes, errorReply, logRequestFailure } from './call-route';
@@ -90,6 +91,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   app.use(securityHeaders);
   app.use(requestGuard({ token, codes, connections, port: () => port }));
   app.use(callRoutes(options.router));
+  app.get(FAVICON_REQUEST_PATH, (_req, res, next) => {
+    res.type('image/svg+xml');
+    res.sendFile(FAVICON_FILE, { root: options.staticDir }, (error) => error && next());
+  });
   app.use(express.static(options.staticDir, { dotfiles: 'ignore', index: ['index.html'], redirect: false }));
   app.use((_req, res) => {
     res.status(404).json({ ok: false, error: NOT_FOUND });

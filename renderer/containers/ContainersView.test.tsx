@@ -47,6 +47,37 @@ describe('ContainersView', () => {
     expect(api.callsTo('app.openExternal')).toEqual([{ url: 'http://127.0.0.1:5550/' }]);
   });
 
+  it('shows a just-started container uptime counting up from 0 s, and a stopped one without a frozen "ago"', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+    try {
+      vi.setSystemTime(NOW);
+      // The engine stamped StartedAt a little ahead of this clock (the page's clock had not ticked yet).
+      const justStarted = container({ status: 'Up Less than a second', startedAt: NOW + 700 });
+      const stopped = container({
+        id: 'dead00000001',
+        name: 'old',
+        state: 'exited',
+        status: 'Exited (3) 5 seconds ago',
+        health: null,
+        image: `sha256:${'ab'.repeat(32)}`,
+        ports: [],
+      });
+      renderWithApi(<ContainersView />, fake().on('containers.list', [justStarted, stopped]));
+      const table = await screen.findByRole('table', { name: 'Containers' });
+      const [, running, exited] = within(table).getAllByRole('row');
+      const uptime = (row: HTMLElement) => within(row).getAllByRole('cell')[3]!.textContent;
+      expect(uptime(running!)).toBe('0 s');
+      act(() => vi.advanceTimersByTime(65_000));
+      expect(uptime(running!)).toBe('1 min 04 s');
+      expect(uptime(exited!)).toBe('Exited (3)');
+      // An image given by id shows as `docker ps` shows it, the full id on hover.
+      const image = within(exited!).getByText('abababababab');
+      expect(image).toHaveAttribute('title', `sha256:${'ab'.repeat(32)}`);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('falls back to window.open with noopener when openExternal is UNSUPPORTED', async () => {
     const open = vi.spyOn(window, 'open').mockImplementation(() => null);
     const api = fake().fail('app.openExternal', 'UNSUPPORTED', 'Not in web mode.');

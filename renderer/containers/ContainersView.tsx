@@ -5,7 +5,7 @@ import { useProcedure } from '../app/use-procedure';
 import { useEngineEvents } from '../engine/engine-context';
 import { EmptyState } from '../ui/EmptyState';
 import { ErrorNotice } from '../ui/ErrorNotice';
-import { formatDuration } from '../ui/format';
+import { shortId } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { type Column, Table } from '../ui/Table';
 import { useNow } from '../ui/use-now';
@@ -15,6 +15,7 @@ import { PortLink } from './PortLink';
 import { RemoveContainerDialog } from './RemoveContainerDialog';
 import { RunForm } from './RunForm';
 import { RunResult } from './RunResult';
+import { containerUptime } from './uptime';
 import './containers.css';
 
 /** Containers: live list with links to their ports, actions, and the run form. */
@@ -24,7 +25,8 @@ export function ContainersView() {
   useEngineEvents('container', containers.reload);
   useEngineEvents('image', images.reload);
   const { route } = useNavigation();
-  const now = useNow(true, 5000);
+  // Uptimes count whole seconds, so the clock ticks every second.
+  const now = useNow(true, 1000);
   const [actionError, setActionError] = useState<ErrorShape | null>(null);
   const [removing, setRemoving] = useState<ContainerSummary | null>(null);
   const [started, setStarted] = useState<ContainerSummary | null>(null);
@@ -35,14 +37,22 @@ export function ContainersView() {
   const live = started ? (list.find((c) => c.id === started.id) ?? started) : null;
 
   const columns: Column<ContainerSummary>[] = [
-    { key: 'name', header: 'Name', cell: (c) => <span className="mono">{c.name}</span> },
+    { key: 'name', header: 'Name', cell: (c) => <span className="mono cell-name">{c.name}</span> },
     { key: 'state', header: 'State', cell: (c) => <StateBadge state={c.state} /> },
-    { key: 'image', header: 'Image', cell: (c) => <span className="mono">{c.image}</span> },
     {
-      key: 'uptime',
-      header: 'Uptime',
-      cell: (c) => (c.state === 'running' && c.startedAt ? formatDuration(now - c.startedAt) : c.status),
+      key: 'image',
+      header: 'Image',
+      // A container made from a bare image id lists that 71-character id: show it the way `docker ps` does.
+      cell: (c) =>
+        c.image.startsWith('sha256:') ? (
+          <span className="mono" title={c.image}>
+            {shortId(c.image)}
+          </span>
+        ) : (
+          <span className="mono cell-wrap">{c.image}</span>
+        ),
     },
+    { key: 'uptime', header: 'Uptime', cell: (c) => <span className="nowrap">{containerUptime(c, now)}</span> },
     { key: 'health', header: 'Health', cell: (c) => <HealthBadge health={c.health} /> },
     {
       key: 'ports',

@@ -118,6 +118,25 @@ describe('ImagesView', () => {
     expect(fill.style.getPropertyValue('--fraction')).toBe('0.2');
   });
 
+  it('names the base image on the layers that came from it, including one with no build history', async () => {
+    const imported = { ...layers[0]!, createdBy: '', instruction: '', comment: undefined, baseImage: 'node:22-alpine' };
+    const fromBase = [imported, { ...layers[1]!, baseImage: 'node:22-alpine' }, layers[2]!];
+    const api = new FakeApi().on('images.list', images).on('images.layers', fromBase);
+    renderWithApi(<ImagesView />, api);
+    await userEvent.click(await screen.findByRole('button', { name: 'Show layers of notas-iv:latest' }));
+    const panel = await screen.findByRole('region', { name: 'Layers of notas-iv:latest' });
+    await within(panel).findByRole('list', { name: 'Layers' });
+    expect(
+      within(panel)
+        .getAllByRole('listitem')
+        .map((i) => i.textContent),
+    ).toEqual([
+      '40.0 MBCOPY --from=prod-deps /app/node_modules ./node_modules',
+      'emptybase image node:22-alpineENV NODE_ENV=production PORT=5000',
+      '8.0 MBbase image node:22-alpine',
+    ]);
+  });
+
   it('refreshes from engine image events, without polling', async () => {
     const api = new FakeApi().on('images.list', []);
     renderWithApi(<ImagesView />, api);

@@ -5,7 +5,7 @@ import { formatBytes } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { LayerBar } from './LayerBar';
 
-/** The layers of one image, top (newest) first, each with its size drawn to scale. */
+/** The layers of one image, top (newest) first, each with its size drawn to scale; the base image's are named. */
 export function LayersPanel({ imageRef, name }: { imageRef: string; name: string }) {
   const layers = useProcedure('images.layers', { ref: imageRef });
   const list = layers.data ? [...layers.data].sort((a, b) => b.index - a.index) : [];
@@ -24,11 +24,15 @@ export function LayersPanel({ imageRef, name }: { imageRef: string; name: string
             <li key={layer.index} className={layer.empty ? 'layer layer-empty' : 'layer'}>
               <span className="layer-size">{layer.empty ? 'empty' : formatBytes(layer.size)}</span>
               <LayerBar size={layer.size} largest={largest} />
-              <code className="layer-instruction" title={layer.createdBy}>
-                {layer.instruction ||
-                  layer.createdBy ||
-                  (layer.comment ? layer.comment : 'base layer (no build history)')}
-              </code>
+              <span className="layer-what">
+                {layer.baseImage && <span className="layer-base">base image {layer.baseImage}</span>}
+                <code className="layer-instruction" title={layer.createdBy}>
+                  {layer.instruction ||
+                    layer.createdBy ||
+                    layer.comment ||
+                    (layer.baseImage ? '' : 'base layer (no build history)')}
+                </code>
+              </span>
             </li>
           ))}
         </ol>

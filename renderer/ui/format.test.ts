@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration, relativeTime, shortId } from './format';
+import { formatBytes, formatDuration, formatUptime, relativeTime, shortId } from './format';
 
 describe('format', () => {
   it('formats bytes like the docker CLI', () => {
@@ -15,6 +15,16 @@ describe('format', () => {
     expect(formatDuration(4200)).toBe('4.2 s');
     expect(formatDuration(65_000)).toBe('1 min 05 s');
     expect(formatDuration(2 * 3_600_000 + 3 * 60_000)).toBe('2 h 03 min');
+  });
+
+  it('formats uptimes in whole seconds, never negative', () => {
+    expect(formatUptime(0)).toBe('0 s');
+    expect(formatUptime(-1500)).toBe('0 s');
+    expect(formatUptime(6_400)).toBe('6 s');
+    expect(formatUptime(65_000)).toBe('1 min 05 s');
+    expect(formatUptime(2 * 3_600_000 + 3 * 60_000 + 59_000)).toBe('2 h 03 min');
+    expect(formatUptime(26 * 3_600_000)).toBe('1 d 02 h');
+    expect(formatUptime(Number.NaN)).toBe('—');
   });
 
   it('formats relative times', () => {

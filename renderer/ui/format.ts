@@ -25,6 +25,22 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
+/**
+ * A container's uptime in whole seconds, the coarsest two units: 4 s, 3 min 05 s, 2 h 03 min, 1 d 02 h.
+ * A start time slightly ahead of this clock (the engine's, or a render between ticks) reads as 0 s.
+ */
+export function formatUptime(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const seconds = Math.floor(Math.max(0, ms) / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (minutes < 60) return `${minutes} min ${pad(seconds % 60)} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${pad(minutes % 60)} min`;
+  return `${Math.floor(hours / 24)} d ${pad(hours % 24)} h`;
+}
+
 /** "just now", "5 minutes ago", "3 days ago", relative to `now`. */
 export function relativeTime(at: number, now: number = Date.now()): string {
   const seconds = Math.round((now - at) / 1000);

@@ -151,5 +151,9 @@ describe.each([
     const rootfs = JSON.parse(await docker('image', 'inspect', '--format', '{{json .RootFS.Layers}}', tag));
     expect(layers.filter((l) => !l.empty).map((l) => l.diffId)).toEqual(rootfs);
     expect(layers[0]).toMatchObject({ index: 0, empty: false, instruction: '' });
+    // The base image's own history entries (`docker history` of it) are named after it; ours are not.
+    const baseEntries = (await docker('history', '-q', nodeImage)).split('\n').length;
+    const [baseName] = JSON.parse(await docker('image', 'inspect', '--format', '{{json .RepoTags}}', nodeImage));
+    expect(layers.map((l) => l.baseImage ?? null)).toEqual(layers.map((_, i) => (i < baseEntries ? baseName : null)));
   });
 });

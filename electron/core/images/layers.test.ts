@@ -3,7 +3,14 @@ import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { ImageLayer } from '../../contract';
 import { type ImageConfig, readImageConfig } from './image-config';
-import { type HistoryEntry, pairLayers } from './layers';
+import {
+  type BaseCandidate,
+  baseImageName,
+  type HistoryEntry,
+  markBaseLayers,
+  pairLayers,
+  pickBaseImage,
+} from './layers';
 
 interface Fixture {
   builder: string;
@@ -127,5 +134,47 @@ describe('reading the image config from docker save output', () => {
       code: 'INTERNAL',
       message: expect.stringContaining('no readable config'),
     });
+  });
+});
+
+describe('naming the base image', () => {
+  const layer = (n: number): string => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+  const image = (id: string, tags: string[], created: number, layers: number[]): BaseCandidate => ({
+    id: `sha256:${id.repeat(64).slice(0, 64)}`,
+    tags,
+    created,
+    diffIds: layers.map(layer),
+  });
+  const ours = image('f', ['app:1'], 100, [1, 2, 3, 4]);
+
+  it('picks the local image whose layers are the longest prefix of ours', () => {
+    const alpine = image('a', ['alpine:3'], 10, [1]);
+    const node = image('b', ['node:22-alpine'], 20, [1, 2, 3]);
+    const other = image('c', ['busybox:1'], 5, [9]);
+    expect(pickBaseImage(ours, [alpine, other, node])).toBe(node);
+  });
+
+  it('ignores ourselves, newer images (our children) and images that differ in a layer', () => {
+    const child = image('d', ['app:2'], 200, [1, 2, 3]);
+    const forked = image('e', ['fork:1'], 20, [1, 7, 3]);
+    expect(pickBaseImage(ours, [ours, child, forked])).toBeNull();
+  });
+
+  it('takes the oldest of images with the same layers (the others are siblings built on the base)', () => {
+    const base = image('a', ['node:22-alpine'], 10, [1, 2, 3, 4]);
+    const sibling = image('b', ['labelled:1'], 50, [1, 2, 3, 4]);
+    expect(pickBaseImage(ours, [sibling, base])).toBe(base);
+  });
+
+  it('names the base by its tag, or its short id when untagged', () => {
+    expect(baseImageName(image('a', ['node:22-alpine'], 1, [1]))).toBe('node:22-alpine');
+    expect(baseImageName(image('a', ['<none>:<none>'], 1, [1]))).toBe('aaaaaaaaaaaa');
+  });
+
+  it("marks exactly the base's history entries", () => {
+    const fixture = load('buildkit');
+    const layers = markBaseLayers(pairLayers(fixture.history, fixture.config), 'node:22-alpine', 2);
+    expect(layers.map((l) => l.baseImage)).toEqual(layers.map((_, i) => (i < 2 ? 'node:22-alpine' : undefined)));
+    for (const l of layers) expect(ImageLayer.parse(l)).toEqual(l);
   });
 });
