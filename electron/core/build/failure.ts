@@ -1,6 +1,7 @@
 /** Turns what ended a build (an engine error line, a refused request, a context problem) into the model's failure. */
 import { BerthError, type BuildModel, type BuildStep } from '../../contract';
 import { engineMessage } from '../errors';
+import { knownCause } from './failure-causes';
 
 type Failure = NonNullable<BuildModel['failure']>;
 
@@ -16,18 +17,22 @@ export function streamFailure(
   if (step) {
     const where = step.line ? ` (${dockerfile} line ${step.line})` : '';
     const how = error.exitCode !== null ? `the command exited with code ${error.exitCode}` : error.message;
+    const known = knownCause([...step.logs.map((l) => l.text), step.error, error.message], error.exitCode);
     return {
       code: 'BUILD_FAILED',
-      message: `Step "${short(step.instruction)}"${where} failed: ${how}.`,
-      fix: 'Read the end of the step log for the cause, fix the command or the files it uses, then build again.',
+      message: `Step "${short(step.instruction)}"${where} failed: ${how}${known ? `: ${known.cause}` : ''}.`,
+      fix:
+        known?.fix ??
+        'Read the end of the step log for the cause, fix the command or the files it uses, then build again.',
       stepId: step.id,
       exitCode: error.exitCode,
     };
   }
+  const known = knownCause([error.message], error.exitCode);
   return {
     code: 'BUILD_FAILED',
-    message: `The build failed: ${error.message}`,
-    fix: 'Read the message above and the log of the last step, fix the cause, then build again.',
+    message: `The build failed: ${error.message}${known ? ` (${known.cause})` : ''}`,
+    fix: known?.fix ?? 'Read the message above and the log of the last step, fix the cause, then build again.',
     stepId: null,
     exitCode: error.exitCode,
   };
