@@ -21,8 +21,8 @@ const SCREENSHOTS = join(tmpdir(), 'berth-e2e-small-things');
 const UI_DEADLINE = 20_000;
 /** The uptime must move within this long (it ticks every second). */
 const UPTIME_MOVES_WITHIN = 15_000;
-/** Slack between the engine's StartedAt and what the page shows: one tick plus rounding. */
-const UPTIME_SLACK_MS = 3_000;
+/** Slack between the engine's StartedAt and what the page shows: ticks, rounding and a busy machine. */
+const UPTIME_SLACK_MS = 10_000;
 
 const litter = new EngineLitter();
 const label = `berth-test=${uniqueName('small-things')}`;
@@ -149,12 +149,13 @@ describe('uptime', () => {
     await openView('Containers');
     await containerRow(running).waitFor({ timeout: UI_DEADLINE });
     const startedAt = Date.parse(await docker('inspect', '-f', '{{.State.StartedAt}}', running));
+    const before = Date.now();
     const first = await uptimeOf(running);
-    const readAt = Date.now();
+    const after = Date.now();
     expect(first).toMatch(/^\d+ (s|min|h|d)\b/);
     const shown = uptimeSeconds(first) * 1000;
-    expect(shown).toBeLessThanOrEqual(readAt - startedAt + UPTIME_SLACK_MS);
-    expect(shown).toBeGreaterThanOrEqual(readAt - startedAt - UPTIME_SLACK_MS);
+    expect(shown).toBeLessThanOrEqual(after - startedAt + UPTIME_SLACK_MS);
+    expect(shown).toBeGreaterThanOrEqual(before - startedAt - UPTIME_SLACK_MS);
     await expect.poll(() => uptimeOf(running), { timeout: UPTIME_MOVES_WITHIN, interval: 250 }).not.toBe(first);
   });
 

@@ -8,14 +8,13 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { shortId } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { type Column, Table } from '../ui/Table';
-import { useNow } from '../ui/use-now';
 import { ContainerActions } from './ContainerActions';
 import { HealthBadge, StateBadge } from './ContainerStateBadges';
 import { PortLink } from './PortLink';
 import { RemoveContainerDialog } from './RemoveContainerDialog';
 import { RunForm } from './RunForm';
 import { RunResult } from './RunResult';
-import { containerUptime } from './uptime';
+import { Uptime } from './Uptime';
 import './containers.css';
 
 /** Containers: live list with links to their ports, actions, and the run form. */
@@ -25,8 +24,6 @@ export function ContainersView() {
   useEngineEvents('container', containers.reload);
   useEngineEvents('image', images.reload);
   const { route } = useNavigation();
-  // Uptimes count whole seconds, so the clock ticks every second.
-  const now = useNow(true, 1000);
   const [actionError, setActionError] = useState<ErrorShape | null>(null);
   const [removing, setRemoving] = useState<ContainerSummary | null>(null);
   const [started, setStarted] = useState<ContainerSummary | null>(null);
@@ -52,7 +49,7 @@ export function ContainersView() {
           <span className="mono cell-wrap">{c.image}</span>
         ),
     },
-    { key: 'uptime', header: 'Uptime', cell: (c) => <span className="nowrap">{containerUptime(c, now)}</span> },
+    { key: 'uptime', header: 'Uptime', cell: (c) => <Uptime container={c} /> },
     { key: 'health', header: 'Health', cell: (c) => <HealthBadge health={c.health} /> },
     {
       key: 'ports',
