@@ -76,7 +76,7 @@ beforeAll(async () => {
   page.on('console', (message) => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
   });
-  await page.goto(berth.url);
+  await page.goto(berth.signInUrl());
   await page
     .getByLabel('Engine connection')
     .filter({ hasText: /^\s*connected\s*$/i })
