@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import type { Locator, Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { buildTestImage } from '../electron/core/images/test-image';
+import { buildTestImage } from '../electron/core/images/test/test-image';
 import { docker, EngineLitter, uniqueName } from '../test/engine-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';

@@ -6,14 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { inject } from 'vitest';
-import { EngineLitter, uniqueName } from '../../../test/engine-harness';
-import { BuildRunner } from './runner';
+import { EngineLitter } from '../../../test/engine-harness';
+import { TestBuilds } from './test/test-build';
 
 const litter = new EngineLitter();
 let dir: string;
 let records: string;
-let runner: BuildRunner;
+let builds: TestBuilds;
 
 const DOCKERFILES: Record<string, string> = {
   'Dockerfile.127': 'RUN nosuchcmd --version\n',
@@ -25,7 +24,7 @@ const DOCKERFILES: Record<string, string> = {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'berth-build-causes-'));
   records = mkdtempSync(join(tmpdir(), 'berth-build-records-'));
-  runner = new BuildRunner(new Dockerode(), 'unix:///var/run/docker.sock', { recordsDir: records, throttleMs: 50 });
+  builds = new TestBuilds(new Dockerode(), litter, records);
   for (const [name, body] of Object.entries(DOCKERFILES)) {
     writeFileSync(join(dir, name), `ARG NODE_IMAGE\nFROM \${NODE_IMAGE}\n${body}`);
   }
@@ -37,14 +36,8 @@ afterAll(async () => {
 });
 
 async function failure(builder: 'buildkit' | 'legacy', dockerfile: string) {
-  const buildId = await runner.start({
-    contextDir: dir,
-    dockerfile,
-    builder,
-    buildArgs: { NODE_IMAGE: inject('nodeImage') },
-    tags: [litter.image(`${uniqueName(builder)}:latest`)],
-  });
-  const final = await runner.done(buildId);
+  const buildId = await builds.start(dir, dockerfile, builder);
+  const final = await builds.runner.done(buildId);
   expect(final.state).toBe('failed');
   return final.failure;
 }

@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import type { ContainerDetail, ContainerSummary } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
+import { mapLimited } from '../engine/map-limited';
 import { toBerthError } from '../errors';
 import { detailFromInspect, summaryFromList } from './container-view';
 
@@ -49,22 +50,15 @@ async function listEntry(docker: Dockerode, id: string): Promise<Dockerode.Conta
   return entries.find((e) => e.Id === id);
 }
 
-async function inspectAll(
+/** Inspect answers in list order; a container removed between list and inspect just keeps startedAt null. */
+function inspectAll(
   docker: Dockerode,
   entries: Dockerode.ContainerInfo[],
 ): Promise<Array<Dockerode.ContainerInspectInfo | undefined>> {
-  const results: Array<Dockerode.ContainerInspectInfo | undefined> = new Array(entries.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < entries.length) {
-      const i = next++;
-      // A container removed between list and inspect just keeps startedAt null.
-      results[i] = await docker
-        .getContainer(entries[i]!.Id)
-        .inspect()
-        .catch(() => undefined);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(INSPECT_AT_ONCE, entries.length) }, worker));
-  return results;
+  return mapLimited(entries, INSPECT_AT_ONCE, (entry) =>
+    docker
+      .getContainer(entry.Id)
+      .inspect()
+      .catch(() => undefined),
+  );
 }

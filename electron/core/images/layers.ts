@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { ImageLayer } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
+import { mapLimited } from '../engine/map-limited';
 import { toBerthError } from '../errors';
 import { type ImageConfig, readImageConfig } from './image-config';
 import { instructionOf } from './instruction';
@@ -95,27 +96,22 @@ async function baseCandidates(engine: EngineHandle, ours: Dockerode.ImageInspect
   const listed = (await engine.docker.listImages()).filter(
     (i) => i.Id !== ours.Id && i.Size <= ours.Size && i.Created * 1000 <= created,
   );
-  const found: BaseCandidate[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < listed.length) {
-      const entry = listed[next++]!;
-      // An image removed meanwhile is simply not a candidate.
-      const info = await engine.docker
-        .getImage(entry.Id)
-        .inspect()
-        .catch(() => undefined);
-      if (!info) continue;
-      found.push({
-        id: info.Id,
-        tags: info.RepoTags ?? [],
-        created: Date.parse(info.Created),
-        diffIds: info.RootFS?.Layers ?? [],
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(INSPECT_AT_ONCE, listed.length) }, worker));
-  return found;
+  // An image removed meanwhile is simply not a candidate.
+  const found = await mapLimited(listed, INSPECT_AT_ONCE, (entry) =>
+    engine.docker
+      .getImage(entry.Id)
+      .inspect()
+      .then(
+        (info): BaseCandidate => ({
+          id: info.Id,
+          tags: info.RepoTags ?? [],
+          created: Date.parse(info.Created),
+          diffIds: info.RootFS?.Layers ?? [],
+        }),
+      )
+      .catch(() => null),
+  );
+  return found.filter((c): c is BaseCandidate => c !== null);
 }
 
 /**
