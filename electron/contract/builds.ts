@@ -1,6 +1,7 @@
 /** Builds: the request, the step model the build stream carries, and the records of past builds. */
 import { z } from 'zod';
 import { ErrorShape } from './errors';
+import { StageName } from './ids';
 import { ImageRef } from './image-reference';
 import { LogLine } from './logs';
 import { Millis } from './shapes';
@@ -14,8 +15,11 @@ export const BuildRequest = z
     dockerfile: z.string().min(1).default('Dockerfile').describe('path relative to the context folder'),
     buildArgs: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'build arg names are letters, digits and _'), z.string())
-      .default({}),
-    target: z.string().optional(),
+      .default({})
+      .describe(
+        'values stay readable in the image history; secret-looking ones (TOKEN, PASSWORD, KEY...) are masked in records and warned about',
+      ),
+    target: StageName.optional(),
     tags: z.array(ImageRef).default([]),
     noCache: z.boolean().default(false),
     builder: z.enum(['auto', 'buildkit', 'legacy']).default('auto'),

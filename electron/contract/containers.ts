@@ -1,7 +1,8 @@
 /** Containers: the list, one container in detail, and the settings to run one. */
 import { z } from 'zod';
 import { ImageRef } from './image-reference';
-import { Millis, Port } from './shapes';
+import { ContainerName, ContainerPath, HostIp, Port, VolumeSource } from './ids';
+import { Millis } from './shapes';
 
 export const PortBinding = z.object({
   hostIp: z.string(),
@@ -41,19 +42,12 @@ export type ContainerDetail = z.infer<typeof ContainerDetail>;
 export const RunSpec = z
   .object({
     image: ImageRef,
-    name: z
-      .string()
-      .regex(
-        /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/,
-        'container name may use letters, digits, _ . - and must start with a letter or digit',
-      )
-      .max(128)
-      .optional(),
+    name: ContainerName.optional(),
     env: z.record(z.string().regex(/^[^=\0]+$/, 'env names must not contain "="'), z.string()).default({}),
     ports: z
       .array(
         z.object({
-          hostIp: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
+          hostIp: HostIp.default('127.0.0.1'),
           hostPort: Port,
           containerPort: Port,
           protocol: z.enum(['tcp', 'udp']).default('tcp'),
@@ -63,8 +57,8 @@ export const RunSpec = z
     volumes: z
       .array(
         z.object({
-          source: z.string().min(1).describe('a named volume or an absolute host path'),
-          target: z.string().startsWith('/', 'the container path must be absolute'),
+          source: VolumeSource.describe('a named volume or an absolute host path'),
+          target: ContainerPath,
           readOnly: z.boolean().default(false),
         }),
       )

@@ -16,6 +16,7 @@ export * from './containers';
 export * from './engine';
 export * from './errors';
 export * from './fields';
+export * from './ids';
 export * from './image-reference';
 export * from './images';
 export * from './json-lines';

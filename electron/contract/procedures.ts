@@ -8,15 +8,16 @@ import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { LogEvent } from './logs';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
-import { Empty, Millis, Ok, Port } from './shapes';
+import { ContainerRef, ContextName, HostIp, Port, RunId } from './ids';
+import { Empty, Millis, Ok } from './shapes';
 
-const IdInput = z.object({ id: z.string().min(1, 'container id or name is required') }).strict();
+const IdInput = z.object({ id: ContainerRef }).strict();
 const RefInput = z.object({ ref: ImageRef }).strict();
 
 export const procedures = {
   'engine.status': { input: Empty, output: EngineStatus },
   'engine.contexts': { input: Empty, output: z.array(EngineContext) },
-  'engine.useContext': { input: z.object({ name: z.string().min(1) }).strict(), output: EngineStatus },
+  'engine.useContext': { input: z.object({ name: ContextName }).strict(), output: EngineStatus },
 
   'project.default': {
     input: Empty,
@@ -45,13 +46,13 @@ export const procedures = {
   'containers.run': { input: RunSpec, output: ContainerSummary },
   'containers.recreate': { input: IdInput, output: ContainerSummary },
   'ports.suggest': {
-    input: z.object({ preferred: Port.optional(), hostIp: z.string().default('127.0.0.1') }).strict(),
+    input: z.object({ preferred: Port.optional(), hostIp: HostIp.default('127.0.0.1') }).strict(),
     output: z.object({ port: z.number() }),
   },
 
   'build.start': { input: BuildRequest, output: z.object({ buildId: z.string() }) },
-  'build.cancel': { input: z.object({ buildId: z.string() }).strict(), output: Ok },
-  'build.get': { input: z.object({ buildId: z.string() }).strict(), output: BuildModel },
+  'build.cancel': { input: z.object({ buildId: RunId }).strict(), output: Ok },
+  'build.get': { input: z.object({ buildId: RunId }).strict(), output: BuildModel },
   'build.records': { input: Empty, output: z.array(BuildRecordSummary) },
 
   'registry.login': {
@@ -77,12 +78,12 @@ export const streams = {
     ]),
   },
   /** The whole build model, re-sent (throttled) as it changes; the first event is the current snapshot. */
-  build: { params: z.object({ buildId: z.string() }).strict(), event: BuildModel },
+  build: { params: z.object({ buildId: RunId }).strict(), event: BuildModel },
   /** Container logs: the last `tail` lines, then new ones as they come, in batches. */
   logs: {
     params: z
       .object({
-        id: z.string().min(1),
+        id: ContainerRef,
         tail: z.number().int().min(0).max(100_000).default(1000),
         since: Millis.optional(),
         timestamps: z.boolean().default(false),
@@ -92,7 +93,7 @@ export const streams = {
     event: LogEvent,
   },
   /** The whole push model, re-sent as it changes. */
-  push: { params: z.object({ pushId: z.string() }).strict(), event: PushModel },
+  push: { params: z.object({ pushId: RunId }).strict(), event: PushModel },
 } as const satisfies Record<string, { params: z.ZodType; event: z.ZodType }>;
 
 export type ProcedureName = keyof typeof procedures;

@@ -1,11 +1,12 @@
 /** Registries and pushes: credentials, the push request and the push model its stream carries. */
 import { z } from 'zod';
 import { ErrorShape } from './errors';
+import { RegistryHost } from './ids';
 import { ImageRef } from './image-reference';
 
 export const RegistryCredentials = z
   .object({
-    registry: z.string().min(1).describe('host[:port]; "docker.io" for Docker Hub'),
+    registry: RegistryHost.describe('host[:port]; "docker.io" for Docker Hub'),
     username: z.string().min(1, 'enter a user name'),
     password: z.string().min(1, 'enter a password or access token'),
   })

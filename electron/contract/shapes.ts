@@ -1,12 +1,6 @@
-/** Small shapes every noun uses: times, empty inputs, the ok answer, ports. */
+/** Small shapes every noun uses: times, empty inputs, the ok answer. (Ports are strict, in ids.ts.) */
 import { z } from 'zod';
 
 export const Millis = z.number().describe('milliseconds since the Unix epoch');
 export const Empty = z.object({}).strict();
 export const Ok = z.object({ ok: z.literal(true) });
-
-export const Port = z.coerce
-  .number({ message: 'port must be a number' })
-  .int('port must be a whole number')
-  .min(1, 'port must be between 1 and 65535')
-  .max(65535, 'port must be between 1 and 65535');

@@ -89,7 +89,7 @@ describe('IPC backpressure', () => {
       const ended = new Promise<void>((resolve, reject) => {
         const id = bridge.subscribe(
           'logs',
-          { id: 'c' },
+          { id: 'c1' },
           (event, seq) => {
             taken += lines.take(event as LogEvent) * source.frameBytes;
             maxUnacknowledged = Math.max(maxUnacknowledged, seq - acked);
@@ -123,7 +123,7 @@ describe('IPC backpressure', () => {
     let onReceived = (): void => {};
     let sid = '';
     const window = new Promise<void>((resolve) => {
-      sid = bridge.subscribe('logs', { id: 'c' }, (_event, seq) => {
+      sid = bridge.subscribe('logs', { id: 'c1' }, (_event, seq) => {
         received.push(seq);
         onReceived();
         if (received.length === IPC_STREAM_WINDOW) resolve();
@@ -172,7 +172,7 @@ describe('IPC backpressure', () => {
       const ended = new Promise<void>((resolve, reject) => {
         api.subscribe(
           'logs',
-          { id: 'c' },
+          { id: 'c1' },
           (event) => {
             lines.take(event);
             if (event.kind === 'end') resolve();

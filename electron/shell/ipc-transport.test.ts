@@ -45,8 +45,8 @@ describe('the IPC transport', () => {
     const { bridge, webContents } = setup();
     const a: unknown[] = [];
     const b: unknown[] = [];
-    bridge.subscribe('logs', { id: 'a', tail: 1 }, (event) => a.push(event));
-    bridge.subscribe('logs', { id: 'b', tail: 2 }, (event) => b.push(event));
+    bridge.subscribe('logs', { id: 'aa', tail: 1 }, (event) => a.push(event));
+    bridge.subscribe('logs', { id: 'bb', tail: 2 }, (event) => b.push(event));
     await vi.waitFor(() => expect(a.length + b.length).toBe(5));
     expect(new Set(webContents.sent).size).toBe(2);
     expect(a).toHaveLength(2);

@@ -210,7 +210,7 @@ describe('the API', () => {
     ws.send('not json');
     ws.send(JSON.stringify({ op: 'subscribe', sid: 'bad sid!', stream: 'logs', params: {} }));
     ws.send(JSON.stringify({ op: 'dance', sid: 'a' }));
-    ws.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c', tail: 1 } }));
+    ws.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c1', tail: 1 } }));
     await vi.waitFor(() => expect(replies.length).toBeGreaterThanOrEqual(5));
     ws.close();
     expect(replies.slice(0, 3)).toEqual([

@@ -78,7 +78,7 @@ function boundFor(source: NumberedSource): number {
 }
 
 const subscribe = (client: WebSocket) =>
-  client.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c' } }));
+  client.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c1' } }));
 
 function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -112,7 +112,7 @@ describe('web mode backpressure', () => {
       const ended = new Promise<LogEvent | ServerMessage>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no end within ${DEADLINE_MS} ms`)), DEADLINE_MS);
         client.on('open', () =>
-          client.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c' } })),
+          client.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c1' } })),
         );
         client.on('error', reject);
         client.on('message', (data) => {

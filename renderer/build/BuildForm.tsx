@@ -1,5 +1,11 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import type { BuildRequestInput, ErrorShape, ProcedureOutput } from '../../electron/contract';
+import {
+  type BuildRequestInput,
+  type ErrorShape,
+  type ProcedureOutput,
+  secretArgWarning,
+  secretLookingArgs,
+} from '../../electron/contract';
 import { Button } from '../ui/Button';
 import { fieldErrorUnder } from '../ui/errors';
 import { Field } from '../ui/Field';
@@ -65,6 +71,7 @@ export function BuildForm({ defaults, busy, error, onStart }: BuildFormProps) {
   }, []);
 
   const argErrors = Object.fromEntries(args.map((a) => [a.key, fieldErrorUnder(error, `buildArgs.${a.key}`)]));
+  const secretWarning = secretArgWarning(secretLookingArgs(toRecord(args)));
 
   return (
     <form className="panel build-form" aria-label="Build settings" onSubmit={onSubmit}>
@@ -77,6 +84,11 @@ export function BuildForm({ defaults, busy, error, onStart }: BuildFormProps) {
         </Field>
       </div>
       <KeyValueRows legend="Build args" noun="build arg" rows={args} onChange={setArgs} errors={argErrors} />
+      {secretWarning && (
+        <p className="secret-arg-warning" role="note">
+          {secretWarning}
+        </p>
+      )}
       <div className="split">
         <Field label="Tags" error={fieldErrorUnder(error, 'tags')} hint="Comma separated, e.g. notas-iv:latest">
           <input value={tags} onChange={(e) => setTags(e.target.value)} spellCheck={false} />

@@ -111,7 +111,7 @@ describe('ContainersView', () => {
         image: 'notas-iv:latest',
         name: 'notas2',
         env: { DEBUG: '1', PORT: '5000' },
-        ports: [{ hostIp: '127.0.0.1', hostPort: '5000', containerPort: '5000' }],
+        ports: [{ hostIp: '127.0.0.1', hostPort: 5000, containerPort: 5000 }],
         volumes: [{ source: 'notas-data', target: '/data', readOnly: false }],
       },
     ]);

@@ -21,6 +21,15 @@ export function parseVolume(text: string): RunSpecInput['volumes'] {
   return [{ source: body.slice(0, split), target: body.slice(split + 1), readOnly }];
 }
 
+/**
+ * A port typed in the form: plain decimal digits become a number; anything else (hex, "8080abc", a blank)
+ * becomes NaN, which the contract refuses with "port must be a number" instead of guessing.
+ */
+export function portNumber(text: string): number {
+  const trimmed = text.trim();
+  return /^[0-9]{1,5}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
 /** The form as the tutorial's `docker run -e PORT=$PORT -p HOST_PORT:PORT -v VOLUME IMAGE`. */
 export function toRunSpec(values: RunFormValues): RunSpecInput {
   const env = toRecord(values.env);
@@ -30,7 +39,7 @@ export function toRunSpec(values: RunFormValues): RunSpecInput {
     ...(values.name.trim() && { name: values.name.trim() }),
     env,
     ports: values.hostPort.trim()
-      ? [{ hostIp: '127.0.0.1', hostPort: values.hostPort.trim(), containerPort: values.port.trim() || '0' }]
+      ? [{ hostIp: '127.0.0.1', hostPort: portNumber(values.hostPort), containerPort: portNumber(values.port || '0') }]
       : [],
     volumes: parseVolume(values.volume),
   };

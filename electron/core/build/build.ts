@@ -4,8 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { BerthError, type BuildModel, BuildRequest, type BuildRequestInput, invalidInput } from '../../contract';
+import {
+  BerthError,
+  type BuildModel,
+  BuildRequest,
+  type BuildRequestInput,
+  invalidInput,
+  secretArgWarning,
+  secretLookingArgs,
+} from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import type { BuildEvent } from './build-event';
@@ -73,6 +80,8 @@ class RunningBuild implements Build {
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private files: ContextFile[] | null = null;
+  /** Warnings about the request itself (secret-looking build args), before any from the engine. */
+  private readonly requestWarnings: string[];
 
   constructor(
     private readonly engine: EngineHandle,
@@ -81,8 +90,11 @@ class RunningBuild implements Build {
   ) {
     this.buildId = options.buildId ?? randomUUID();
     const builder = request.builder === 'legacy' ? 'legacy' : 'buildkit';
+    const secretWarning = secretArgWarning(secretLookingArgs(request.buildArgs));
+    this.requestWarnings = secretWarning ? [secretWarning] : [];
     this.model = {
-      ...{ buildId: this.buildId, request, builder, state: 'preparing', context: null, steps: [], warnings: [] },
+      ...{ buildId: this.buildId, request, builder, state: 'preparing', context: null, steps: [] },
+      warnings: [...this.requestWarnings],
       ...{ startedAt: Date.now(), endedAt: null, imageId: null, failure: null },
     };
     options.signal?.addEventListener('abort', () => this.cancel(), { once: true });
@@ -99,7 +111,11 @@ class RunningBuild implements Build {
   }
 
   current(): BuildModel {
-    return { ...this.model, steps: this.fold?.steps() ?? [], warnings: [...(this.fold?.warnings ?? [])] };
+    return {
+      ...this.model,
+      steps: this.fold?.steps() ?? [],
+      warnings: [...this.requestWarnings, ...(this.fold?.warnings ?? [])],
+    };
   }
 
   cancel(): void {
@@ -112,7 +128,7 @@ class RunningBuild implements Build {
     try {
       context = await readContext(request.contextDir, request.dockerfile);
       this.update({ context: { bytes: context.bytes, files: context.files } });
-      const source = await readFile(join(context.dir, context.dockerfile), 'utf8');
+      const source = await readFile(context.dockerfileRealPath, 'utf8');
       const builder = await chooseBuilder(this.engine, request.builder);
       this.fold = new StepFold(planSteps(source, request.target), { builder, noCache: request.noCache });
       this.throwIfCancelled();

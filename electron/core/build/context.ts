@@ -3,7 +3,7 @@
  * the docker CLI does), packed as a tar stream, with a snapshot (path, size, mode, sha256) of each file.
  */
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
@@ -29,6 +29,8 @@ export interface BuildContext {
   dir: string;
   /** The Dockerfile's path inside the context, with forward slashes: what the engine is told. */
   dockerfile: string;
+  /** The Dockerfile's real path (symlinks resolved), checked to be inside the context: the file to read. */
+  dockerfileRealPath: string;
   files: number;
   bytes: number;
   /** Packs the context as an uncompressed tar; hashes each file as it goes. */
@@ -39,49 +41,64 @@ export interface BuildContext {
 
 const toPosix = (p: string): string => p.split(sep).join('/');
 
-/** Checks that the context folder exists and holds the Dockerfile; NOT_FOUND or INVALID_INPUT with the fix. */
+const outsideContext = (shown: string, dir: string): BerthError =>
+  new BerthError(
+    'INVALID_INPUT',
+    `The Dockerfile ${shown} is outside the context folder ${dir}.`,
+    'Move the Dockerfile into the context folder, or choose a context folder that contains it.',
+    { dockerfile: ['outside the context folder'] },
+  );
+
+const isInside = (dir: string, path: string): boolean => {
+  const inside = relative(dir, path);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
+};
+
+/**
+ * Checks that the context folder exists and holds the Dockerfile; NOT_FOUND or INVALID_INPUT with the fix.
+ * Symlinks are resolved before the check: a Dockerfile that is (or sits in a folder that is) a link to a file
+ * outside the context, such as /etc/passwd, is refused, and never read.
+ */
 export async function checkContext(
   contextDir: string,
   dockerfile = 'Dockerfile',
-): Promise<{ dir: string; inside: string }> {
-  const dir = resolve(contextDir);
-  const dirStat = await stat(dir).catch(() => undefined);
+): Promise<{ dir: string; inside: string; realPath: string }> {
+  const given = resolve(contextDir);
+  const dirStat = await stat(given).catch(() => undefined);
   if (!dirStat) {
     throw new BerthError(
       'NOT_FOUND',
-      `The context folder ${dir} does not exist.`,
+      `The context folder ${given} does not exist.`,
       'Choose an existing folder as the build context.',
     );
   }
   if (!dirStat.isDirectory()) {
-    throw new BerthError('INVALID_INPUT', `The build context ${dir} is a file, not a folder.`, 'Choose a folder.', {
+    throw new BerthError('INVALID_INPUT', `The build context ${given} is a file, not a folder.`, 'Choose a folder.', {
       contextDir: ['not a folder'],
     });
   }
+  const dir = await realpath(given);
   const dockerfilePath = resolve(dir, dockerfile);
+  if (!isInside(dir, dockerfilePath)) throw outsideContext(dockerfilePath, dir);
   const inside = relative(dir, dockerfilePath);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
-    throw new BerthError(
-      'INVALID_INPUT',
-      `The Dockerfile ${dockerfilePath} is outside the context folder ${dir}.`,
-      'Move the Dockerfile into the context folder, or choose a context folder that contains it.',
-      { dockerfile: ['outside the context folder'] },
-    );
+  const realPath = await realpath(dockerfilePath).catch(() => undefined);
+  if (realPath !== undefined && !isInside(dir, realPath)) {
+    throw outsideContext(`${dockerfilePath} (a link to ${realPath})`, dir);
   }
-  const dockerfileStat = await stat(dockerfilePath).catch(() => undefined);
-  if (!dockerfileStat?.isFile()) {
+  const dockerfileStat = realPath === undefined ? undefined : await stat(realPath).catch(() => undefined);
+  if (!realPath || !dockerfileStat?.isFile()) {
     throw new BerthError(
       'NOT_FOUND',
       `No Dockerfile at ${dockerfilePath}.`,
       `Create ${inside}, or give the path of the Dockerfile relative to ${dir}.`,
     );
   }
-  return { dir, inside };
+  return { dir, inside, realPath };
 }
 
 /** Lists the context, checking the folder and the Dockerfile first; nothing is read or sent yet. */
 export async function readContext(contextDir: string, dockerfile = 'Dockerfile'): Promise<BuildContext> {
-  const { dir, inside } = await checkContext(contextDir, dockerfile);
+  const { dir, inside, realPath } = await checkContext(contextDir, dockerfile);
   const dockerfileName = toPosix(inside);
   const entries = await listContext(dir, dockerfileName);
   const regular = entries.filter((e) => e.type === 'file');
@@ -89,6 +106,7 @@ export async function readContext(contextDir: string, dockerfile = 'Dockerfile')
   return {
     dir,
     dockerfile: dockerfileName,
+    dockerfileRealPath: realPath,
     files: regular.length,
     bytes: regular.reduce((sum, e) => sum + e.size, 0),
     pack: () => Readable.from(packEntries(dir, entries, hashes)),

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
@@ -32,6 +32,37 @@ const model = (buildId: string, startedAt: number, states: BuildModel['steps'][n
   });
 
 describe('build records', () => {
+  it('are private (folder 0700, file 0600) and never hold a secret-looking build arg value (issue 9, hole 6)', async () => {
+    const recordsDir = join(dir, 'builds');
+    mkdirSync(recordsDir, { mode: 0o755 });
+    chmodSync(recordsDir, 0o755); // a folder left by an older Berth
+    const secret = 'tok_5Ecr3t-value-1234';
+    const base = model('secret', 1000, ['done']);
+    const withSecret = BuildModel.parse({
+      ...base,
+      request: {
+        ...base.request,
+        buildArgs: { SECRET_TOKEN: secret, DB_PASSWORD: 'hunter22', api_key: 'k3y-value', NODE_IMAGE: 'node:22' },
+      },
+      steps: base.steps.map((s) => ({ ...s, instruction: `RUN echo ${secret}`, error: `failed near ${secret}` })),
+      warnings: [`saw ${secret}`],
+    });
+    const path = await writeRecord(recordsDir, recordOf(withSecret, null));
+    expect(statSync(recordsDir).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const text = readFileSync(path, 'utf8');
+    for (const value of [secret, 'hunter22', 'k3y-value']) expect(text).not.toContain(value);
+    const record = await readRecord(recordsDir, 'secret');
+    expect(record.request.buildArgs).toEqual({
+      SECRET_TOKEN: '***',
+      DB_PASSWORD: '***',
+      api_key: '***',
+      NODE_IMAGE: 'node:22',
+    });
+    expect(record.steps[0]?.instruction).toBe('RUN echo ***');
+    expect(record.warnings).toEqual(['saw ***']);
+  });
+
   it('writes one record per build atomically, lists them newest first, and reads one back', async () => {
     const files = [{ path: 'Dockerfile', size: 7, mode: 0o644, sha256: 'f'.repeat(64) }];
     await writeRecord(dir, recordOf(model('old', 1000, ['cached', 'done']), files));

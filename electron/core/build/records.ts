@@ -1,9 +1,11 @@
 /**
  * Build records: one JSON file per finished build in the app's records folder, written once, atomically.
+ * Records are private to the user (folder 0700, files 0600), and the values of build args whose names look
+ * secret (TOKEN, PASSWORD, SECRET, KEY, ...) never reach them: they are masked wherever they appear.
  */
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BerthError, BuildModel, BuildRecordSummary } from '../../contract';
+import { BerthError, BuildModel, BuildRecordSummary, looksSecret, MASKED } from '../../contract';
 import type { ContextFile } from './context';
 
 export interface BuildRecord {
@@ -26,8 +28,41 @@ export interface BuildRecord {
 
 const ID = /^[A-Za-z0-9_-]+$/;
 
-/** Makes the record of a finished build. */
+/** Values this short are masked in build args only: masking them in free text would garble every message. */
+const MIN_MASKED_IN_TEXT = 4;
+
+/** The record with every secret-looking build arg's value masked: in `request.buildArgs` and in every text. */
+export function maskSecrets(record: BuildRecord): BuildRecord {
+  const secrets = Object.entries(record.request.buildArgs)
+    .filter(([name, value]) => looksSecret(name) && value)
+    .map(([, value]) => value);
+  if (secrets.length === 0) return record;
+  const buildArgs = Object.fromEntries(
+    Object.entries(record.request.buildArgs).map(([name, value]) => [
+      name,
+      looksSecret(name) && value ? MASKED : value,
+    ]),
+  );
+  // Longest first, so a secret that contains another is masked whole.
+  const inText = secrets.filter((v) => v.length >= MIN_MASKED_IN_TEXT).sort((a, b) => b.length - a.length);
+  const mask = (value: unknown): unknown => {
+    if (typeof value === 'string') return inText.reduce((text, secret) => text.split(secret).join(MASKED), value);
+    if (Array.isArray(value)) return value.map(mask);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, mask(inner)]));
+    }
+    return value;
+  };
+  const masked = mask({ ...record, request: { ...record.request, buildArgs: {} } }) as BuildRecord;
+  return { ...masked, request: { ...masked.request, buildArgs } };
+}
+
+/** Makes the record of a finished build, with secret-looking build arg values masked. */
 export function recordOf(model: BuildModel, files: ContextFile[] | null): BuildRecord {
+  return maskSecrets(unmaskedRecordOf(model, files));
+}
+
+function unmaskedRecordOf(model: BuildModel, files: ContextFile[] | null): BuildRecord {
   if (model.state !== 'succeeded' && model.state !== 'failed' && model.state !== 'cancelled') {
     throw new BerthError('INTERNAL', `Build ${model.buildId} has not finished.`, 'Record a build once it ends.');
   }
@@ -53,11 +88,18 @@ export function recordOf(model: BuildModel, files: ContextFile[] | null): BuildR
 /** Writes `<dir>/<buildId>.json` through a temp file and a rename, so a reader never sees half a record. */
 export async function writeRecord(dir: string, record: BuildRecord): Promise<string> {
   if (!ID.test(record.buildId)) throw new BerthError('INVALID_INPUT', `Bad build id ${record.buildId}.`);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700); // a folder made by an older Berth (0755) becomes private too
   const path = join(dir, `${record.buildId}.json`);
   const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(record, null, 1));
-  await rename(temp, path);
+  await rm(temp, { force: true }); // left by a crash: 'wx' below must create the file, with mode 0600
+  try {
+    await writeFile(temp, JSON.stringify(maskSecrets(record), null, 1), { mode: 0o600, flag: 'wx' });
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
   return path;
 }
 

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { BerthError, type PortBinding } from '../../contract';
+import { BerthError, isIp, type PortBinding } from '../../contract';
 import { type EngineHandle, engineIsLocal } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { portsFromList } from './container-view';
@@ -94,6 +94,7 @@ export async function suggestFreePort(
   hostIp = '127.0.0.1',
   protocol: Protocol = 'tcp',
 ): Promise<number> {
+  requireIp(hostIp);
   const published = await publishedPorts(connection);
   const local = engineIsLocal(connection.endpoint);
   if (local && (await probeHostPort(hostIp, 0, protocol)) === 'unavailable-address') throw hostIpUnavailable(hostIp);
@@ -114,6 +115,20 @@ export async function suggestFreePort(
     'PORT_TAKEN',
     `No free host port found on ${hostIp}.`,
     'Stop containers or programs you no longer need.',
+  );
+}
+
+/**
+ * INVALID_INPUT unless `hostIp` is an IP address written out: a host name would be looked up in DNS when
+ * the port is probed, and "" would mean every address.
+ */
+export function requireIp(hostIp: string): void {
+  if (isIp(hostIp)) return;
+  throw new BerthError(
+    'INVALID_INPUT',
+    `${JSON.stringify(hostIp.slice(0, 100))} is not an IP address, so no port can be published on it.`,
+    'Use 127.0.0.1 (this machine only) or 0.0.0.0 (all addresses).',
+    { hostIp: ['not an IP address'] },
   );
 }
 

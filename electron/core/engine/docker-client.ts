@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { BerthError } from '../../contract';
 import type { EngineEndpoint } from './endpoint';
+import { guardEngineRequests } from './request-guard';
 
 type Env = Record<string, string | undefined>;
 
@@ -93,7 +94,7 @@ export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env):
   } as Dockerode.DockerOptions;
 }
 
-/** A dockerode client for the endpoint. */
+/** A dockerode client for the endpoint; it refuses unclean request paths and never follows a redirect. */
 export function dockerClient(endpoint: EngineEndpoint, env: Env = process.env): Dockerode {
-  return new Dockerode(dockerOptions(endpoint, env));
+  return guardEngineRequests(new Dockerode(dockerOptions(endpoint, env)));
 }

@@ -7,7 +7,7 @@ export {
   type SecretStore,
 } from './credentials';
 export { loginFailure, missingImage, pushFailure } from './failures';
-export { checkCredentials, login } from './login';
+export { checkCredentials, login, requireRegistryHost } from './login';
 export { Push, type PushListener, type PushSetup, startPush } from './push';
 export {
   type DigestProof,

@@ -1,5 +1,5 @@
 /** Checking registry credentials through the engine (POST /auth), and remembering them. */
-import { normalizeRegistry } from '../../contract';
+import { BerthError, isRegistryHost, normalizeRegistry } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import type { CredentialStore, RegistryCredentials } from './credentials';
 import { authConfigFor } from './credentials';
@@ -10,6 +10,7 @@ export async function checkCredentials(
   { docker, endpoint }: EngineHandle,
   credentials: RegistryCredentials,
 ): Promise<{ message: string }> {
+  requireRegistryHost(credentials.registry);
   const registry = normalizeRegistry(credentials.registry);
   try {
     const answer = (await docker.checkAuth(authConfigFor(credentials))) as { Status?: string } | undefined;
@@ -17,6 +18,20 @@ export async function checkCredentials(
   } catch (error) {
     throw loginFailure(error, registry, credentials.username, endpoint);
   }
+}
+
+/**
+ * INVALID_INPUT unless `registry` names a registry host. Anything else (a file:// URL, blanks) used to
+ * normalise to an empty name, and the engine then logged in to Docker Hub instead: never fall back silently.
+ */
+export function requireRegistryHost(registry: string): void {
+  if (isRegistryHost(registry) && normalizeRegistry(registry) !== '') return;
+  throw new BerthError(
+    'INVALID_INPUT',
+    `${JSON.stringify(registry.slice(0, 200))} is not a registry host, so Berth did not log in anywhere.`,
+    'Give the registry as host[:port] (e.g. 127.0.0.1:5000 or registry.example.com), or docker.io for Docker Hub.',
+    { registry: ['not a registry host'] },
+  );
 }
 
 /** The 'registry.login' procedure: check, then save when asked to remember. */
