@@ -17,7 +17,6 @@ import { type Backend, createBackend } from '../electron/api/backend';
 import { BerthError, type BuildModel } from '../electron/contract';
 import { inspectContainer, removeContainer } from '../electron/core/containers';
 import { Engine } from '../electron/core/engine';
-import { SocketProxy } from './socket-proxy';
 import { toBerthError } from '../electron/core/errors';
 import { readLogs } from '../electron/core/logs';
 import { MemorySecretStore } from '../electron/core/registry';
@@ -30,6 +29,7 @@ import {
   removeHostileFixtures,
   runHostileCase,
 } from './hostile-input';
+import { SocketProxy } from './socket-proxy';
 
 const LABEL = 'io.berth.test=hostile-input';
 const BUILD_DEADLINE_MS = 90_000;

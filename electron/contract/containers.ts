@@ -1,7 +1,7 @@
 /** Containers: the list, one container in detail, and the settings to run one. */
 import { z } from 'zod';
-import { ImageRef } from './image-reference';
 import { ContainerName, ContainerPath, HostIp, Port, VolumeSource } from './ids';
+import { ImageRef } from './image-reference';
 import { Millis } from './shapes';
 
 export const PortBinding = z.object({

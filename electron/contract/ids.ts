@@ -5,7 +5,8 @@
  *
  * Why strict: dockerode pastes ids into request paths. An id such as `../../images/json` makes dockerd
  * answer 301, and a redirect followed over TCP once made Berth call another host (issue 9). Whatever passes
- * here is a single clean path segment, so no request Berth sends can be redirected. Pure: imported by the contract, so by the renderer too (no Node imports).
+ * here is a single clean path segment, so no request Berth sends can be redirected.
+ * Pure: imported by the contract, so by the renderer too (no Node imports).
  */
 import { z } from 'zod';
 

@@ -4,11 +4,11 @@ import { BuildModel, BuildRecordSummary, BuildRequest } from './builds';
 import { ContainerSummary, RunSpec } from './containers';
 import { EngineContext, EngineEvent, EngineStatus } from './engine';
 import type { BerthError } from './errors';
+import { ContainerRef, ContextName, HostIp, Port, RunId } from './ids';
 import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { LogEvent } from './logs';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
-import { ContainerRef, ContextName, HostIp, Port, RunId } from './ids';
 import { Empty, Millis, Ok } from './shapes';
 
 const IdInput = z.object({ id: ContainerRef }).strict();
