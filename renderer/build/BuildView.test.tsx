@@ -35,6 +35,17 @@ describe('BuildView', () => {
     expect(screen.getByRole('region', { name: 'No builds yet' })).toBeInTheDocument();
   });
 
+  it('warns under the build args when one looks like a secret (it would stay in the image history)', async () => {
+    const api = new FakeApi()
+      .on('project.default', { ...projectDefaults, buildArgs: { NODE_IMAGE: 'node:22-alpine', NPM_TOKEN: 'abc123' } })
+      .on('build.records', []);
+    renderWithApi(<BuildView />, api);
+    const note = await screen.findByRole('note');
+    expect(note).toHaveTextContent('NPM_TOKEN looks like a secret');
+    expect(note).toHaveTextContent('docker history');
+    expect(note).toHaveTextContent('--secret');
+  });
+
   it('starts the build with the form values and Ctrl+Enter', async () => {
     const api = setup();
     const user = userEvent.setup();
