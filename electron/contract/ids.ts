@@ -160,8 +160,10 @@ export function secretLookingArgs(buildArgs: Record<string, string>): string[] {
 }
 
 /**
- * The warning for build args that look like secrets: the engine has no way to take BuildKit secrets from
- * Berth's plain /build call, and a build arg's value stays readable in the image's history.
+ * The warning for build args that look like secrets: a build arg's value stays readable in the image's
+ * history. Berth does not send BuildKit secrets yet: the engine takes them only through a BuildKit session
+ * (POST /session upgraded to h2c, serving moby.buildkit.secrets.v1.Secrets/GetSecret, then
+ * /build?version=2&session=<id>), which dockerode's buildImage opens with an auth service only.
  */
 export function secretArgWarning(names: readonly string[]): string | null {
   if (names.length === 0) return null;
