@@ -43,6 +43,8 @@ export interface BuildOptions {
   recordsDir?: string;
   signal?: AbortSignal;
   throttleMs?: number;
+  /** Sees every decoded engine event before it folds into the step model (benchmarks compare the engine's own cache verdicts). */
+  onEngineEvent?: (event: BuildEvent) => void;
 }
 
 /** Applies the request's defaults; INVALID_INPUT with the fields at fault. */
@@ -156,7 +158,10 @@ class RunningBuild implements Build {
 
   private apply(events: BuildEvent[]): void {
     let changed = false;
-    for (const event of events) changed = this.fold!.apply(event) || changed;
+    for (const event of events) {
+      this.options.onEngineEvent?.(event);
+      changed = this.fold!.apply(event) || changed;
+    }
     if (changed) this.changed();
   }
 
