@@ -6,7 +6,7 @@
 import { requireSameWork, sameCount } from '../lib/same-work';
 import { fmt, formatSpread, type Spread, spread } from '../lib/stats';
 import { type Frames, frames, openDashboard, openLogsOf, viewState } from './page';
-import { browser, go, type Row, ratePrinter, type Server, sleep, startContainer, yes } from './setup';
+import { browser, go, type Row, ratePrinter, type Server, sleep, startContainer } from './setup';
 
 const RATE = 10_000;
 const WARMUP_MS = 3_000;
@@ -102,5 +102,3 @@ export async function measureFollow(server: Server): Promise<Follow> {
     ],
   };
 }
-
-export { yes };
