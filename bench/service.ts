@@ -39,6 +39,8 @@ const tag = (what: string) => `berth-bench-notes-${what}:${randomBytes(4).toStri
 const bench = benchRun('service');
 /** What a source edit must rebuild; every other step stays cached. */
 const REBUILT_BY_EDIT = new Set(['COPY service/src ./src', 'RUN npm run build', 'COPY --from=build /app/dist ./dist']);
+/** FROM only resolves the local base image; BuildKit reports it CACHED or DONE from run to run. */
+const FROM_ONLY = new Set(['FROM']);
 
 async function docker(...args: string[]): Promise<string> {
   return (await run('docker', args, { maxBuffer: 64 << 20 })).stdout.trim();
@@ -151,13 +153,16 @@ async function measure(nodeImage: string): Promise<Row[]> {
       // The same work in every pair: the cold builds agree with the first one, the rebuild rebuilds just the edit.
       requireSameWork(
         `cold build ${i + 1}`,
-        sameSteps(coldSteps[0]!, coldSteps[i]!, ['cold build 1', `cold build ${i + 1}`]),
+        sameSteps(coldSteps[0]!, coldSteps[i]!, ['cold build 1', `cold build ${i + 1}`], FROM_ONLY),
       );
       const expected = editSteps[i]!.map((s) => ({
         instruction: s.instruction,
         verdict: REBUILT_BY_EDIT.has(s.instruction) ? ('built' as const) : ('cached' as const),
       }));
-      requireSameWork(`rebuild ${i + 1}`, sameSteps(editSteps[i]!, expected, ['rebuild', 'an edit of the sources']));
+      requireSameWork(
+        `rebuild ${i + 1}`,
+        sameSteps(editSteps[i]!, expected, ['rebuild', 'an edit of the sources'], FROM_ONLY),
+      );
       console.error(
         `build run ${i + 1}: cold ${cold.at(-1)?.toFixed(0)} ms, after edit ${cached.at(-1)?.toFixed(0)} ms`,
       );
@@ -258,7 +263,7 @@ The context size is what the legacy builder reports sending; builds use BuildKit
 "Container start" counts from the engine's \`State.StartedAt\`; the \`docker run\` row adds the CLI's create-and-start time.
 Timings are min / median / max over the runs; a goal on a spread is judged on its median, except the rebuild ratio (every pair).
 Checked before the ratio: every cold build reported the same steps and cache verdicts (the CLI's plain progress), and every
-rebuild rebuilt exactly ${[...REBUILT_BY_EDIT].map((s) => `\`${s}\``).join(', ')} and kept every other step cached.
+rebuild rebuilt exactly (FROM, which only resolves the base image, aside) ${[...REBUILT_BY_EDIT].map((s) => `\`${s}\``).join(', ')} and kept every other step cached.
 
 | Measure | Result (min / median / max) | Goal | Met |
 | --- | --- | --- | --- |
