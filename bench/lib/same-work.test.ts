@@ -1,5 +1,6 @@
 import {
   DifferentWorkError,
+  legacyCreatedImages,
   normalizeInstruction,
   parsePlainProgress,
   requireSameWork,
@@ -122,5 +123,28 @@ describe('requireSameWork', () => {
     })();
     expect(thrown).toBeInstanceOf(DifferentWorkError);
     expect((thrown as Error).message).toMatch(/no ratio is reported:\n- CLI saw 9 lines/);
+  });
+});
+
+describe('legacyCreatedImages', () => {
+  it('keeps the images of steps that ran and leaves out cache hits and the base image', () => {
+    const output = [
+      'Sending build context to Docker daemon  71.7kB',
+      'Step 1/4 : FROM base:1',
+      ' ---> 1111111111aa',
+      'Step 2/4 : WORKDIR /app',
+      ' ---> Using cache',
+      ' ---> 2222222222bb',
+      'Step 3/4 : RUN npm ci',
+      ' ---> Running in 9999999999ff',
+      'added 3 packages',
+      'Removing intermediate container 9999999999ff',
+      ' ---> 3333333333cc',
+      'Step 4/4 : LABEL a=b',
+      ' ---> Running in 8888888888ee',
+      ' ---> 4444444444dd',
+      'Successfully built 4444444444dd',
+    ].join('\n');
+    expect(legacyCreatedImages(output)).toEqual(['3333333333cc', '4444444444dd']);
   });
 });

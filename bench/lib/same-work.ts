@@ -119,3 +119,24 @@ export function sameSet(what: string, sides: Record<string, Iterable<string>>, e
   }
   return differences;
 }
+
+/**
+ * The images a legacy (`DOCKER_BUILDKIT=0`) build created itself, from its output: the ` ---> <id>` after each
+ * step that ran, not the ones after ` ---> Using cache` or FROM (those existed already and may belong to anyone).
+ * Intermediate images of earlier stages are no parents of the final image, so removing it leaves them behind.
+ */
+export function legacyCreatedImages(output: string): string[] {
+  const created: string[] = [];
+  let cached = false;
+  for (const line of output.split(/\r?\n/)) {
+    const step = /^Step \d+\/\d+ : (\S+)/.exec(line);
+    if (step)
+      cached = /^FROM$/i.test(step[1]!); // FROM names an existing image: nothing was created
+    else if (/^ ---> Using cache/.test(line)) cached = true;
+    else {
+      const id = /^ ---> ([0-9a-f]{12,64})\s*$/.exec(line)?.[1];
+      if (id && !cached) created.push(id);
+    }
+  }
+  return created;
+}
