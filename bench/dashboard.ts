@@ -85,13 +85,19 @@ async function main(): Promise<void> {
     `Engine before → after this run: ${countsLine(countsBefore, countsAfter)}.`,
   ];
   if (notes.length) {
-    const byText = new Map<string, string[]>();
+    // Grouped by text, then by phase without its run number: "idle-browser start × 5".
+    const byText = new Map<string, Map<string, number>>();
     for (const note of notes) {
       const [phase = '', text = note] = note.split(/: (.*)/s);
-      byText.set(text, [...new Set([...(byText.get(text) ?? []), phase])]);
+      const phases = byText.get(text) ?? new Map<string, number>();
+      const kind = phase.replace(/ \d+$/, '');
+      phases.set(kind, (phases.get(kind) ?? 0) + 1);
+      byText.set(text, phases);
     }
-    lines.push('', 'Seen in the page while measuring (as reported, with the phases it was seen in):');
-    for (const [text, phases] of byText) lines.push(`- ${text} (${phases.join(', ')})`);
+    lines.push('', 'Seen in the page while measuring (as reported; where, and how many times):');
+    for (const [text, phases] of byText) {
+      lines.push(`- ${text} (${[...phases].map(([kind, count]) => `${kind} × ${count}`).join('; ')})`);
+    }
   }
   const body = lines.join('\n');
   console.log(`\n${body}\n`);

@@ -48,7 +48,7 @@ async function idleRun(n: number, launches: number[]): Promise<StartRun> {
   await page.goto('about:blank');
   launches.push(performance.now() - launchStarted);
   const files = new Set<string>();
-  watchPage(page, `cold start, idle browser ${n}`);
+  watchPage(page, `idle-browser start ${n}`);
   recordAssets(page, files);
   // Let Chromium finish its own start-up (it competes for the cores for a while after launch).
   await new Promise((resolve) => setTimeout(resolve, BROWSER_SETTLE_MS));
@@ -68,7 +68,7 @@ async function coldRun(n: number): Promise<StartRun> {
   const started = performance.now();
   const [server, launched] = await Promise.all([startServer(started), browser()]);
   const page = await launched.browser.newPage();
-  watchPage(page, `cold start, cold browser ${n}`);
+  watchPage(page, `cold-browser start ${n}`);
   recordAssets(page, files);
   await page.goto(server.url, { waitUntil: 'commit', timeout: 20_000 });
   await waitReady(page);
