@@ -26,7 +26,7 @@ export interface Follow {
 export async function measureFollow(server: Server): Promise<Follow> {
   const name = await startContainer('rate', ratePrinter(RATE, SECONDS));
   const launched = await browser();
-  const page = await openDashboard(launched, server.url, `${fmt(RATE)} lines/s`);
+  const page = await openDashboard(launched, await server.freshUrl(), `${fmt(RATE)} lines/s`);
   await openLogsOf(page, name);
   await go(name);
   await sleep(WARMUP_MS);

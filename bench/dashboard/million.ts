@@ -35,7 +35,7 @@ interface MillionRun {
 async function once(server: Server, n: number): Promise<MillionRun> {
   const name = await startContainer('million', burstPrinter(COUNT));
   const launched = await browser();
-  const page = await openDashboard(launched, server.url, `${fmt(COUNT)}-line run ${n}`);
+  const page = await openDashboard(launched, await server.freshUrl(), `${fmt(COUNT)}-line run ${n}`);
   await openLogsOf(page, name);
   await sleep(500);
   const heapBefore = await jsHeap(page, true);

@@ -105,7 +105,10 @@ export async function closeAll(): Promise<void> {
 // ───────────────────────────── web mode server ─────────────────────────────
 
 export interface Server {
+  /** The sign-in link printed at start; it opens the dashboard once. */
   url: string;
+  /** Asks the running server for another one-time link (SIGUSR2) and reads it from its output. */
+  freshUrl(): Promise<string>;
   /** From `started` to the "Berth is running at" line. */
   urlMs: number;
   child: ChildProcess;
@@ -146,7 +149,22 @@ export async function startServer(started = performance.now()): Promise<Server> 
       20_000,
       'web server start',
     );
-    const server = { url, urlMs: performance.now() - started, child, stop };
+    const urlMs = performance.now() - started;
+    const freshUrl = async (): Promise<string> => {
+      const seen = output.length;
+      const fresh = new Promise<string>((resolve) => {
+        const look = () => {
+          const found = /New sign-in link: (\S+)/.exec(output.slice(seen));
+          if (!found) return;
+          child.stdout!.off('data', look);
+          resolve(found[1]!);
+        };
+        child.stdout!.on('data', look);
+      });
+      child.kill('SIGUSR2');
+      return withTimeout(fresh, 10_000, 'fresh sign-in link');
+    };
+    const server = { url, freshUrl, urlMs, child, stop };
     servers.push(server);
     return server;
   } catch (error) {
