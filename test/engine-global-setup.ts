@@ -1,13 +1,53 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { ensureBaseImage } from '../scripts/base-image';
+import { TEST_RUN_LABEL } from './test-run-label';
 
 /**
- * Runs once before the engine and e2e tests: checks that dockerd answers, then makes sure a
- * Node base image exists. node:22-alpine is used where present; otherwise (no Docker Hub access)
- * the offline base image is built from this machine's node. Tests read it with inject('nodeImage').
+ * Runs once before the engine and e2e tests, and once after them.
+ *
+ * Before: checks that dockerd answers, makes sure a Node base image exists (node:22-alpine where present;
+ * otherwise, with no Docker Hub access, the offline base image built from this machine's node, which is kept
+ * like the build cache), names this run (every test labels what it creates with TEST_RUN_LABEL=<run>), and
+ * notes every image, container and volume on the engine.
+ *
+ * After: removes everything labelled with this run, and the untagged parents of its images (the legacy
+ * builder's intermediate images), never anything that was there before; then checks that the engine holds
+ * exactly what it held before, and fails loudly, listing the difference, if not. Nothing unlabelled is pruned.
+ *
+ * The engine and e2e projects share one run: the first setup opens it, the last teardown closes it.
  */
-export default function setup(project: TestProject): void {
+
+interface EngineInventory {
+  images: string[];
+  containers: string[];
+  volumes: string[];
+}
+
+interface SuiteRun {
+  id: string;
+  nodeImage: string;
+  before: EngineInventory;
+  users: number;
+}
+
+const shared = globalThis as { berthSuiteRun?: SuiteRun };
+
+function docker(...args: string[]): string {
+  return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+}
+const ids = (out: string): string[] => [...new Set(out.split('\n').filter(Boolean))].sort();
+
+export function inventory(): EngineInventory {
+  return {
+    images: ids(docker('images', '-aq', '--no-trunc')),
+    containers: ids(docker('ps', '-aq', '--no-trunc')),
+    volumes: ids(docker('volume', 'ls', '-q')),
+  };
+}
+
+function openRun(): SuiteRun {
   try {
     execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe', timeout: 10_000 });
   } catch {
@@ -15,15 +55,106 @@ export default function setup(project: TestProject): void {
   }
   let nodeImage = 'node:22-alpine';
   try {
-    execFileSync('docker', ['image', 'inspect', nodeImage], { stdio: 'pipe' });
+    docker('image', 'inspect', nodeImage);
   } catch {
     nodeImage = ensureBaseImage();
   }
-  project.provide('nodeImage', nodeImage);
+  return { id: randomBytes(6).toString('hex'), nodeImage, before: inventory(), users: 0 };
+}
+
+const quietly = (...args: string[]): boolean => {
+  try {
+    docker(...args);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Removes what this run labelled, and its images' untagged parents that were not there before. */
+export function removeRun(run: { id: string; before: EngineInventory }): void {
+  const filter = `label=${TEST_RUN_LABEL}=${run.id}`;
+  for (const id of ids(docker('ps', '-aq', '--no-trunc', '--filter', filter))) quietly('rm', '-f', '-v', id);
+  for (const name of ids(docker('volume', 'ls', '-q', '--filter', filter))) quietly('volume', 'rm', '-f', name);
+  for (const id of ids(docker('network', 'ls', '-q', '--no-trunc', '--filter', filter))) quietly('network', 'rm', id);
+
+  const before = new Set(run.before.images);
+  const labelled = ids(docker('images', '-aq', '--no-trunc', '--filter', filter));
+  const parents: string[] = [];
+  for (const image of labelled) {
+    let parent = docker('image', 'inspect', '--format', '{{.Parent}}', image).trim();
+    while (parent && !before.has(parent) && !parents.includes(parent)) {
+      const [tags, next] = docker('image', 'inspect', '--format', '{{len .RepoTags}} {{.Parent}}', parent)
+        .trim()
+        .split(' ');
+      if (tags !== '0') break; // a named image is someone's, never a leftover parent
+      parents.push(parent);
+      parent = next ?? '';
+    }
+  }
+  // Children before parents; an image with children left is retried once they are gone.
+  let pending = [...labelled.filter((i) => !before.has(i)), ...parents];
+  for (let pass = 0; pass < 10 && pending.length > 0; pass++) {
+    pending = pending.filter((image) => !quietly('rmi', '-f', '--no-prune', image));
+  }
+}
+
+/** What differs between two inventories, as text; empty when they hold the same things. */
+export function difference(before: EngineInventory, after: EngineInventory): string {
+  const lines: string[] = [];
+  for (const kind of ['images', 'containers', 'volumes'] as const) {
+    const had = new Set(before[kind]);
+    const has = new Set(after[kind]);
+    const left = after[kind].filter((x) => !had.has(x));
+    const gone = before[kind].filter((x) => !has.has(x));
+    if (left.length) lines.push(`${left.length} ${kind} left behind: ${left.join(' ')}`);
+    if (gone.length) lines.push(`${gone.length} ${kind} that were not the suite's are gone: ${gone.join(' ')}`);
+  }
+  return lines.join('\n');
+}
+
+function describeLeftovers(diff: string): string {
+  const listing = (args: string[]) => {
+    try {
+      return docker(...args).trim();
+    } catch {
+      return '';
+    }
+  };
+  return [
+    diff,
+    listing(['images', '-a', '--format', '{{.ID}} {{.Repository}}:{{.Tag}} {{.CreatedSince}}']),
+    listing(['ps', '-a', '--format', '{{.ID}} {{.Names}} {{.Image}} {{.Status}} {{.Labels}}']),
+    listing(['volume', 'ls', '--format', '{{.Name}} {{.Labels}}']),
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export default function setup(project: TestProject): () => void {
+  shared.berthSuiteRun ??= openRun();
+  const run = shared.berthSuiteRun;
+  run.users++;
+  project.provide('nodeImage', run.nodeImage);
+  project.provide('testRun', run.id);
+  return () => {
+    run.users--;
+    if (run.users > 0) return;
+    shared.berthSuiteRun = undefined;
+    removeRun(run);
+    const diff = difference(run.before, inventory());
+    if (diff) {
+      throw new Error(
+        `The test suite did not leave the engine as it found it (run ${run.id}, label ${TEST_RUN_LABEL}).\n${describeLeftovers(diff)}`,
+      );
+    }
+  };
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     nodeImage: string;
+    /** This run's value of TEST_RUN_LABEL, on everything the tests create. */
+    testRun: string;
   }
 }

@@ -2,14 +2,49 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
+import { TEST_RUN_LABEL } from './test-run-label';
 
 const execFileAsync = promisify(execFile);
 
-/** Runs the docker CLI and returns its stdout; throws with stderr on failure. */
+/** The docker commands that create something, and how many words name the command. */
+const CREATING: Array<[string[], number]> = [
+  [['run'], 1],
+  [['create'], 1],
+  [['build'], 1],
+  [['container', 'run'], 2],
+  [['container', 'create'], 2],
+  [['image', 'build'], 2],
+  [['volume', 'create'], 2],
+  [['network', 'create'], 2],
+];
+
+/** `args` with this run's labels added when the command creates something. */
+export function labelled(args: string[]): string[] {
+  const command = CREATING.find(([words]) => words.every((w, i) => args[i] === w));
+  if (!command) return args;
+  return [...args.slice(0, command[1]), ...labelFlags(), ...args.slice(command[1])];
+}
+
+/**
+ * Runs the docker CLI and returns its stdout; throws with stderr on failure. Whatever it creates
+ * (run, create, build, volume create, network create) carries this run's label.
+ */
 export async function docker(...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync('docker', args, { maxBuffer: 64 << 20 });
+  const { stdout } = await execFileAsync('docker', labelled(args), { maxBuffer: 64 << 20 });
   return stdout.trim();
 }
+
+export { TEST_RUN_LABEL };
+
+/**
+ * The labels on everything a test creates in the engine (images, builds, containers, volumes, networks):
+ * the global teardown removes all of it by this label, and nothing else.
+ */
+export const testLabels = (): Record<string, string> => ({ [TEST_RUN_LABEL]: inject('testRun') });
+
+/** The same labels as docker CLI flags, for `docker run|create|build|volume create|network create`. */
+export const labelFlags = (): string[] => Object.entries(testLabels()).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 
 /** A name no other test run uses, for containers, images and volumes: `berth-test-<what>-<random>`. */
 export const uniqueName = (what: string): string => `berth-test-${what}-${randomBytes(4).toString('hex')}`;

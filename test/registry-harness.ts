@@ -20,6 +20,8 @@ import { freePort } from './engine-harness';
 const execFileAsync = promisify(execFile);
 
 const INSTALL_HINT = 'run .ci/run or apt-get install docker-registry apache2-utils';
+/** A generous deadline for docker-registry to answer on a busy machine. */
+const REGISTRY_START_DEADLINE_MS = 60_000;
 
 export interface TestRegistry {
   /** `127.0.0.1:<port>`, ready to prefix image names with. */
@@ -119,7 +121,7 @@ export async function startTestRegistry(options: {
         error.code === 'ENOENT' ? new Error(`docker-registry is not installed: ${INSTALL_HINT}`) : (error as Error);
     });
 
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + REGISTRY_START_DEADLINE_MS;
     for (;;) {
       if (spawnError) throw spawnError;
       if (child.exitCode !== null) throw new Error(`docker-registry exited early: ${stderr.trim()}`);

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { docker, EngineLitter, freePort, uniqueName, waitFor } from './engine-harness';
+import { docker, EngineLitter, freePort, labelFlags, uniqueName, waitFor } from './engine-harness';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const suite = new EngineLitter();
@@ -15,9 +15,20 @@ const image = suite.image(`${uniqueName('notes')}:test`);
 let legacyBuildOutput = '';
 let longRunning = '';
 
+/** Generous deadlines: how fast the service starts and stops is measured in bench/, not here. */
+const FIRST_OK_DEADLINE_MS = 60_000;
+const HEALTHY_DEADLINE_MS = 90_000;
+/** `docker stop`'s grace before it kills: long enough that only a clean exit on SIGTERM ends it with 0. */
+const STOP_GRACE_S = 60;
+
 /** Builds with the 20.10 CLI (legacy builder or BuildKit) and returns everything it printed. */
 async function build(cwd: string, buildkit: boolean, ...args: string[]): Promise<string> {
-  const flags = [...(buildkit ? ['--progress=plain'] : []), '--build-arg', `NODE_IMAGE=${inject('nodeImage')}`];
+  const flags = [
+    ...(buildkit ? ['--progress=plain'] : []),
+    ...labelFlags(),
+    '--build-arg',
+    `NODE_IMAGE=${inject('nodeImage')}`,
+  ];
   for (let attempt = 1; ; attempt++) {
     try {
       const { stdout, stderr } = await promisify(execFile)('/usr/bin/docker', ['build', ...flags, ...args], {
@@ -38,7 +49,6 @@ async function runService(containerPort: number, options: { volume?: string; lit
   const hostPort = await freePort();
   const name = (options.litter ?? perTest).container(uniqueName('notes'));
   const volume = options.volume ? ['-v', `${options.volume}:/data`] : [];
-  const startedAt = performance.now();
   await docker(
     'run',
     '-d',
@@ -51,15 +61,14 @@ async function runService(containerPort: number, options: { volume?: string; lit
     ...volume,
     image,
   );
-  return { name, url: `http://127.0.0.1:${hostPort}`, startedAt };
+  return { name, url: `http://127.0.0.1:${hostPort}` };
 }
 
-/** Milliseconds from `since` until `url` first answers 200. */
-async function msUntilOk(url: string, since: number, timeoutMs = 10_000): Promise<number> {
-  return waitFor(
-    async () =>
-      (await fetch(url, { signal: AbortSignal.timeout(1000) })).status === 200 ? performance.now() - since : undefined,
-    timeoutMs,
+/** Resolves once `url` answers 200. */
+async function untilOk(url: string): Promise<void> {
+  await waitFor(
+    async () => ((await fetch(url, { signal: AbortSignal.timeout(5000) })).status === 200 ? true : undefined),
+    FIRST_OK_DEADLINE_MS,
     `200 from ${url}`,
   );
 }
@@ -84,8 +93,7 @@ afterEach(() => perTest.cleanup());
 
 afterAll(async () => {
   await docker('rm', '-f', '-v', longRunning).catch(() => undefined);
-  // Untag without pruning: the legacy builder's intermediate images are its layer cache for the next run.
-  await docker('rmi', '--no-prune', image).catch(() => undefined);
+  // The legacy builder's intermediate images go with the run's other images, in the global teardown.
   await suite.cleanup();
 });
 
@@ -100,26 +108,22 @@ describe('the notes service image', () => {
     expect(legacyBuildOutput).toContain(`Successfully tagged ${image}`);
   });
 
-  it('answers 200 within 2 s of starting when run as the tutorial does (PORT=5000)', async () => {
-    const { name, url, startedAt } = await runService(5000);
-    const okAfterRun = await msUntilOk(url, startedAt);
-    const okAt = Date.now();
-    // Measured from the engine's start of the container, so the CLI's create latency on a busy host is left out.
-    const containerStart = Date.parse(await docker('inspect', '-f', '{{.State.StartedAt}}', name));
-    expect(okAt - containerStart, `${okAfterRun.toFixed(0)} ms after docker run was called`).toBeLessThan(2000);
+  it('answers 200 with its page when run as the tutorial does (PORT=5000)', async () => {
+    const { url } = await runService(5000);
+    await untilOk(url);
     expect(await (await fetch(url)).text()).toContain('<h1>Notes</h1>');
   });
 
   it('answers 200 when run as Azure does (PORT=80)', async () => {
-    const { url, startedAt } = await runService(80);
-    await msUntilOk(url, startedAt);
+    const { url } = await runService(80);
+    await untilOk(url);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
   it('answers 200 when run as Heroku does (a random PORT)', async () => {
     const port = 30_000 + randomInt(10_000);
-    const { name, url, startedAt } = await runService(port);
-    await msUntilOk(url, startedAt);
+    const { name, url } = await runService(port);
+    await untilOk(url);
     expect(await docker('logs', name)).toContain(`Listening at http://0.0.0.0:${port}`);
   });
 
@@ -131,25 +135,25 @@ describe('the notes service image', () => {
     expect(command.split('\0')).toEqual(['node', 'dist/server.js', '']);
   });
 
-  it('stops in under 2 s, exiting cleanly on SIGTERM', async () => {
-    const { name, url, startedAt } = await runService(5000);
-    await msUntilOk(url, startedAt);
-    const stopStarted = performance.now();
-    await docker('stop', name);
-    expect(performance.now() - stopStarted).toBeLessThan(2000);
-    expect(await docker('inspect', '-f', '{{.State.ExitCode}}', name)).toBe('0');
+  it('exits cleanly on SIGTERM, before docker stop would kill it', async () => {
+    const { name, url } = await runService(5000);
+    await untilOk(url);
+    await docker('stop', '-t', String(STOP_GRACE_S), name);
+    // 0, not 137: the service ended itself on SIGTERM; the engine's SIGKILL after the grace was not needed.
+    expect(await docker('inspect', '-f', '{{.State.ExitCode}} {{.State.OOMKilled}}', name)).toBe('0 false');
     expect(await docker('logs', name)).toContain('SIGTERM received');
   });
 
   it('keeps notes in the named volume for the next container', async () => {
     const volume = perTest.volume(uniqueName('notes-data'));
+    await docker('volume', 'create', volume);
     const first = await runService(5000, { volume });
-    await msUntilOk(first.url, first.startedAt);
+    await untilOk(first.url);
     const ids = [await postNote(first.url, 'survives'), await postNote(first.url, 'me too')];
     await docker('rm', '-f', first.name);
 
     const second = await runService(5000, { volume });
-    await msUntilOk(second.url, second.startedAt);
+    await untilOk(second.url);
     for (const id of ids) expect((await fetch(`${second.url}/api/notes/${id}`)).status).toBe(200);
   });
 
@@ -187,8 +191,12 @@ describe('the notes service image', () => {
   it('reaches healthy through its own HEALTHCHECK', async () => {
     expect(await docker('inspect', '-f', '{{json .Config.Healthcheck.Test}}', image)).toContain('dist/healthcheck.js');
     const health = () => docker('inspect', '-f', '{{.State.Health.Status}}', longRunning);
-    expect(await waitFor(async () => ((await health()) === 'healthy' ? 'healthy' : undefined), 30_000, 'healthy')).toBe(
-      'healthy',
-    );
+    expect(
+      await waitFor(
+        async () => ((await health()) === 'healthy' ? 'healthy' : undefined),
+        HEALTHY_DEADLINE_MS,
+        'healthy',
+      ),
+    ).toBe('healthy');
   });
 });

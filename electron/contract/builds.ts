@@ -40,7 +40,11 @@ export const BuildStep = z.object({
   state: StepState,
   startedAt: Millis.nullable(),
   endedAt: Millis.nullable(),
-  logs: z.array(LogLine).describe('the tail of the step output (bounded)'),
+  logs: z
+    .array(LogLine)
+    .describe(
+      'the tail of the step output (bounded); each stream in the order it was written, stdout against stderr in arrival order, which neither builder guarantees to be the order the process wrote them',
+    ),
   logsDropped: z.number().describe('lines left out of `logs` because the tail is bounded'),
   error: z.string().nullable(),
 });

@@ -184,7 +184,8 @@ describe('health and logs', () => {
     const log = vi.mocked(console.log);
     log.mockClear();
     await fetch(`${baseUrl}/api/notes/nope?x=1`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The line is written when the response finishes, which the client may see first.
+    await vi.waitFor(() => expect(log).toHaveBeenCalled(), { timeout: 10_000 });
     expect(log).toHaveBeenCalledTimes(1);
     expect(log.mock.calls[0]?.[0]).toMatch(/^GET \/api\/notes\/nope\?x=1 404 \d+\.\dms$/);
   });

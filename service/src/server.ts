@@ -38,6 +38,7 @@ function shutdown(signal: string): void {
   server.close(() => process.exit(0));
   server.closeIdleConnections();
   setTimeout(() => {
+    console.log(`Shutdown grace of ${SHUTDOWN_GRACE_MS} ms over: closing the connections still open`);
     server.closeAllConnections();
     process.exit(0);
   }, SHUTDOWN_GRACE_MS).unref();

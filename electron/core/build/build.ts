@@ -136,7 +136,15 @@ class RunningBuild implements Build {
       this.throwIfCancelled();
       this.update({ builder, state: 'sending' });
       const tar = context.pack();
-      const lines = await sendBuild(this.engine.docker, tar, context.dockerfile, request, builder, this.abort.signal);
+      const lines = await sendBuild(
+        this.engine.docker,
+        tar,
+        context.dockerfile,
+        request,
+        builder,
+        this.abort.signal,
+        this.engine.labels,
+      );
       this.update({ state: 'running' });
       const decoder = builder === 'buildkit' ? new BuildKitDecoder() : new LegacyDecoder();
       for await (const line of lines) this.apply(decoder.push(line));

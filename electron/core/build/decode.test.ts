@@ -1,6 +1,12 @@
-import { exitCodeOf } from './build-event';
+import { readFileSync } from 'node:fs';
+import type { BuildStep } from '../../contract';
+import { exitCodeOf, type StreamLine } from './build-event';
 import { stepRefOf } from './buildkit-decode';
-import { replay, shape } from './test/replay';
+import { decodeTrace } from './buildkit-trace';
+import { planSteps } from './dockerfile';
+import { LegacyDecoder } from './legacy-decode';
+import { fixturePath, replay, shape } from './test/replay';
+import { StepFold } from './step-fold';
 
 const ALL_DONE = [
   'deps 4 done FROM ${NODE_IMAGE} AS deps',
@@ -87,5 +93,89 @@ describe('recorded build streams fold into one step model', () => {
     expect(exitCodeOf("The command '/bin/sh -c false' returned a non-zero code: 127")).toBe(127);
     expect(exitCodeOf('executor failed running [/bin/sh -c exit 3]: exit code: 3')).toBe(3);
     expect(exitCodeOf('something else')).toBeNull();
+  });
+});
+
+describe('stdout and stderr of one step', () => {
+  const byStream = (logs: BuildStep['logs']) => ({
+    stdout: logs.filter((l) => l.stream === 'stdout').map((l) => l.text),
+    stderr: logs.filter((l) => l.stream === 'stderr').map((l) => l.text),
+  });
+
+  it('BuildKit timestamps do not order them: a recorded stderr write made second is stamped first', () => {
+    const logs = readFileSync(fixturePath('buildkit-streams.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as StreamLine)
+      .flatMap((line) => (typeof line.aux === 'string' ? decodeTrace(line.aux).logs : []));
+    const stdout = logs.find((l) => l.stream === 1);
+    const stderr = logs.find((l) => l.stream === 2);
+    // app/Dockerfile.streams writes stdout, and only after that (&&) stderr
+    expect(stdout?.msg.toString()).toBe('written first\n');
+    expect(stderr?.msg.toString()).toBe('written second\n');
+    expect(stderr?.timestamp).toBeLessThan(stdout?.timestamp ?? 0);
+
+    const { steps, error } = replay('buildkit', 'streams', 'Dockerfile.streams');
+    const failed = steps.find((s) => s.id === error?.stepId);
+    expect(error?.exitCode).toBe(7);
+    expect(byStream(failed?.logs ?? [])).toEqual({ stdout: ['written first'], stderr: ['written second'] });
+  });
+
+  it('the fold keeps each stream whole and in order, however the records of the two interleave', () => {
+    const plan = planSteps('FROM base\nRUN work\n');
+    const ref = { builder: 'buildkit', stage: null, position: 2 } as const;
+    const fold = new StepFold(plan, { builder: 'buildkit', noCache: false });
+    fold.apply({ kind: 'step', ref, state: 'running', startedAt: 1 });
+    const chunks: Array<['stdout' | 'stderr', string]> = [
+      ['stderr', 'err '],
+      ['stdout', 'out one\nout '],
+      ['stderr', 'one\n'],
+      ['stdout', 'two\n'],
+      ['stderr', 'err two'],
+    ];
+    for (const [stream, text] of chunks) fold.apply({ kind: 'log', ref, stream, text });
+    fold.apply({ kind: 'step', ref, state: 'error', endedAt: 2, error: 'exit code: 1' });
+    expect(byStream(fold.steps()[1]?.logs ?? [])).toEqual({
+      stdout: ['out one', 'out two'],
+      stderr: ['err one', 'err two'],
+    });
+  });
+});
+
+describe('the legacy builder’s stdout and stderr', () => {
+  // As dockerd 20.10 sent them for `RUN echo hello && echo "broken on purpose" >&2 && exit 7`: stderr first,
+  // as it came in 3 of 8 recorded builds; each stderr write arrives whole, wrapped in ESC[91m ... ESC[0m.
+  const stream = (text: string): StreamLine => ({ stream: text });
+  const lines: StreamLine[] = [
+    stream('Step 1/2 : FROM base\n'),
+    stream(' ---> 60e3d5f6abd7\n'),
+    stream('Step 2/2 : RUN work\n'),
+    stream(' ---> Running in bb37c0045ea2\n'),
+    stream('\u001b[91mbroken on purpose\n\u001b[0m'),
+    stream('hello\n'),
+    stream('\u001b[91mno newline at the end\u001b[0m'),
+    stream('partial '),
+    stream('stdout\n'),
+    {
+      errorDetail: { code: 7, message: "The command '/bin/sh -c work' returned a non-zero code: 7" },
+      error: "The command '/bin/sh -c work' returned a non-zero code: 7",
+    },
+  ];
+
+  it('each line keeps the stream it was written to, whichever arrives first', () => {
+    const fold = new StepFold(planSteps('FROM base\nRUN work\n'), { builder: 'legacy', noCache: false });
+    const decoder = new LegacyDecoder();
+    for (const line of lines) for (const event of decoder.push(line)) fold.apply(event);
+    for (const event of decoder.end()) fold.apply(event);
+    fold.finish('failed', 3);
+    const run = fold.steps()[1];
+    expect(run).toMatchObject({ state: 'error' });
+    expect(fold.error).toMatchObject({ exitCode: 7, stepId: run?.id });
+    expect(run?.logs).toHaveLength(4);
+    expect(run?.logs.filter((l) => l.stream === 'stdout').map((l) => l.text)).toEqual(['hello', 'partial stdout']);
+    expect(run?.logs.filter((l) => l.stream === 'stderr').map((l) => l.text)).toEqual([
+      'broken on purpose',
+      'no newline at the end',
+    ]);
   });
 });

@@ -20,6 +20,7 @@ export async function sendBuild(
   request: BuildRequest,
   builder: Builder,
   signal: AbortSignal,
+  labels: Readonly<Record<string, string>> = {},
 ): Promise<AsyncIterable<StreamLine>> {
   const options = {
     dockerfile,
@@ -29,6 +30,7 @@ export async function sendBuild(
     rm: true,
     forcerm: true,
     ...(request.target && { target: request.target }),
+    ...(Object.keys(labels).length > 0 && { labels }),
     ...(builder === 'buildkit' && { version: '2' }),
     abortSignal: signal,
   } as unknown as Dockerode.ImageBuildOptions;

@@ -10,8 +10,8 @@ const STDERR_OFF = '\u001b[0m';
 
 export class LegacyDecoder {
   private current: { ref: StepRef; cached: boolean; pulled: boolean } | null = null;
-  private partial = '';
-  private stderr = false;
+  /** The unfinished last line of each stream: the two are written independently, so never joined. */
+  private readonly partial = { stdout: '', stderr: '' };
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -29,15 +29,21 @@ export class LegacyDecoder {
       return [];
     }
     if (line.stream === undefined) return [];
-    let text = this.partial + line.stream;
+    // The engine wraps each write of a RUN's stderr, whole, in STDERR_ON ... STDERR_OFF; one JSON line is one
+    // write. So the wrapping says which stream a line belongs to; the order of the lines says nothing about
+    // the order in which the process wrote to the two streams.
+    const stderr = line.stream.startsWith(STDERR_ON) && line.stream.endsWith(STDERR_OFF);
+    const stream = stderr ? 'stderr' : 'stdout';
+    const body = stderr ? line.stream.slice(STDERR_ON.length, -STDERR_OFF.length) : line.stream;
+    let text = this.partial[stream] + body;
     const events: BuildEvent[] = [];
     let newline = text.indexOf('\n');
     while (newline >= 0) {
-      events.push(...this.line(text.slice(0, newline)));
+      events.push(...this.line(text.slice(0, newline), stream, true));
       text = text.slice(newline + 1);
       newline = text.indexOf('\n');
     }
-    this.partial = text;
+    this.partial[stream] = text;
     return events;
   }
 
@@ -47,17 +53,20 @@ export class LegacyDecoder {
   }
 
   private flush(): BuildEvent[] {
-    const rest = this.partial;
-    this.partial = '';
-    return rest ? this.line(rest) : [];
+    const events: BuildEvent[] = [];
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = this.partial[stream];
+      this.partial[stream] = '';
+      if (rest) events.push(...this.line(rest, stream, false));
+    }
+    return events;
   }
 
-  private line(raw: string): BuildEvent[] {
-    let text = raw;
-    if (text.includes(STDERR_ON)) this.stderr = true;
-    const stream = this.stderr ? 'stderr' : 'stdout';
-    if (text.includes(STDERR_OFF) && this.stderr) this.stderr = false;
-    text = text.replaceAll(STDERR_ON, '').replaceAll(STDERR_OFF, '');
+  /** One line of a stream; `complete` when its newline came (log events carry text as written, newline included). */
+  private line(raw: string, stream: 'stdout' | 'stderr', complete: boolean): BuildEvent[] {
+    const text = raw.replaceAll(STDERR_ON, '').replaceAll(STDERR_OFF, '');
+    const log = (ref: StepRef): BuildEvent => ({ kind: 'log', ref, stream, text: complete ? `${text}\n` : text });
+    if (stream === 'stderr') return this.current ? [log(this.current.ref)] : [];
     const step = STEP.exec(text);
     if (step) {
       const events = this.finishStep('done');
@@ -74,7 +83,7 @@ export class LegacyDecoder {
     if (/^ ---> Running in [0-9a-f]+$/.test(text) || /^Removing intermediate container [0-9a-f]+$/.test(text))
       return [];
     if (/^Successfully (built|tagged) /.test(text)) return [];
-    return [{ kind: 'log', ref: this.current.ref, stream, text }];
+    return [log(this.current.ref)];
   }
 
   private finishStep(state: 'done' | 'error', error?: string): BuildEvent[] {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
-import { EngineLitter, uniqueName } from '../../../test/engine-harness';
+import { EngineLitter, testLabels, uniqueName } from '../../../test/engine-harness';
 import { BuildModel } from '../../contract';
 import { startBuild } from './build';
 import { copyNotesContext, editSource, expectedStates } from './test/notes-build';
@@ -24,7 +24,7 @@ async function freshBase(docker: Dockerode, nodeImage: string): Promise<string> 
     `ARG NODE_IMAGE\nFROM \${NODE_IMAGE}\nRUN echo "${name}" > /etc/berth-test-base\n`,
   );
   const model = await startBuild(
-    { docker, endpoint: 'test' },
+    { docker, endpoint: 'test', labels: testLabels() },
     {
       contextDir: dir,
       buildArgs: { NODE_IMAGE: nodeImage },
@@ -51,7 +51,7 @@ describe.each(['buildkit', 'legacy'] as const)('the notes service built with %s'
     const base = await freshBase(docker, inject('nodeImage'));
     const build = (noCache: boolean) =>
       startBuild(
-        { docker, endpoint: 'unix:///var/run/docker.sock' },
+        { docker, endpoint: 'unix:///var/run/docker.sock', labels: testLabels() },
         {
           contextDir: context,
           buildArgs: { NODE_IMAGE: base },

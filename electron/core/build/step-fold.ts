@@ -138,6 +138,12 @@ export class StepFold {
     );
   }
 
+  /**
+   * Lines keep their order within a stream. Across stdout and stderr they keep arrival order and nothing
+   * more: BuildKit stamps a log record when buildkitd reads it from the process's pipe, one pipe per stream,
+   * so a later stderr write can carry the earlier timestamp (fixtures/buildkit-streams.jsonl), and the legacy
+   * builder copies the two pipes just as independently. No order across streams is claimed or made up.
+   */
   private log(slot: StepSlot, stream: LogLine['stream'], text: string): void {
     const lines = (slot.partial[stream] + text).split('\n');
     slot.partial[stream] = lines.pop() ?? '';

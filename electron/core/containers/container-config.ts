@@ -12,8 +12,11 @@ const ANONYMOUS_VOLUME = /^[0-9a-f]{64}$/;
 
 const portKey = (p: RunSpec['ports'][number]) => `${p.containerPort}/${p.protocol}`;
 
-/** The engine's create request for a checked RunSpec. */
-export function createOptions(spec: RunSpec): Dockerode.ContainerCreateOptions {
+/** The engine's create request for a checked RunSpec, with `labels` added to Berth's own. */
+export function createOptions(
+  spec: RunSpec,
+  labels: Readonly<Record<string, string>> = {},
+): Dockerode.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
   for (const port of spec.ports) {
@@ -29,7 +32,7 @@ export function createOptions(spec: RunSpec): Dockerode.ContainerCreateOptions {
     Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
     ...(spec.command ? { Cmd: spec.command } : {}),
     ExposedPorts: exposed,
-    Labels: { [BERTH_LABEL]: 'true', [SPEC_LABEL]: JSON.stringify(spec) },
+    Labels: { ...labels, [BERTH_LABEL]: 'true', [SPEC_LABEL]: JSON.stringify(spec) },
     HostConfig: {
       PortBindings: bindings,
       Binds: spec.volumes.map((v) => `${v.source}:${v.target}${v.readOnly ? ':ro' : ''}`),

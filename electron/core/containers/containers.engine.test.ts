@@ -2,7 +2,7 @@ import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { docker, EngineLitter, freePort, uniqueName, waitFor } from '../../../test/engine-harness';
+import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
 import { BerthError, ContainerDetail, ContainerSummary } from '../../contract';
 import {
   inspectContainer,
@@ -17,7 +17,7 @@ import {
   suggestFreePort,
 } from './index';
 
-const connection = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock' };
+const connection = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock', labels: testLabels() };
 const image = inject('nodeImage');
 const litter = new EngineLitter();
 const SERVER = ['node', '-e', "require('http').createServer((q,s)=>s.end('ok')).listen(process.env.PORT)"];

@@ -21,7 +21,7 @@ export async function runContainer(connection: EngineHandle, input: unknown): Pr
 
   let container: Dockerode.Container;
   try {
-    container = await connection.docker.createContainer(createOptions(spec));
+    container = await connection.docker.createContainer(createOptions(spec, connection.labels));
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode === 409 && spec.name) throw nameTaken(spec.name);
     throw toBerthError(error, connection.endpoint, `image "${spec.image}"`);

@@ -8,6 +8,8 @@ import type Dockerode from 'dockerode';
 export interface EngineHandle {
   readonly docker: Dockerode;
   readonly endpoint: string;
+  /** Labels to put on every image and container created through this handle, besides Berth's own. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** True when the engine runs on this machine, so a host port it publishes can be probed by binding it here. */

@@ -26,6 +26,8 @@ export interface EngineOptions {
   maxRetryMs?: number;
   /** how long a ping may take before the engine counts as unreachable (ms) */
   pingTimeoutMs?: number;
+  /** labels put on every image and container Berth creates through this engine (a test suite marks its own) */
+  labels?: Readonly<Record<string, string>>;
 }
 
 export type StatusListener = (status: EngineStatus) => void;
@@ -46,6 +48,8 @@ export class Engine implements EngineHandle {
   private readonly heartbeatMs: number;
   private readonly maxRetryMs: number;
   private readonly pingTimeoutMs: number;
+  /** Labels put on every image and container Berth creates through this engine. */
+  readonly labels: Readonly<Record<string, string>>;
   private target: EngineEndpoint;
   private client: Dockerode;
   /** why the configured engine could not be used (e.g. DOCKER_CONTEXT names a missing context) */
@@ -64,6 +68,7 @@ export class Engine implements EngineHandle {
     this.heartbeatMs = options.heartbeatMs ?? 5000;
     this.maxRetryMs = options.maxRetryMs ?? 4000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
+    this.labels = { ...options.labels };
     try {
       this.target = resolveEndpoint(this.env, this.configDir);
       this.client = dockerClient(this.target, this.env);

@@ -51,10 +51,16 @@ export async function removeImage(engine: EngineHandle, ref: string, force = fal
   }
 }
 
-/** Removes every dangling image (no tag, no digest). */
-export async function pruneImages(engine: EngineHandle): Promise<{ deleted: number; reclaimedBytes: number }> {
+/** Removes every dangling image (no tag, no digest); with `labels`, only those carrying all of them. */
+export async function pruneImages(
+  engine: EngineHandle,
+  options: { labels?: Readonly<Record<string, string>> } = {},
+): Promise<{ deleted: number; reclaimedBytes: number }> {
+  const label = Object.entries(options.labels ?? {}).map(([key, value]) => `${key}=${value}`);
   try {
-    const answer = await engine.docker.pruneImages({ filters: { dangling: ['true'] } });
+    const answer = await engine.docker.pruneImages({
+      filters: { dangling: ['true'], ...(label.length > 0 && { label }) },
+    });
     const deleted = (answer.ImagesDeleted ?? []).filter((d) => d.Deleted).length;
     return { deleted, reclaimedBytes: answer.SpaceReclaimed ?? 0 };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
-import { docker, EngineLitter, uniqueName, waitFor } from '../../../test/engine-harness';
+import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
 import { ImageDetail, ImageLayer, ImageSummary } from '../../contract';
 import { Engine } from '../engine/engine';
 import { inspectImage, listImages } from './image-list';
@@ -18,9 +18,12 @@ const client = new Dockerode({ socketPath: '/var/run/docker.sock' });
 async function ownImage(what: string, extra = ''): Promise<string> {
   const tag = litter.image(`${uniqueName(what)}:1`);
   const dockerfile = `FROM ${nodeImage}\nLABEL berth.test=${randomBytes(6).toString('hex')}\n${extra}`;
-  await buildTestImage(client, { tag, dockerfile });
+  await buildTestImage(client, { tag, dockerfile, labels: testLabels() });
   return tag;
 }
+
+/** A generous deadline for the engine's list to show a change. */
+const LIST_DEADLINE_MS = 30_000;
 
 const idOf = (ref: string) => docker('image', 'inspect', '--format', '{{.Id}}', ref);
 
@@ -108,22 +111,37 @@ describe('tagging and removing images', () => {
     expect(await idOf(tag)).toBeTruthy();
   });
 
-  it('prunes a dangling image', async () => {
-    const tag = await ownImage('prune');
-    const oldId = litter.image(await idOf(tag));
-    await buildTestImage(client, { tag, dockerfile: `FROM ${nodeImage}\nLABEL berth.test=${uniqueName('new')}\n` });
-    expect(await idOf(tag)).not.toBe(oldId);
-    const dangling = await waitFor(
-      async () => (await listImages(engine)).find((i) => i.id === oldId),
-      5000,
-      'the dangling image in the list',
-    );
-    expect(dangling).toMatchObject({ tags: [], dangling: true });
+  it('prunes dangling images, only those with the labels asked for', async () => {
+    // Two dangling images of this test's own; the prune is scoped to one of them, never to the engine's
+    // other dangling images (which may be the user's).
+    const mark = { 'io.berth.test-prune': uniqueName('prune') };
+    const dangle = async (labels: Record<string, string>): Promise<string> => {
+      const tag = litter.image(`${uniqueName('prune')}:1`);
+      const build = (round: string) =>
+        buildTestImage(client, {
+          tag,
+          dockerfile: `FROM ${nodeImage}\nLABEL berth.test=${uniqueName(round)}\n`,
+          labels: { ...testLabels(), ...labels },
+        });
+      await build('old');
+      const old = litter.image(await idOf(tag));
+      await build('new');
+      const listed = await waitFor(
+        async () => (await listImages(engine)).find((i) => i.id === old),
+        LIST_DEADLINE_MS,
+        'the dangling image in the list',
+      );
+      expect(listed).toMatchObject({ tags: [], dangling: true });
+      return old;
+    };
+    const pruneMe = await dangle(mark);
+    const keepMe = await dangle({});
 
-    const pruned = await pruneImages(engine);
-    expect(pruned.deleted).toBeGreaterThanOrEqual(1);
+    const pruned = await pruneImages(engine, { labels: mark });
+    expect(pruned).toMatchObject({ deleted: 1 });
     expect(pruned.reclaimedBytes).toBeGreaterThanOrEqual(0);
-    await expect(idOf(oldId)).rejects.toThrow();
+    await expect(idOf(pruneMe)).rejects.toThrow();
+    expect(await idOf(keepMe)).toBe(keepMe);
   });
 });
 
@@ -135,7 +153,7 @@ describe.each([
     const tag = litter.image(`${uniqueName('layers')}:1`);
     const content = `${randomBytes(8).toString('hex')}\n`.repeat(100); // 1700 bytes
     const dockerfile = `FROM ${nodeImage}\nENV APP_HOME=/app\nCOPY data.txt /app/\nRUN head -c 5000 /dev/zero > /app/zeros.bin\n`;
-    await buildTestImage(client, { tag, dockerfile, files: { 'data.txt': content }, buildkit });
+    await buildTestImage(client, { tag, dockerfile, files: { 'data.txt': content }, buildkit, labels: testLabels() });
 
     const layers = await imageLayers(engine, tag);
     for (const layer of layers) expect(ImageLayer.parse(layer)).toEqual(layer);

@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LogEvent, LogLine } from '../../contract';
 import { LogBatcher, type LogSink } from './log-batcher';
 
 const line = (text: string): LogLine => ({ stream: 'stdout', text });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A generous deadline for a timer-driven batch to go out on a busy machine. */
+const BATCH_DEADLINE_MS = 10_000;
 
 function recorder(deliver: (event: LogEvent) => unknown = () => undefined) {
   const events: LogEvent[] = [];
@@ -22,7 +24,7 @@ describe('LogBatcher', () => {
     const batcher = new LogBatcher(sink, { intervalMs: 20, maxLines: 100, maxChars: 1e6 });
     for (let i = 0; i < 10; i++) batcher.add(line(`l${i}`));
     expect(events).toHaveLength(0);
-    await sleep(60);
+    await vi.waitFor(() => expect(events.length).toBeGreaterThan(0), { timeout: BATCH_DEADLINE_MS });
     expect(events).toEqual([{ kind: 'lines', lines: Array.from({ length: 10 }, (_, i) => line(`l${i}`)) }]);
     await batcher.end('done');
     expect(events.at(-1)).toEqual({ kind: 'end', reason: 'done' });

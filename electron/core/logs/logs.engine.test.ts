@@ -125,7 +125,13 @@ describe('reading container logs from the engine', () => {
     controller.abort();
     expect(await read.done).toBe('cancelled');
     const count = read.events.length;
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until the container has printed more (an event, not a delay): none of it may arrive.
+    const printedSoFar = (await docker('logs', name)).split('\n').length;
+    await waitFor(
+      async () => ((await docker('logs', name)).split('\n').length >= printedSoFar + 3 ? true : undefined),
+      20_000,
+      'more ticks after the cancel',
+    );
     expect(read.events).toHaveLength(count);
     expect(read.events.some((e) => e.kind === 'end')).toBe(false);
   });

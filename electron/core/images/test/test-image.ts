@@ -11,6 +11,8 @@ export interface TestImageSpec {
   files?: Record<string, string>;
   buildargs?: Record<string, string>;
   buildkit?: boolean;
+  /** Labels on the image (the test suite marks everything it makes). */
+  labels?: Record<string, string>;
 }
 
 /** Builds the image and resolves when the engine has finished; rejects on a build error. */
@@ -22,6 +24,7 @@ export async function buildTestImage(docker: Dockerode, spec: TestImageSpec): Pr
   const stream = await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
     t: spec.tag,
     buildargs: spec.buildargs ?? {},
+    ...(spec.labels && { labels: spec.labels }),
     ...(spec.buildkit && { version: '2' as const }),
   });
   await new Promise<void>((resolve, reject) => {
