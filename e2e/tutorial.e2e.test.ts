@@ -6,17 +6,20 @@
  */
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { docker, EngineLitter, freePort, uniqueName } from '../test/engine-harness';
 import { startTestRegistry, type TestRegistry } from '../test/registry-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
+import { captureFailure } from './failure-capture';
 import { copyNotesProject, REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const BUILD_TIMEOUT = 240_000;
+/** Generous deadlines for the UI to answer on a busy machine. */
+const UI_DEADLINE_MS = 60_000;
+const SERVICE_DEADLINE_MS = 60_000;
 
 let berth: RunningWebMode;
 let registry: TestRegistry;
@@ -73,12 +76,8 @@ beforeAll(async () => {
     .waitFor({ timeout: 20_000 });
 });
 
-afterEach(async (context) => {
-  // A failing step leaves a picture of the page behind, to see what the user would have seen.
-  if (context.task.result?.state === 'fail' && page) {
-    await page.screenshot({ path: join(tmpdir(), `berth-e2e-failure-${context.task.name.slice(0, 40)}.png`) });
-  }
-});
+// A failing step leaves a picture of the page and the text of its alerts behind, and in the failure message.
+afterEach((context) => captureFailure(context, page));
 
 afterAll(async () => {
   await launched?.close();
@@ -136,22 +135,31 @@ describe('the tutorial flow in the dashboard', () => {
     await form.getByLabel('Image').fill(imageTag);
     await form.getByLabel('Container name').fill(containerName);
     await form.getByRole('textbox', { name: 'PORT', exact: true }).fill('5000');
-    // The form suggests a free host port; where its default is taken it offers "Use free port N".
-    const useFreePort = form.getByRole('button', { name: /Use free port/ });
-    if (await useFreePort.isVisible()) await useFreePort.click();
-    hostPort = Number(await form.getByRole('textbox', { name: 'Host port' }).inputValue());
+    // The form asks the backend for a free host port when it opens and fills it in when the answer comes.
+    const hostPortBox = form.getByRole('textbox', { name: 'Host port' });
+    await expect.poll(() => hostPortBox.inputValue(), { timeout: UI_DEADLINE_MS }).toMatch(/^\d+$/);
+    hostPort = Number(await hostPortBox.inputValue());
     if (!(await isPortFree(hostPort))) {
       hostPort = await freePort();
       await form.getByRole('textbox', { name: 'Host port' }).fill(String(hostPort));
     }
     expect(hostPort).toBeGreaterThan(0);
+    // What is sent is what was typed (the form is the one filled in, not a fresh one).
+    expect(await form.getByLabel('Image').inputValue()).toBe(imageTag);
+    expect(await form.getByLabel('Container name').inputValue()).toBe(containerName);
     await form.getByRole('button', { name: 'Run', exact: true }).click();
 
-    const link = page.getByRole('link', { name: `Open 127.0.0.1:${hostPort} → 5000 in the browser` }).first();
-    await link.waitFor({ timeout: 30_000 });
+    // Either the started container shows, or the form says why not: fail at once with its words.
+    const started = page.getByRole('region', { name: 'Started container' });
+    const refusal = form.getByRole('alert');
+    await started.or(refusal).first().waitFor({ timeout: UI_DEADLINE_MS });
+    if (await refusal.count()) throw new Error(`The run was refused: ${(await refusal.allInnerTexts()).join(' | ')}`);
+    expect(await docker('inspect', '-f', '{{.State.Running}}', containerName)).toBe('true');
+    const link = started.getByRole('link', { name: `Open 127.0.0.1:${hostPort} → 5000 in the browser` });
+    await link.waitFor({ timeout: UI_DEADLINE_MS });
     await expect
       .poll(async () => (await fetch(`http://127.0.0.1:${hostPort}/`).catch(() => undefined))?.status, {
-        timeout: 15_000,
+        timeout: SERVICE_DEADLINE_MS,
       })
       .toBe(200);
     const [notesPage] = await Promise.all([launched.browser.waitForEvent('page'), link.click()]);
@@ -165,11 +173,11 @@ describe('the tutorial flow in the dashboard', () => {
     await openView('Logs');
     await page.getByRole('combobox', { name: 'Container' }).selectOption({ label: `${containerName} (running)` });
     const lines = page.getByRole('log', { name: 'Log lines' });
-    await lines.getByText('Listening at http://0.0.0.0:5000').waitFor({ timeout: 15_000 });
+    await lines.getByText('Listening at http://0.0.0.0:5000').waitFor({ timeout: UI_DEADLINE_MS });
     await lines
       .getByText(/GET \/ 200/)
       .first()
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: UI_DEADLINE_MS });
     await page.getByRole('searchbox', { name: 'Search logs' }).fill('GET /');
     await expect.poll(() => page.getByLabel('Search matches').innerText()).toMatch(/[1-9]/);
     await screenshot('logs');

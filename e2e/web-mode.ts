@@ -5,6 +5,7 @@ import { type Backend, createBackend } from '../electron/api/backend';
 import { Engine } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
 import { startWebServer } from '../electron/web/server';
+import { testLabels } from '../test/engine-harness';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
@@ -33,18 +34,24 @@ export interface RunningWebMode {
   close(): Promise<void>;
 }
 
-/** Berth in web mode, in this process, exactly as `npm start -- --web` assembles it. */
+/**
+ * Berth in web mode, in this process, exactly as `npm start -- --web` assembles it, except that everything it
+ * creates in the engine carries the test run's label (so the suite's teardown finds it).
+ */
 export async function startWebMode(options: { projectDir: string; dockerHost?: string }): Promise<RunningWebMode> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`${RENDERER_DIR} is missing: run \`npm run build\` (npm test's pre-script does).`);
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-data-'));
-  const engine = options.dockerHost ? new Engine({ env: { DOCKER_HOST: options.dockerHost } }) : undefined;
+  const engine = new Engine({
+    labels: testLabels(),
+    ...(options.dockerHost && { env: { DOCKER_HOST: options.dockerHost } }),
+  });
   const backend = createBackend({
     dataDir,
     secretStore: new MemorySecretStore(),
     projectDir: options.projectDir,
-    ...(engine && { engine }),
+    engine,
   });
   const server = await startWebServer({ router: backend.router, port: 0, staticDir: RENDERER_DIR });
   return {

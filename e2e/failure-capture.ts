@@ -1,0 +1,43 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { TestContext } from 'vitest';
+import { REPO_ROOT } from './web-mode';
+
+/** Where failing end-to-end steps leave their screenshot and page text. */
+export const FAILURE_DIR = join(REPO_ROOT, 'test-results', 'e2e');
+
+/**
+ * For an afterEach: when the step failed, saves a screenshot and everything the page says in alerts and
+ * error notices (plus the engine bar and the visible text) next to it, and adds both to the failure message,
+ * so a failure explains itself.
+ */
+export async function captureFailure(context: TestContext, page: Page | undefined): Promise<void> {
+  const result = context.task.result;
+  if (result?.state !== 'fail' || !page || page.isClosed()) return;
+  mkdirSync(FAILURE_DIR, { recursive: true });
+  const base = join(FAILURE_DIR, `${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${Date.now()}`);
+  const read = async (what: () => Promise<string[]>) => what().catch((e: unknown) => [`(could not read: ${e})`]);
+  const alerts = await read(() =>
+    page.locator('[role="alert"], .error-notice, [aria-label="Engine unreachable"]').allInnerTexts(),
+  );
+  const engineBar = await read(() => page.getByLabel('Engine connection').allInnerTexts());
+  const visible = await read(async () => [(await page.locator('main').innerText({ timeout: 5000 })).slice(0, 4000)]);
+  const shot = `${base}.png`;
+  const screenshot = await page.screenshot({ path: shot, fullPage: true, timeout: 10_000 }).then(
+    () => shot,
+    (e: unknown) => `(no screenshot: ${e})`,
+  );
+  const report = [
+    `url: ${page.url()}`,
+    `engine: ${engineBar.join(' | ')}`,
+    `alerts on screen (${alerts.length}):`,
+    ...alerts.map((a) => `  - ${a.replace(/\s+/g, ' ').trim()}`),
+    `screenshot: ${screenshot}`,
+    'view text:',
+    visible.join('\n'),
+  ].join('\n');
+  writeFileSync(`${base}.txt`, `${report}\n`);
+  const note = `\n--- on screen when it failed (also in ${base}.txt) ---\n${report}`;
+  for (const error of result.errors ?? []) error.message = `${error.message}${note}`;
+}
