@@ -144,6 +144,8 @@ export default function setup(project: TestProject): () => void {
     removeRun(run);
     const diff = difference(run.before, inventory());
     if (diff) {
+      // Vitest logs an error thrown here but still exits 0: set the exit code so the run fails.
+      process.exitCode = 1;
       throw new Error(
         `The test suite did not leave the engine as it found it (run ${run.id}, label ${TEST_RUN_LABEL}).\n${describeLeftovers(diff)}`,
       );
