@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './engine-harness';
+import { freePort, labelFlags } from './engine-harness';
 
 const execFileAsync = promisify(execFile);
 
@@ -155,7 +155,7 @@ export async function buildPushableImage(ref: string): Promise<string> {
     await writeFile(join(dir, 'a.bin'), randomBytes(512 << 10));
     await writeFile(join(dir, 'b.bin'), randomBytes(256 << 10));
     await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY a.bin /a.bin\nCOPY b.bin /b.bin\n');
-    await execFileAsync('docker', ['build', '-q', '--label', PUSH_TEST_LABEL, '-t', ref, dir]);
+    await execFileAsync('docker', ['build', '-q', ...labelFlags(), '--label', PUSH_TEST_LABEL, '-t', ref, dir]);
     return ref;
   } finally {
     await rm(dir, { recursive: true, force: true });
