@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOptions, SPEC_LABEL } from './container-config';
+import { BERTH_LABEL, createOptions, SPEC_LABEL } from './container-config';
 import { checkRunSpec } from './run-spec-check';
 
 describe('createOptions', () => {
@@ -28,5 +28,15 @@ describe('createOptions', () => {
       },
     });
     expect(JSON.parse(options.Labels?.[SPEC_LABEL] ?? '')).toEqual(spec);
+  });
+
+  it('adds the engine connection’s labels, which cannot replace Berth’s own', () => {
+    const spec = checkRunSpec({ image: 'notas-iv:dev' });
+    const options = createOptions(spec, { 'io.berth.test-run': 'r1', [BERTH_LABEL]: 'no', [SPEC_LABEL]: 'no' });
+    expect(options.Labels).toEqual({
+      'io.berth.test-run': 'r1',
+      [BERTH_LABEL]: 'true',
+      [SPEC_LABEL]: JSON.stringify(spec),
+    });
   });
 });
