@@ -71,7 +71,11 @@ const quietly = (...args: string[]): boolean => {
   }
 };
 
-/** Removes what this run labelled, and its images' untagged parents that were not there before. */
+/**
+ * Removes what this run labelled, its images' untagged parents, and the untagged images built on top of them
+ * (the legacy builder's intermediate images, other stages of a multi-stage build included), never anything
+ * that was there before.
+ */
 export function removeRun(run: { id: string; before: EngineInventory }): void {
   const filter = `label=${TEST_RUN_LABEL}=${run.id}`;
   for (const id of ids(docker('ps', '-aq', '--no-trunc', '--filter', filter))) quietly('rm', '-f', '-v', id);
@@ -92,11 +96,38 @@ export function removeRun(run: { id: string; before: EngineInventory }): void {
       parent = next ?? '';
     }
   }
+  const descendants = untaggedDescendants(labelled, before);
   // Children before parents; an image with children left is retried once they are gone.
-  let pending = [...labelled.filter((i) => !before.has(i)), ...parents];
+  let pending = [...descendants, ...labelled.filter((i) => !before.has(i)), ...parents];
   for (let pass = 0; pass < 10 && pending.length > 0; pass++) {
     pending = pending.filter((image) => !quietly('rmi', '-f', '--no-prune', image));
   }
+}
+
+/** Untagged images, new since the run began, whose parent chain reaches one of `roots`. */
+function untaggedDescendants(roots: string[], before: Set<string>): string[] {
+  const all = ids(docker('images', '-aq', '--no-trunc'));
+  if (all.length === 0 || roots.length === 0) return [];
+  const children = new Map<string, string[]>();
+  const untagged = new Set<string>();
+  for (const line of docker('image', 'inspect', '--format', '{{.Id}} {{.Parent}} {{len .RepoTags}}', ...all).split(
+    '\n',
+  )) {
+    const [id, parent, tags] = line.trim().split(' ');
+    if (!id) continue;
+    if (tags === '0' && !before.has(id)) untagged.add(id);
+    if (parent) children.set(parent, [...(children.get(parent) ?? []), id]);
+  }
+  const found: string[] = [];
+  const queue = [...roots];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of children.get(next) ?? []) {
+      if (!untagged.has(child) || found.includes(child)) continue;
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found.reverse();
 }
 
 /** What differs between two inventories, as text; empty when they hold the same things. */

@@ -69,6 +69,7 @@ export class EngineLitter {
   private readonly containers = new Set<string>();
   private readonly images = new Set<string>();
   private readonly volumes = new Set<string>();
+  private readonly steps: string[] = [];
 
   container(name: string): string {
     this.containers.add(name);
@@ -77,6 +78,21 @@ export class EngineLitter {
   image(ref: string): string {
     this.images.add(ref);
     return ref;
+  }
+  /**
+   * The images a legacy build (docker CLI output) made for its steps, not those it took from the cache or
+   * the FROM images. Only the final image carries the build's labels, and in a multi-stage build the other
+   * stages' step images are not even its parents, so they are named here to be removed.
+   */
+  legacySteps(output: string): void {
+    let skip = false;
+    for (const raw of output.split('\n')) {
+      const line = raw.trim();
+      if (/^Step \d+\/\d+ : /.test(line)) skip = /^Step \d+\/\d+ : FROM /i.test(line);
+      else if (line === '---> Using cache') skip = true;
+      const made = /^---> ([0-9a-f]{12})$/.exec(line)?.[1];
+      if (made && !skip) this.steps.push(made);
+    }
   }
   volume(name: string): string {
     this.volumes.add(name);
@@ -88,6 +104,9 @@ export class EngineLitter {
     await Promise.all([...this.containers].map((c) => quietly(docker('rm', '-f', '-v', c))));
     await Promise.all([...this.images].map((i) => quietly(docker('rmi', '-f', i))));
     await Promise.all([...this.volumes].map((v) => quietly(docker('volume', 'rm', '-f', v))));
+    // Later steps are children of earlier ones: remove them first, and never by force.
+    for (const step of this.steps.reverse()) await quietly(docker('rmi', '--no-prune', step));
+    this.steps.length = 0;
     this.containers.clear();
     this.images.clear();
     this.volumes.clear();

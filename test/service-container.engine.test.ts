@@ -85,6 +85,7 @@ const postNote = async (url: string, title: string) => {
 
 beforeAll(async () => {
   legacyBuildOutput = await build(repoRoot, false, '-t', image, '.');
+  suite.legacySteps(legacyBuildOutput);
   // Started early so that its first health check (10 s after start) has happened by the last test.
   longRunning = (await runService(5000, { litter: suite })).name;
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
-import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
+import { docker, EngineLitter, TEST_RUN_LABEL, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
 import { ImageDetail, ImageLayer, ImageSummary } from '../../contract';
 import { Engine } from '../engine/engine';
 import { inspectImage, listImages } from './image-list';
@@ -138,7 +138,8 @@ describe('tagging and removing images', () => {
     const keepMe = await dangle({});
 
     const pruned = await pruneImages(engine, { labels: mark });
-    expect(pruned).toMatchObject({ deleted: 1 });
+    // With the legacy builder the image's untagged parents (its step images) go with it.
+    expect(pruned.deleted).toBeGreaterThanOrEqual(1);
     expect(pruned.reclaimedBytes).toBeGreaterThanOrEqual(0);
     await expect(idOf(pruneMe)).rejects.toThrow();
     expect(await idOf(keepMe)).toBe(keepMe);
@@ -155,7 +156,8 @@ describe.each([
     const dockerfile = `FROM ${nodeImage}\nENV APP_HOME=/app\nCOPY data.txt /app/\nRUN head -c 5000 /dev/zero > /app/zeros.bin\n`;
     await buildTestImage(client, { tag, dockerfile, files: { 'data.txt': content }, buildkit, labels: testLabels() });
 
-    const layers = await imageLayers(engine, tag);
+    // The legacy builder adds the build's labels as a last LABEL step; BuildKit puts them in the config only.
+    const layers = (await imageLayers(engine, tag)).filter((l) => !l.instruction.includes(TEST_RUN_LABEL));
     for (const layer of layers) expect(ImageLayer.parse(layer)).toEqual(layer);
     const top = layers.slice(-3);
     expect(top.map((l) => l.instruction)).toEqual([
