@@ -5,8 +5,8 @@ import { stepRefOf } from './buildkit-decode';
 import { decodeTrace } from './buildkit-trace';
 import { planSteps } from './dockerfile';
 import { LegacyDecoder } from './legacy-decode';
-import { fixturePath, replay, shape } from './test/replay';
 import { StepFold } from './step-fold';
+import { fixturePath, replay, shape } from './test/replay';
 
 const ALL_DONE = [
   'deps 4 done FROM ${NODE_IMAGE} AS deps',
