@@ -82,6 +82,17 @@ const CASES: Case[] = [
     status: 400,
   },
   { name: 'not HTTP at all', bytes: () => 'HELLO\r\n\r\n', status: 400 },
+  {
+    name: 'an HTTP/1.1 request without Host, with a valid token',
+    bytes: () =>
+      `POST /api/call/engine.status HTTP/1.1\r\n${token()}${origin()}Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+    status: 403,
+  },
+  {
+    name: 'a WebSocket upgrade without Host, with a valid token',
+    bytes: () => `GET /api/stream HTTP/1.1\r\n${token()}${origin()}${upgrade}${key}\r\n`,
+    status: 403,
+  },
   { name: 'a header without a colon', bytes: () => `GET / HTTP/1.1\r\n${host()}nonsense\r\n\r\n`, status: 400 },
   {
     name: 'headers larger than the parser allows',

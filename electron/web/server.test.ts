@@ -208,17 +208,19 @@ describe('the API', () => {
     await new Promise((resolve) => ws.on('open', resolve));
     ws.on('message', (data) => replies.push(JSON.parse(String(data))));
     ws.send('not json');
+    ws.send(Buffer.from('{}'), { binary: true });
     ws.send(JSON.stringify({ op: 'subscribe', sid: 'bad sid!', stream: 'logs', params: {} }));
     ws.send(JSON.stringify({ op: 'dance', sid: 'a' }));
     ws.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c1', tail: 1 } }));
-    await vi.waitFor(() => expect(replies.length).toBeGreaterThanOrEqual(5));
+    await vi.waitFor(() => expect(replies.length).toBeGreaterThanOrEqual(6));
     ws.close();
-    expect(replies.slice(0, 3)).toEqual([
-      { sid: null, error: expect.objectContaining({ code: 'INVALID_INPUT' }) },
-      { sid: null, error: expect.objectContaining({ code: 'INVALID_INPUT' }) },
-      { sid: 'a', error: expect.objectContaining({ code: 'INVALID_INPUT' }) },
-    ]);
-    expect(replies.slice(3)).toContainEqual({ sid: 's1', event: expect.objectContaining({ kind: 'lines' }) });
+    // Every refusal has a code, a message and a fix.
+    const refused = (sid: string | null) => ({
+      sid,
+      error: expect.objectContaining({ code: 'INVALID_INPUT', message: expect.any(String), fix: expect.any(String) }),
+    });
+    expect(replies.slice(0, 4)).toEqual([refused(null), refused(null), refused(null), refused('a')]);
+    expect(replies.slice(4)).toContainEqual({ sid: 's1', event: expect.objectContaining({ kind: 'lines' }) });
   });
 });
 

@@ -128,6 +128,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+      // Node would answer a request without Host with an empty 400; the Host check answers it in Berth's words.
+      requireHostHeader: false,
     },
     handleRequest,
   );

@@ -17,13 +17,16 @@ const ClientMessage = z.discriminatedUnion('op', [
   z.object({ op: z.literal('unsubscribe'), sid: Sid }).strict(),
 ]);
 
+const MESSAGE_FIX =
+  'Send each message as one JSON text frame: {"op":"subscribe","sid":...,"stream":...,"params":...} or {"op":"unsubscribe","sid":...}.';
+
 function parseMessage(data: RawData, isBinary: boolean): z.infer<typeof ClientMessage> | BerthError {
-  if (isBinary) return new BerthError('INVALID_INPUT', 'Stream messages must be JSON text.');
+  if (isBinary) return new BerthError('INVALID_INPUT', 'Stream messages must be JSON text.', MESSAGE_FIX);
   let json: unknown;
   try {
     json = JSON.parse(data.toString());
   } catch {
-    return new BerthError('INVALID_INPUT', 'A stream message was not valid JSON.');
+    return new BerthError('INVALID_INPUT', 'A stream message was not valid JSON.', MESSAGE_FIX);
   }
   const parsed = ClientMessage.safeParse(json);
   return parsed.success ? parsed.data : invalidInput('stream message', parsed.error.issues);
