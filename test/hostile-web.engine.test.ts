@@ -5,6 +5,7 @@
  * `docker ps -a`, `docker images` and `docker volume ls` unchanged around it and around the whole suite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { send } from '../electron/web/test/http-client';
 import { HOSTILE_CASES } from './hostile-input';
 import { engineState, HOSTILE_WEB_CASES, runWebCase, startHostileWebTarget, type WebTarget } from './hostile-web';
 
@@ -44,6 +45,22 @@ describe('hostile input through a real web-mode server (real engine)', () => {
       expect(outcome.sent.filter((line) => !/^(GET|HEAD) /.test(line))).toEqual([]);
       outsideChanges.push(c.name);
     }
+  });
+
+  it('would see it: a valid call through the same server reaches dockerd through the recording proxy', async () => {
+    // The control for the checks above: an empty list of requests means nothing was sent, not that the
+    // proxy was bypassed. Stopping a container that does not exist changes nothing, and dockerd says so.
+    const sentBefore = target.proxy.requests.length;
+    const reply = await send(target.server.port, '/api/call/containers.stop', {
+      method: 'POST',
+      headers: { ...target.browserHeaders(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'berth-hostile-never' }),
+    });
+    expect(reply.status).toBe(404);
+    expect(JSON.parse(reply.body).error).toMatchObject({ code: 'NOT_FOUND', fix: expect.any(String) });
+    expect(target.proxy.requests.slice(sentBefore)).toContainEqual(
+      expect.stringMatching(/^POST \S*\/containers\/berth-hostile-never\/stop/),
+    );
   });
 
   it('leaves the engine as it found it', () => {
