@@ -14,6 +14,8 @@ export interface BackendOptions {
   secretStore: SecretStore;
   /** Opens a vetted URL in the system browser (Electron); web mode leaves it out. */
   openExternal?: (url: URL) => Promise<void>;
+  /** Shows the native folder dialog (Electron); web mode leaves it out. */
+  pickFolder?: (defaultPath: string | undefined) => Promise<string | null>;
   /** The default project's folder; the repository root. Defaults to the working directory. */
   projectDir?: string;
   /** A chosen engine connection (tests); by default resolved like the docker CLI does. */
@@ -30,6 +32,7 @@ export function createBackend(options: BackendOptions): Backend {
   const handlers = createHandlers(services, {
     projectDir: options.projectDir ?? process.cwd(),
     ...(options.openExternal && { openExternal: options.openExternal }),
+    ...(options.pickFolder && { pickFolder: options.pickFolder }),
   });
   return {
     router: createRouter(handlers, streamHandlers(services)),

@@ -7,6 +7,7 @@ import type { BuildModel, PushModel } from '../contract';
 import type { Build } from '../core/build';
 import { Engine, EngineEvents, type EngineHandle } from '../core/engine';
 import { JobRunner } from '../core/job-runner';
+import { RecentProjects } from '../core/project/recent-projects';
 import { CredentialStore, type Push, type SecretStore } from '../core/registry';
 
 export interface ServiceOptions {
@@ -22,6 +23,8 @@ export interface Services {
   credentials: CredentialStore;
   /** Where one record per finished build is written. */
   recordsDir: string;
+  /** The projects built lately, for the build form. */
+  recent: RecentProjects;
   builds: JobRunner<BuildModel, Build>;
   pushes: JobRunner<PushModel, Push>;
   close(): void;
@@ -41,6 +44,7 @@ export function createServices(options: ServiceOptions): Services {
     events,
     credentials: new CredentialStore(options.secretStore),
     recordsDir: join(options.dataDir, 'builds'),
+    recent: new RecentProjects(options.dataDir),
     builds: new JobRunner({ noun: 'build', fix: 'Start the build again, or open it from the build history.' }),
     pushes: new JobRunner({ noun: 'push', fix: 'Start the push again; old pushes are forgotten.' }),
     close() {

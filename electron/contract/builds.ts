@@ -90,8 +90,39 @@ export const BuildRecordSummary = z.object({
   tags: z.array(z.string()),
   contextDir: z.string(),
   dockerfile: z.string(),
+  target: z.string().nullable().describe('the target stage built; null for the last stage'),
   imageId: z.string().nullable(),
   cachedSteps: z.number(),
   totalSteps: z.number(),
 });
 export type BuildRecordSummary = z.infer<typeof BuildRecordSummary>;
+
+/**
+ * Which project a build belongs to: its context folder, Dockerfile and target. Builds are compared (history's
+ * change, cache comparisons) only with builds of the same project.
+ */
+export function projectKey(build: {
+  contextDir: string;
+  dockerfile: string;
+  target?: string | null | undefined;
+}): string {
+  const dir = build.contextDir.replace(/[\\/]+$/, '') || '/';
+  const dockerfile = build.dockerfile.replace(/^(?:\.\/)+/, '');
+  return JSON.stringify([dir, dockerfile, build.target ?? null]);
+}
+
+/**
+ * The build before `record` of the same project (context folder, Dockerfile and target), or undefined: a
+ * build is only ever compared (time, cache hits, changed files) with an earlier build of its own project.
+ */
+export function previousOfSameProject<
+  R extends { at: number; contextDir: string; dockerfile: string; target: string | null },
+>(records: readonly R[], record: R): R | undefined {
+  const key = projectKey(record);
+  let best: R | undefined;
+  for (const other of records) {
+    if (other === record || other.at >= record.at || projectKey(other) !== key) continue;
+    if (!best || other.at > best.at) best = other;
+  }
+  return best;
+}

@@ -22,6 +22,7 @@ export * from './images';
 export * from './json-lines';
 export * from './logs';
 export * from './procedures';
+export * from './projects';
 export * from './registry';
 export * from './shapes';
 export * from './wire';

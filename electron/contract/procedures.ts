@@ -8,6 +8,7 @@ import { ContainerRef, ContextName, HostIp, Port, RunId } from './ids';
 import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { LogEvent } from './logs';
+import { DockerfileFile, DockerfilePath, FolderPath, RecentProject } from './projects';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
 import { Empty, Millis, Ok } from './shapes';
 
@@ -26,7 +27,13 @@ export const procedures = {
       dockerfile: z.string(),
       buildArgs: z.record(z.string(), z.string()),
       tags: z.array(z.string()),
+      folderPicker: z.boolean().describe('whether app.pickFolder can show a native dialog (desktop app, not web mode)'),
     }),
+  },
+  'project.recent': { input: Empty, output: z.array(RecentProject) },
+  'dockerfile.read': {
+    input: z.object({ contextDir: FolderPath, dockerfile: DockerfilePath.default('Dockerfile') }).strict(),
+    output: DockerfileFile,
   },
 
   'images.list': { input: Empty, output: z.array(ImageSummary) },
@@ -65,6 +72,11 @@ export const procedures = {
   'app.openExternal': {
     input: z.object({ url: z.string().url('give a full http(s) URL') }).strict(),
     output: Ok,
+  },
+  /** The Electron app's native folder dialog; UNSUPPORTED in web mode. `path` is null when the user cancels. */
+  'app.pickFolder': {
+    input: z.object({ defaultPath: FolderPath.optional() }).strict(),
+    output: z.object({ path: z.string().nullable() }),
   },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 

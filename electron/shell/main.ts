@@ -3,7 +3,7 @@
  * from app://berth/, the IPC transport over the shared router, and a clean quit.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
 import { createBackend } from '../api/backend';
 import { APP_SCHEME, isAppFrame } from './app-origin';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
@@ -46,6 +46,19 @@ async function start(): Promise<void> {
       await openLink(url.href);
     },
     projectDir: app.getAppPath(),
+    // The only native dialog: a folder, chosen by the user, attached to Berth's window. Nothing is read here.
+    pickFolder: async (defaultPath) => {
+      const options = {
+        title: 'Choose the build context folder',
+        properties: ['openDirectory' as const, 'dontAddToRecent' as const],
+        ...(defaultPath !== undefined && { defaultPath }),
+      };
+      const result =
+        mainWindow && !mainWindow.isDestroyed()
+          ? await dialog.showOpenDialog(mainWindow, options)
+          : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
   });
 
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));

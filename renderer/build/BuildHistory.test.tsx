@@ -14,6 +14,7 @@ const record = {
   tags: ['notas-iv:old'],
   contextDir: '/work/main',
   dockerfile: 'Dockerfile',
+  target: null,
   imageId: null,
   cachedSteps: 1,
   totalSteps: 2,

@@ -5,7 +5,7 @@ import { formatDuration } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { stepDuration } from './build-stats';
 
-const STATE_LABEL: Record<StepState, string> = {
+export const STATE_LABEL: Record<StepState, string> = {
   queued: 'queued',
   running: 'running',
   cached: 'cached',
@@ -13,7 +13,7 @@ const STATE_LABEL: Record<StepState, string> = {
   error: 'failed',
 };
 
-const STATE_TONE: Record<StepState, BadgeTone> = {
+export const STATE_TONE: Record<StepState, BadgeTone> = {
   queued: 'muted',
   running: 'info',
   cached: 'good',

@@ -2,13 +2,15 @@ import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { BerthError } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
-import { buildModel, NOW, projectDefaults, step } from '../test/fixtures';
+import { buildModel, bundledFile, NOW, projectDefaults, step } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
 import { BuildView } from './BuildView';
 
 function setup() {
   const api = new FakeApi()
     .on('project.default', projectDefaults)
+    .on('project.recent', [])
+    .on('dockerfile.read', bundledFile)
     .on('build.records', [])
     .on('build.start', { buildId: 'b1' })
     .on('build.cancel', { ok: true });
@@ -25,13 +27,13 @@ describe('BuildView', () => {
     expect(screen.getByRole('status', { name: 'Loading project defaults' })).toBeInTheDocument();
   });
 
-  it('fills the form from project.default with NODE_IMAGE among the build args', async () => {
+  it("fills the form from project.default, with the bundled project's local base image as NODE_IMAGE", async () => {
     setup();
     expect(await screen.findByLabelText('Context folder')).toHaveValue('/work/main');
     expect(screen.getByLabelText('Dockerfile')).toHaveValue('Dockerfile');
     expect(screen.getByLabelText('Tags')).toHaveValue('notas-iv:latest');
-    expect(screen.getByLabelText('build arg 1 name')).toHaveValue('NODE_IMAGE');
-    expect(screen.getByLabelText('build arg 1 value')).toHaveValue('node:22-alpine');
+    await waitFor(() => expect(screen.getByLabelText('NODE_IMAGE')).toHaveValue('berth-node-base:test'));
+    expect(screen.getByLabelText('NODE_IMAGE')).toHaveAttribute('placeholder', 'node:22-alpine');
     expect(screen.getByRole('region', { name: 'No builds yet' })).toBeInTheDocument();
   });
 
@@ -49,7 +51,7 @@ describe('BuildView', () => {
   it('starts the build with the form values and Ctrl+Enter', async () => {
     const api = setup();
     const user = userEvent.setup();
-    await screen.findByLabelText('Context folder');
+    await waitFor(() => expect(screen.getByLabelText('NODE_IMAGE')).toHaveValue('berth-node-base:test'));
     await user.click(screen.getByLabelText(/Do not use the cache/));
     await user.selectOptions(screen.getByLabelText('Builder'), 'legacy');
     await user.keyboard('{Control>}{Enter}{/Control}');
@@ -57,7 +59,7 @@ describe('BuildView', () => {
       {
         contextDir: '/work/main',
         dockerfile: 'Dockerfile',
-        buildArgs: { NODE_IMAGE: 'node:22-alpine' },
+        buildArgs: { NODE_IMAGE: 'berth-node-base:test' },
         tags: ['notas-iv:latest'],
         noCache: true,
         builder: 'legacy',
@@ -220,24 +222,38 @@ describe('BuildView', () => {
       tags: ['notas-iv:latest'],
       contextDir: '/work/main',
       dockerfile: 'Dockerfile',
+      target: null,
       imageId: 'sha256:1',
       totalSteps: 12,
     };
-    const api = new FakeApi().on('project.default', projectDefaults).on('build.records', [
-      { ...base, buildId: 'r2', at: NOW - 1000, durationMs: 1800, cachedSteps: 10 },
-      { ...base, buildId: 'r1', at: NOW - 60_000, durationMs: 6000, cachedSteps: 7 },
-    ]);
+    const api = new FakeApi()
+      .on('project.default', projectDefaults)
+      .on('project.recent', [])
+      .on('dockerfile.read', bundledFile)
+      .on('build.records', [
+        { ...base, buildId: 'r3', at: NOW - 500, durationMs: 900, cachedSteps: 1, contextDir: '/home/me/app' },
+        { ...base, buildId: 'r2', at: NOW - 1000, durationMs: 1800, cachedSteps: 10 },
+        { ...base, buildId: 'r2t', at: NOW - 2000, durationMs: 700, cachedSteps: 2, target: 'build' },
+        { ...base, buildId: 'r1', at: NOW - 60_000, durationMs: 6000, cachedSteps: 7 },
+      ]);
     renderWithApi(<BuildView />, api);
     const table = await screen.findByRole('table', { name: 'Build history' });
     const rows = within(table).getAllByRole('row');
-    expect(rows[1]).toHaveTextContent('-4.2 s, +3 cached');
-    expect(rows[1]).toHaveTextContent('10/12 cached (83 %)');
-    expect(rows[2]).toHaveTextContent('first build');
+    // Each build is compared with the one before of the same context, Dockerfile and target only.
+    expect(rows[1]).toHaveTextContent('app');
+    expect(rows[1]).toHaveTextContent('first build of this project');
+    expect(rows[2]).toHaveTextContent('-4.2 s, +3 cached');
+    expect(rows[2]).toHaveTextContent('10/12 cached (83 %)');
+    expect(rows[3]).toHaveTextContent('main → build');
+    expect(rows[3]).toHaveTextContent('first build of this project');
+    expect(rows[4]).toHaveTextContent('first build of this project');
   });
 
   it('shows an error notice when the history cannot be read', async () => {
     const api = new FakeApi()
       .on('project.default', projectDefaults)
+      .on('project.recent', [])
+      .on('dockerfile.read', bundledFile)
       .fail('build.records', 'INTERNAL', 'records file is corrupt', 'Delete ~/.berth/builds.json');
     renderWithApi(<BuildView />, api);
     expect(await screen.findByText('records file is corrupt')).toBeInTheDocument();

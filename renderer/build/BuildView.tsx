@@ -12,7 +12,9 @@ import { BuildHistory } from './BuildHistory';
 import { BuildSummary } from './BuildSummary';
 import { isFinished } from './build-stats';
 import { DockerfileSteps } from './DockerfileSteps';
+import { DockerfileText } from './DockerfileText';
 import { useBuildStream } from './use-build-stream';
+import { useDockerfile } from './use-dockerfile';
 import './build.css';
 
 /** Build an image and watch every Dockerfile step: cached, rebuilt, running or failed. */
@@ -35,6 +37,8 @@ export function BuildView() {
   // Keyed by build as well as state: two builds in a row that both succeed must each reload the history.
   const finished = model && isFinished(model) ? `${model.buildId}:${model.state}` : null;
   const reloadRecords = records.reload;
+  const dockerfile = useDockerfile(model?.request.contextDir ?? null, model?.request.dockerfile ?? 'Dockerfile');
+  const [openStep, setOpenStep] = useState<{ stepId: string; seq: number } | null>(null);
 
   useEffect(() => {
     if (finished) {
@@ -90,7 +94,20 @@ export function BuildView() {
       {model && (
         <>
           <BuildSummary model={model} now={now} onCancel={cancel} cancelling={cancelling} />
-          <DockerfileSteps key={model.buildId} model={model} now={now} />
+          <div className="build-panes">
+            {dockerfile.status === 'data' && (
+              <DockerfileText
+                file={dockerfile.file}
+                steps={model.steps}
+                now={now}
+                onOpenStep={(stepId) => setOpenStep((o) => ({ stepId, seq: (o?.seq ?? 0) + 1 }))}
+              />
+            )}
+            {dockerfile.status === 'error' && (
+              <ErrorNotice title="Cannot show the Dockerfile's text" error={dockerfile.error} />
+            )}
+            <DockerfileSteps key={model.buildId} model={model} now={now} open={openStep} />
+          </div>
         </>
       )}
       <h3>History</h3>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { BuildModel } from '../../electron/contract';
 import { BuildStepRow } from './BuildStepRow';
 import { FINAL_STAGE, groupByStage } from './build-stats';
@@ -10,15 +10,34 @@ const stageTitle = (stage: string | null): string =>
  * The Dockerfile as the build saw it: instructions grouped by stage with their line numbers, each
  * annotated live. A failed step opens by itself.
  */
-export function DockerfileSteps({ model, now }: { model: BuildModel; now: number }) {
+export function DockerfileSteps({
+  model,
+  now,
+  open,
+}: {
+  model: BuildModel;
+  now: number;
+  /** A step to open, scroll to and focus (from a click on its line in the Dockerfile text); `seq` repeats it. */
+  open?: { stepId: string; seq: number } | null;
+}) {
   const [toggled, setToggled] = useState<Record<string, boolean>>({});
+  const section = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    setToggled((t) => ({ ...t, [open.stepId]: true }));
+    const toggle = [...(section.current?.querySelectorAll<HTMLButtonElement>('button[aria-controls]') ?? [])].find(
+      (b) => b.getAttribute('aria-controls') === `step-logs-${open.stepId}`,
+    );
+    toggle?.scrollIntoView?.({ block: 'center' });
+    toggle?.focus();
+  }, [open]);
   const failingId = model.failure?.stepId ?? model.steps.find((s) => s.state === 'error')?.id ?? null;
   const groups = groupByStage(model.steps);
   if (model.steps.length === 0) {
     return <p className="muted">Waiting for the first step…</p>;
   }
   return (
-    <section aria-label="Build steps" className="dockerfile-steps">
+    <section aria-label="Build steps" className="dockerfile-steps" ref={section}>
       {groups.map((group) => (
         <section key={group.stage ?? '(setup)'} className="stage" aria-label={stageTitle(group.stage)}>
           <h4 className="stage-name">{stageTitle(group.stage)}</h4>

@@ -11,6 +11,7 @@ const record = (durationMs: number, cachedSteps: number): BuildRecordSummary => 
   tags: [],
   contextDir: '.',
   dockerfile: 'Dockerfile',
+  target: null,
   imageId: null,
   cachedSteps,
   totalSteps: 10,
@@ -30,7 +31,7 @@ describe('build stats', () => {
   it('describes the change from the previous build', () => {
     expect(differenceFromPrevious(record(1800, 10), record(6000, 7))).toBe('-4.2 s, +3 cached');
     expect(differenceFromPrevious(record(9000, 2), record(6000, 7))).toBe('+3.0 s, -5 cached');
-    expect(differenceFromPrevious(record(9000, 2), undefined)).toBe('first build');
+    expect(differenceFromPrevious(record(9000, 2), undefined)).toBe('first build of this project');
   });
 
   it('groups steps by stage in order of appearance, setup first', () => {

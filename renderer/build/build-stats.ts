@@ -47,9 +47,9 @@ export function groupByStage(steps: BuildStep[]): { stage: string | null; steps:
   return result.sort((a, b) => (a.stage === null ? -1 : b.stage === null ? 1 : 0));
 }
 
-/** The difference from the build before: "-4.2 s, +3 cached". Records are ordered oldest to newest. */
+/** The difference from the build before of the same project: "-4.2 s, +3 cached" (see previousOfSameProject). */
 export function differenceFromPrevious(record: BuildRecordSummary, previous: BuildRecordSummary | undefined): string {
-  if (!previous) return 'first build';
+  if (!previous) return 'first build of this project';
   const time = record.durationMs - previous.durationMs;
   const cached = record.cachedSteps - previous.cachedSteps;
   const timeText = `${time <= 0 ? '-' : '+'}${formatDuration(Math.abs(time))}`;

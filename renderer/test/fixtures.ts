@@ -145,6 +145,72 @@ export const pushModel = (over: Partial<PushModel> = {}): PushModel => ({
 export const projectDefaults = {
   contextDir: '/work/main',
   dockerfile: 'Dockerfile',
-  buildArgs: {},
+  buildArgs: { NODE_IMAGE: 'berth-node-base:test' },
   tags: ['notas-iv:latest'],
+  folderPicker: false,
+};
+
+/** A multi-stage Dockerfile of some project (not the bundled one), as dockerfile.read answers it. */
+export const multiStageText = [
+  '# syntax of a small app',
+  'ARG BASE=alpine:3.20',
+  'FROM ${BASE} AS deps',
+  'ARG GREETING=hello',
+  'ARG TOKEN',
+  'RUN echo "$GREETING" \\',
+  '  > /greet',
+  '',
+  'FROM ${BASE} AS final',
+  'COPY --from=deps /greet /greet',
+  'CMD ["cat", "/greet"]',
+  '',
+].join('\n');
+
+export const multiStageFile = {
+  contextDir: '/home/me/app',
+  dockerfile: 'Dockerfile',
+  text: multiStageText,
+  bytes: multiStageText.length,
+  bundled: false,
+  outline: {
+    stages: [
+      { index: 0, name: 'deps', base: '${BASE}', line: 3 },
+      { index: 1, name: 'final', base: '${BASE}', line: 9 },
+    ],
+    args: [
+      { name: 'BASE', defaultValue: 'alpine:3.20', line: 2, stage: null },
+      { name: 'GREETING', defaultValue: 'hello', line: 4, stage: 0 },
+      { name: 'TOKEN', defaultValue: null, line: 5, stage: 0 },
+    ],
+    instructions: [
+      { keyword: 'ARG', line: 2, endLine: 2, stage: null },
+      { keyword: 'FROM', line: 3, endLine: 3, stage: 0 },
+      { keyword: 'ARG', line: 4, endLine: 4, stage: 0 },
+      { keyword: 'ARG', line: 5, endLine: 5, stage: 0 },
+      { keyword: 'RUN', line: 6, endLine: 7, stage: 0 },
+      { keyword: 'FROM', line: 9, endLine: 9, stage: 1 },
+      { keyword: 'COPY', line: 10, endLine: 10, stage: 1 },
+      { keyword: 'CMD', line: 11, endLine: 11, stage: 1 },
+    ],
+  },
+};
+
+const bundledText = 'ARG NODE_IMAGE=node:22-alpine\nFROM ${NODE_IMAGE} AS build\nRUN npm ci\n';
+
+/** The bundled notes service's Dockerfile (shortened), as dockerfile.read answers it. */
+export const bundledFile = {
+  contextDir: '/work/main',
+  dockerfile: 'Dockerfile',
+  text: bundledText,
+  bytes: bundledText.length,
+  bundled: true,
+  outline: {
+    stages: [{ index: 0, name: 'build', base: '${NODE_IMAGE}', line: 2 }],
+    args: [{ name: 'NODE_IMAGE', defaultValue: 'node:22-alpine', line: 1, stage: null }],
+    instructions: [
+      { keyword: 'ARG', line: 1, endLine: 1, stage: null },
+      { keyword: 'FROM', line: 2, endLine: 2, stage: 0 },
+      { keyword: 'RUN', line: 3, endLine: 3, stage: 0 },
+    ],
+  },
 };

@@ -4,11 +4,17 @@ import { engineNow, type Services } from '../services';
 
 type BuildHandlers = Pick<Handlers, 'build.start' | 'build.cancel' | 'build.get' | 'build.records'>;
 
-export function buildHandlers({ engine, builds, recordsDir }: Services): BuildHandlers {
+export function buildHandlers({ engine, builds, recordsDir, recent }: Services): BuildHandlers {
   return {
-    'build.start': async (request) => ({
-      buildId: builds.add(await checkAndStartBuild(engineNow(engine), request, { recordsDir })),
-    }),
+    'build.start': async (input) => {
+      const build = await checkAndStartBuild(engineNow(engine), input, { recordsDir });
+      const buildId = builds.add(build);
+      const { contextDir, dockerfile, target } = build.current().request;
+      await recent.remember({ contextDir, dockerfile, target: target ?? null }).catch(() => {
+        // the list of recent projects is a convenience: a data folder that cannot be written must not stop a build
+      });
+      return { buildId };
+    },
     'build.cancel': async ({ buildId }) => {
       builds.cancel(buildId);
       return { ok: true as const };

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { sep } from 'node:path';
 import {
   BerthError,
   type BuildModel,
@@ -15,7 +16,9 @@ import {
 } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
+import { outlineDockerfile } from '../project/dockerfile-outline';
 import type { BuildEvent } from './build-event';
+import { legacyWarningOf, undeclaredArgsWarning, undeclaredBuildArgs } from './build-warnings';
 import { BuildKitDecoder } from './buildkit-decode';
 import { type BuildContext, type ContextFile, checkContext, readContext } from './context';
 import { planSteps } from './dockerfile';
@@ -68,8 +71,10 @@ export async function checkAndStartBuild(
   input: BuildRequestInput,
   options: BuildOptions = {},
 ): Promise<Build> {
-  const request = parseBuildRequest(input);
-  await checkContext(request.contextDir, request.dockerfile);
+  const parsed = parseBuildRequest(input);
+  const { dir, inside } = await checkContext(parsed.contextDir, parsed.dockerfile);
+  // The record names the project as the checked folder and Dockerfile, so builds of one project compare.
+  const request = { ...parsed, contextDir: dir, dockerfile: inside.split(sep).join('/') };
   return startBuild(engine, request, options);
 }
 
@@ -133,6 +138,9 @@ class RunningBuild implements Build {
       const source = await readFile(context.dockerfileRealPath, 'utf8');
       const builder = await chooseBuilder(this.engine, request.builder);
       this.fold = new StepFold(planSteps(source, request.target), { builder, noCache: request.noCache });
+      const undeclared =
+        builder === 'buildkit' ? undeclaredBuildArgs(outlineDockerfile(source), request.buildArgs, request.target) : [];
+      if (undeclared.length > 0) this.warn(undeclaredArgsWarning(undeclared));
       this.throwIfCancelled();
       this.update({ builder, state: 'sending' });
       const tar = context.pack();
@@ -147,7 +155,11 @@ class RunningBuild implements Build {
       );
       this.update({ state: 'running' });
       const decoder = builder === 'buildkit' ? new BuildKitDecoder() : new LegacyDecoder();
-      for await (const line of lines) this.apply(decoder.push(line));
+      for await (const line of lines) {
+        const warning = builder === 'legacy' ? legacyWarningOf(line) : null;
+        if (warning) this.warn(warning);
+        else this.apply(decoder.push(line));
+      }
       if (decoder instanceof LegacyDecoder) this.apply(decoder.end());
       this.throwIfCancelled();
       this.finish(this.fold.error || !this.fold.imageId ? 'failed' : 'succeeded');
@@ -171,6 +183,11 @@ class RunningBuild implements Build {
       changed = this.fold!.apply(event) || changed;
     }
     if (changed) this.changed();
+  }
+
+  /** Adds a warning to the build once. */
+  private warn(text: string): void {
+    if (this.fold && !this.fold.warnings.includes(text)) this.apply([{ kind: 'warning', text }]);
   }
 
   private finish(state: 'succeeded' | 'failed' | 'cancelled', failure?: BuildModel['failure']): void {

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { BuildModel } from '../../contract';
+import { BuildModel, previousOfSameProject } from '../../contract';
 import { startBuild } from './build';
 import { listRecords, openRecord, readRecord, recordOf, writeRecord } from './records';
 import { StepFold } from './step-fold';
@@ -141,5 +141,46 @@ describe('the step log tail is bounded', () => {
     const [step] = fold.steps();
     expect(step?.logs.map((l) => l.text)).toEqual(['c', 'd', 'e']);
     expect(step?.logsDropped).toBe(2);
+  });
+});
+
+describe('comparing builds within one project', () => {
+  const summary = (
+    buildId: string,
+    at: number,
+    contextDir: string,
+    dockerfile = 'Dockerfile',
+    target: string | null = null,
+  ) => ({
+    buildId,
+    at,
+    contextDir,
+    dockerfile,
+    target,
+  });
+
+  it('finds the previous build of the same context, Dockerfile and target only', () => {
+    const records = [
+      summary('a1', 1, '/a'),
+      summary('b1', 2, '/b'),
+      summary('a-target', 3, '/a', 'Dockerfile', 'build'),
+      summary('a-other-file', 4, '/a', 'Dockerfile.dev'),
+      summary('a2', 5, '/a/'),
+      summary('a3', 6, '/a', './Dockerfile'),
+    ];
+    const [a1, b1, aTarget, aOther, a2, a3] = records;
+    expect(previousOfSameProject(records, a3!)?.buildId).toBe('a2');
+    expect(previousOfSameProject(records, a2!)?.buildId).toBe('a1');
+    expect(previousOfSameProject(records, a1!)).toBeUndefined();
+    expect(previousOfSameProject(records, b1!)).toBeUndefined();
+    expect(previousOfSameProject(records, aTarget!)).toBeUndefined();
+    expect(previousOfSameProject(records, aOther!)).toBeUndefined();
+  });
+
+  it('lists the target of each record', async () => {
+    const built = model('t', 1000, ['done']);
+    built.request.target = 'build';
+    await writeRecord(dir, recordOf(built, null));
+    expect((await listRecords(dir))[0]).toMatchObject({ buildId: 't', target: 'build', contextDir: '/ctx' });
   });
 });

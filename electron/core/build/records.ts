@@ -129,6 +129,7 @@ export async function listRecords(dir: string): Promise<BuildRecordSummary[]> {
         tags: r.request.tags,
         contextDir: r.request.contextDir,
         dockerfile: r.request.dockerfile,
+        target: r.request.target ?? null,
         imageId: r.imageId,
         cachedSteps: r.cachedSteps,
         totalSteps: r.totalSteps,
