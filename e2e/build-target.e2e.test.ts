@@ -24,8 +24,10 @@ WORKDIR /app
 COPY package.json ./
 RUN mkdir -p node_modules && echo "dependencies for node $(node --version)"
 
-FROM deps AS test
+FROM \${BASE} AS test
 ARG TEST_FLAGS=--verbose
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
 COPY src ./src
 RUN node src/check.js $TEST_FLAGS
 
@@ -95,6 +97,12 @@ it('builds a multi-stage project to its target, with its ARGs, the unused-arg wa
   // The bundled project's NODE_IMAGE does not follow into another project.
   expect(await form.getByLabel('NODE_IMAGE').count()).toBe(0);
   await base.fill(inject('nodeImage'));
+  expect(
+    await form
+      .getByLabel('Target stage')
+      .locator('option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)),
+  ).toEqual(['', 'deps', 'test', 'runtime']);
   await form.getByLabel('Target stage').selectOption('test');
   await form.getByRole('button', { name: 'Add other build arg' }).click();
   await form.getByLabel('other build arg 1 name').fill('COMMIT_SHA');
@@ -113,15 +121,18 @@ it('builds a multi-stage project to its target, with its ARGs, the unused-arg wa
 
   // The Dockerfile text: the target's RUN line opens its step, whose output the check wrote.
   const text = page.getByRole('region', { name: 'Dockerfile text' });
-  const runLine = text.getByRole('button', { name: /^Line 11: RUN node src\/check\.js/ });
+  const runLine = text.getByRole('button', { name: /^Line 13: RUN node src\/check\.js/ });
   await runLine.click();
   const toggle = page.getByRole('button', { name: /Show output of RUN node src\/check\.js/ });
   expect(await toggle.getAttribute('aria-expanded')).toBe('true');
   expect(await page.getByText('3 checks passed').count()).toBeGreaterThan(0);
   // The runtime stage is past the target: its lines carry no step.
-  expect(await text.getByRole('button', { name: /^Line 16:/ }).count()).toBe(0);
+  expect(await text.getByRole('button', { name: /^Line 18:/ }).count()).toBe(0);
 
-  await page.getByRole('heading', { name: 'Build', exact: true }).scrollIntoViewIfNeeded();
-  await summary.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(SCREENSHOTS, 'build-target.png'), fullPage: true });
+  // The result: summary with the warning, the Dockerfile text beside its steps, the history row with the target.
+  await summary.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(SCREENSHOTS, 'build-target.png') });
+  // The form as it was filled: the Dockerfile's ARGs with their defaults, the target, the extra arg.
+  await form.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(SCREENSHOTS, 'build-target-form.png') });
 });
