@@ -35,6 +35,13 @@ async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
+/** The build's result at the top of the window: the form above it is tall now that it lists the Dockerfile's ARGs. */
+async function showCurrentBuild(): Promise<void> {
+  await page
+    .getByRole('region', { name: 'Current build' })
+    .evaluate((element) => element.scrollIntoView({ block: 'start' }));
+}
+
 async function openView(name: 'Build' | 'Images' | 'Containers' | 'Logs' | 'Ship'): Promise<void> {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name }).click();
 }
@@ -100,6 +107,7 @@ describe('the tutorial flow in the dashboard', () => {
       expect(await stepState(instruction)).toMatch(/cached|rebuilt|done/i);
     }
     expect(await page.getByTestId('build-context').innerText()).toMatch(/Context: .*in \d+ files/);
+    await showCurrentBuild();
     await screenshot('build');
   });
 
@@ -110,6 +118,7 @@ describe('the tutorial flow in the dashboard', () => {
     expect(await stepState(/RUN npm ci --omit=dev/)).toMatch(/cached/i);
     expect(await stepState(/COPY service\/src \.\/src/)).toMatch(/rebuilt/i);
     expect(await page.getByTestId('build-cache-hits').innerText()).toMatch(/\d+\s*(of|\/)\s*\d+/);
+    await showCurrentBuild();
     await screenshot('build-rebuild');
   });
 

@@ -85,12 +85,14 @@ describe('BuildForm', () => {
   it('pre-fills NODE_IMAGE only for the bundled project, not for another project that declares it', async () => {
     setup();
     await waitFor(() => expect(screen.getByLabelText('NODE_IMAGE')).toHaveValue('berth-node-base:test'));
-    expect(screen.getByLabelText('NODE_IMAGE')).toHaveAccessibleDescription(/bundled project/);
+    expect(screen.getByLabelText('NODE_IMAGE')).toHaveAccessibleDescription(/local base image of the bundled project/);
     await chooseRecent(/node-app/);
     await waitFor(() => expect(screen.getByLabelText('Context folder')).toHaveValue('/home/me/node-app'));
     await waitFor(() => expect(screen.getByLabelText('NODE_IMAGE')).toHaveValue(''));
     expect(screen.getByLabelText('NODE_IMAGE')).toHaveAttribute('placeholder', 'node:22-alpine');
-    expect(screen.getByLabelText('NODE_IMAGE')).not.toHaveAccessibleDescription(/bundled project/);
+    expect(screen.getByLabelText('NODE_IMAGE')).not.toHaveAccessibleDescription(
+      /local base image of the bundled project/,
+    );
   });
 
   it('shows why the Dockerfile cannot be read, with the fix', async () => {

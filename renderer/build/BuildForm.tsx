@@ -214,7 +214,7 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
               key={arg.name}
               label={arg.name}
               error={argError(arg.name)}
-              hint={`${arg.defaultValue === null ? 'No default' : `Default: ${arg.defaultValue || '(empty)'}`} · line ${arg.line}, ${stageLabel(outline, arg.stage)}${bundled && defaults.buildArgs[arg.name] !== undefined ? ' · pre-filled with the local base image for the bundled project' : ''}`}
+              hint={`${arg.defaultValue === null ? 'No default' : `Default: ${arg.defaultValue || '(empty)'}`} · line ${arg.line}, ${stageLabel(outline, arg.stage)}${bundled && defaults.buildArgs[arg.name] !== undefined ? ' · local base image of the bundled project' : ''}`}
             >
               <input
                 value={argValues[arg.name] ?? ''}
@@ -237,7 +237,7 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
           {secretWarning}
         </p>
       )}
-      <div className="split">
+      <div className="split build-options">
         <Field
           label="Target stage"
           error={fieldErrorUnder(error, 'target')}
@@ -265,8 +265,6 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
         <Field label="Tags" error={fieldErrorUnder(error, 'tags')} hint="Comma separated, e.g. notas-iv:latest">
           <input value={tags} onChange={(e) => setTags(e.target.value)} spellCheck={false} />
         </Field>
-      </div>
-      <div className="split">
         <Field label="Builder">
           <select value={builder} onChange={(e) => setBuilder(e.target.value as typeof builder)}>
             <option value="auto">Auto (BuildKit when the engine has it)</option>
