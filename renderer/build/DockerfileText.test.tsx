@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { FakeApi } from '../test/fake-api';
 import { buildModel, multiStageFile, NOW, projectDefaults, step } from '../test/fixtures';
@@ -63,6 +63,22 @@ describe('the Dockerfile as text', () => {
     // Instructions without a step in this build are shown, but not as controls.
     expect(text.getByText('CMD ["cat", "/greet"]')).toBeInTheDocument();
     expect(text.queryByRole('button', { name: /CMD/ })).not.toBeInTheDocument();
+  });
+
+  it('says when the file on disk no longer matches the steps of the build', async () => {
+    const text = await showBuild();
+    expect(text.queryByRole('note')).not.toBeInTheDocument();
+    cleanup();
+    const api = new FakeApi()
+      .on('project.default', projectDefaults)
+      .on('project.recent', [])
+      .on('dockerfile.read', multiStageFile)
+      .on('build.records', [])
+      .on('build.start', { buildId: 'b1' });
+    renderWithApi(<BuildView />, api);
+    await waitFor(() => expect(api.open('build')).toHaveLength(1));
+    act(() => api.emit('build', buildModel({ steps: [{ ...steps[0]!, line: 8 }] })));
+    expect(await screen.findByRole('note')).toHaveTextContent('The Dockerfile has changed since this build');
   });
 
   it('a click on a line opens its step, focused', async () => {

@@ -56,11 +56,19 @@ export function DockerfileText({ file, steps, now, onOpenStep }: DockerfileTextP
   if (lines.length > 1 && lines.at(-1) === '') lines.pop();
   const text = (line: number) => lines[line - 1] ?? '';
   const blocks = blocksOf(file, lines.length, steps);
+  // The file is read as it is now; steps whose line no longer starts an instruction were built from another version.
+  const starts = new Set(file.outline.instructions.map((i) => i.line));
+  const changed = steps.some((s) => s.line !== null && !starts.has(s.line));
   return (
     <section className="dockerfile-text" aria-label="Dockerfile text">
       <h4 className="stage-name">
         <span className="mono">{file.dockerfile}</span> · {lines.length} lines · {formatBytes(file.bytes)}
       </h4>
+      {changed && (
+        <p className="muted" role="note">
+          The Dockerfile has changed since this build: some steps no longer match a line of the file as it is now.
+        </p>
+      )}
       <div className="df-body">
         {blocks.map((block) => {
           if (block.kind === 'plain') return <Line key={block.line} number={block.line} text={text(block.line)} />;
