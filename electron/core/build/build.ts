@@ -140,7 +140,6 @@ class RunningBuild implements Build {
       this.fold = new StepFold(planSteps(source, request.target), { builder, noCache: request.noCache });
       const undeclared =
         builder === 'buildkit' ? undeclaredBuildArgs(outlineDockerfile(source), request.buildArgs, request.target) : [];
-      if (undeclared.length > 0) this.warn(undeclaredArgsWarning(undeclared));
       this.throwIfCancelled();
       this.update({ builder, state: 'sending' });
       const tar = context.pack();
@@ -161,6 +160,10 @@ class RunningBuild implements Build {
         else this.apply(decoder.push(line));
       }
       if (decoder instanceof LegacyDecoder) this.apply(decoder.end());
+      // Newer BuildKit engines report unused build args themselves; 20.10's does not, so Berth says it.
+      if (undeclared.length > 0 && !this.fold.warnings.some((w) => /build-args? \[/i.test(w))) {
+        this.warn(undeclaredArgsWarning(undeclared));
+      }
       this.throwIfCancelled();
       this.finish(this.fold.error || !this.fold.imageId ? 'failed' : 'succeeded');
     } catch (error) {
