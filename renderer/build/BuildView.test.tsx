@@ -38,10 +38,12 @@ describe('BuildView', () => {
   });
 
   it('warns under the build args when one looks like a secret (it would stay in the image history)', async () => {
-    const api = new FakeApi()
-      .on('project.default', { ...projectDefaults, buildArgs: { NODE_IMAGE: 'node:22-alpine', NPM_TOKEN: 'abc123' } })
-      .on('build.records', []);
-    renderWithApi(<BuildView />, api);
+    setup();
+    await waitFor(() => expect(screen.getByLabelText('NODE_IMAGE')).toHaveValue('berth-node-base:test'));
+    expect(screen.queryByRole('note')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Add other build arg' }));
+    await userEvent.type(screen.getByLabelText('other build arg 1 name'), 'NPM_TOKEN');
+    await userEvent.type(screen.getByLabelText('other build arg 1 value'), 'abc123');
     const note = await screen.findByRole('note');
     expect(note).toHaveTextContent('NPM_TOKEN looks like a secret');
     expect(note).toHaveTextContent('docker history');
