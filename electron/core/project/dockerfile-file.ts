@@ -1,22 +1,21 @@
 /**
- * Reads the Dockerfile of a build context for the UI, and only from inside that context: both the folder
- * and the file are resolved (symlinks too) before the "inside" check, the file must be a regular file, and
- * at most MAX_DOCKERFILE_BYTES are read.
+ * Reads the Dockerfile of a build context for the UI, and only from inside that context: the same check as a
+ * build's (folder and file resolved, symlinks too, before the "inside" test), the file must be a regular file,
+ * and at most MAX_DOCKERFILE_BYTES are read.
  */
 import { open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { BerthError, type DockerfileFile } from '../../contract';
+import { checkContext } from '../build/context';
 import { outlineDockerfile } from './dockerfile-outline';
 
 /** Larger than any real Dockerfile; a bigger file is not one (or not one to show). */
 export const MAX_DOCKERFILE_BYTES = 1024 * 1024;
 
-const isInside = (dir: string, path: string): boolean => {
-  const inside = relative(dir, path);
-  return inside !== '' && !inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside);
-};
-
-/** Resolves the context folder and the Dockerfile in it, refusing anything that leads outside. */
+/**
+ * Resolves the context folder and the Dockerfile in it, refusing anything that leads outside: the build's own
+ * check (symlinks resolved on both sides before the "inside" test), for an absolute folder only.
+ */
 export async function locateDockerfile(contextDir: string, dockerfile: string): Promise<{ dir: string; file: string }> {
   if (!isAbsolute(contextDir)) {
     throw new BerthError(
@@ -26,34 +25,8 @@ export async function locateDockerfile(contextDir: string, dockerfile: string): 
       { contextDir: ['not an absolute path'] },
     );
   }
-  const dir = await realpath(contextDir).catch(() => {
-    throw new BerthError('NOT_FOUND', `The context folder ${contextDir} does not exist.`, 'Choose an existing folder.');
-  });
-  const lexical = resolve(dir, dockerfile);
-  if (isAbsolute(dockerfile) || !isInside(dir, lexical)) {
-    throw new BerthError(
-      'INVALID_INPUT',
-      `The Dockerfile "${dockerfile}" is outside the context folder ${dir}.`,
-      'Give the Dockerfile path relative to the context folder, without "..", or choose a context folder that contains it.',
-      { dockerfile: ['outside the context folder'] },
-    );
-  }
-  const file = await realpath(lexical).catch(() => {
-    throw new BerthError(
-      'NOT_FOUND',
-      `No Dockerfile at ${lexical}.`,
-      `Create ${dockerfile} in ${dir}, or give the path of the Dockerfile relative to that folder.`,
-    );
-  });
-  if (!isInside(dir, file)) {
-    throw new BerthError(
-      'INVALID_INPUT',
-      `The Dockerfile "${dockerfile}" is a link to ${file}, outside the context folder ${dir}.`,
-      'Put the Dockerfile itself inside the context folder; the engine cannot follow a link out of it either.',
-      { dockerfile: ['links outside the context folder'] },
-    );
-  }
-  return { dir, file };
+  const { dir, realPath } = await checkContext(contextDir, dockerfile);
+  return { dir, file: realPath };
 }
 
 /** The Dockerfile's text and outline. `bundledDir` is the default project's folder, to say whether this is it. */
