@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { docker, EngineLitter, uniqueName } from '../../test/engine-harness';
+import { docker, EngineLitter, testLabels, uniqueName } from '../../test/engine-harness';
 import type { BerthError, BuildModel, BuildRecordSummary, DockerfileFile, RecentProject } from '../contract';
+import { Engine } from '../core/engine';
 import { MemorySecretStore } from '../core/registry';
 import { type Backend, createBackend } from './backend';
 
@@ -37,7 +38,12 @@ beforeAll(() => {
       '',
     ].join('\n'),
   );
-  backend = createBackend({ dataDir, secretStore: new MemorySecretStore() });
+  // Everything the builds create carries the test run's label, so the suite's teardown finds it.
+  backend = createBackend({
+    dataDir,
+    secretStore: new MemorySecretStore(),
+    engine: new Engine({ labels: testLabels() }),
+  });
 });
 
 afterAll(async () => {
