@@ -78,6 +78,8 @@ export const BuildModel = z.object({
   endedAt: Millis.nullable(),
   imageId: z.string().nullable(),
   failure: BuildFailure.nullable(),
+  /** Set when the build's record could not be written; earlier records are untouched. */
+  recordError: ErrorShape.optional(),
 });
 export type BuildModel = z.infer<typeof BuildModel>;
 

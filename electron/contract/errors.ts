@@ -13,6 +13,7 @@ export const ErrorCode = z.enum([
   'DEPLOY_FAILED', // Heroku or Azure reported an error
   'CANCELLED', // the user cancelled
   'UNSUPPORTED', // not possible in this mode (e.g. openExternal in web mode)
+  'STORAGE_FAILED', // Berth's own data folder could not be written (disk full, read-only, permissions)
   'INTERNAL', // a bug: anything unexpected
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

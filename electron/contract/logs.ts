@@ -1,5 +1,7 @@
 /** Container logs: lines and the batches the log stream carries. */
 import { z } from 'zod';
+import { ErrorShape } from './errors';
+import { Millis } from './shapes';
 
 export const LogLine = z.object({
   stream: z.enum(['stdout', 'stderr']),
@@ -11,5 +13,12 @@ export type LogLine = z.infer<typeof LogLine>;
 export const LogEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('lines'), lines: z.array(LogLine) }),
   z.object({ kind: z.literal('end'), reason: z.enum(['container-stopped', 'container-removed', 'done']) }),
+  /** The engine connection broke while following; the stream waits for the engine and then resumes. */
+  z.object({ kind: z.literal('interrupted'), error: ErrorShape, at: Millis }),
+  /**
+   * Following again after an interruption. Lines the engine kept from `gapFrom` on come next, none twice;
+   * what the container printed while the engine was down was never recorded by the engine.
+   */
+  z.object({ kind: z.literal('resumed'), gapFrom: Millis, at: Millis }),
 ]);
 export type LogEvent = z.infer<typeof LogEvent>;

@@ -87,6 +87,12 @@ export const streams = {
     event: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('status'), status: EngineStatus }),
       z.object({ kind: z.literal('event'), event: EngineEvent }),
+      /**
+       * The event feed was down from `from` to `to` (engine restarted or unreachable). Events the engine
+       * still had were replayed; any it lost (e.g. containers stopped during its shutdown) are not, so
+       * lists should reload.
+       */
+      z.object({ kind: z.literal('gap'), from: Millis, to: Millis }),
     ]),
   },
   /** The whole build model, re-sent (throttled) as it changes; the first event is the current snapshot. */

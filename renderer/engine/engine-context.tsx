@@ -46,6 +46,12 @@ export function EngineProvider({ children }: { children: ReactNode }) {
           setError(null);
           return;
         }
+        if (event.kind === 'gap') {
+          // The feed was down: events may be missing, so every list reloads as if its type had an event.
+          const gap: EngineEvent = { type: '*', action: 'gap', id: '', attributes: {}, time: event.to };
+          for (const set of listeners.current.values()) for (const listener of set) listener(gap);
+          return;
+        }
         for (const listener of listeners.current.get(event.event.type) ?? []) listener(event.event);
       },
       (e) => setError(toErrorShape(e)),

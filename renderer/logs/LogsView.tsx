@@ -144,6 +144,20 @@ export function LogsView() {
       </div>
       {note && <output className="notice">{note}</output>}
       {logs.error && <ErrorNotice title="The log stream stopped" error={logs.error} />}
+      {logs.interruption && logs.interruption.resumedAt === null && (
+        <ErrorNotice
+          title="The engine stopped answering; the log resumes when it is back"
+          error={logs.interruption.error}
+        />
+      )}
+      {logs.interruption?.resumedAt != null && (
+        <output className="notice log-gap">
+          The engine was away from {new Date(logs.interruption.at).toLocaleTimeString()} to{' '}
+          {new Date(logs.interruption.resumedAt).toLocaleTimeString()}. Lines it kept from{' '}
+          {new Date(logs.interruption.gapFrom ?? logs.interruption.at).toLocaleTimeString()} on were read again; what
+          the container printed while the engine was down is not in its log.
+        </output>
+      )}
       {logs.ring.dropped + logs.droppedWhilePaused > 0 && (
         <p className="muted log-dropped">
           {(logs.ring.dropped + logs.droppedWhilePaused).toLocaleString('en')} older lines were dropped to keep memory

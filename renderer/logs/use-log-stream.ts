@@ -8,6 +8,14 @@ import { DEFAULT_CAPACITY, LogRing } from './log-ring';
 export const PAUSE_LIMIT = 50_000;
 
 type EndReason = Extract<LogEvent, { kind: 'end' }>['reason'];
+/** The engine connection broke while following (`resumedAt` null until it is back). */
+export interface LogInterruption {
+  error: ErrorShape;
+  at: number;
+  resumedAt: number | null;
+  /** lines from this time on were read again after the interruption */
+  gapFrom: number | null;
+}
 
 /**
  * One container's log stream into a bounded ring. Paused, new lines wait in a second bounded ring and
@@ -23,6 +31,7 @@ export function useLogStream(containerId: string | null, tail: number, capacity 
   const [waitingCount, setWaitingCount] = useState(0);
   const [ended, setEnded] = useState<EndReason | null>(null);
   const [error, setError] = useState<ErrorShape | null>(null);
+  const [interruption, setInterruption] = useState<LogInterruption | null>(null);
   const [droppedWhilePaused, setDroppedWhilePaused] = useState(0);
   const bump = useCallback(() => setVersion((v) => v + 1), []);
 
@@ -33,6 +42,7 @@ export function useLogStream(containerId: string | null, tail: number, capacity 
     setDroppedWhilePaused(0);
     setEnded(null);
     setError(null);
+    setInterruption(null);
     bump();
     if (!containerId) return;
     return api.subscribe(
@@ -41,6 +51,14 @@ export function useLogStream(containerId: string | null, tail: number, capacity 
       (event) => {
         if (event.kind === 'end') {
           setEnded(event.reason);
+          return;
+        }
+        if (event.kind === 'interrupted') {
+          setInterruption({ error: event.error, at: event.at, resumedAt: null, gapFrom: null });
+          return;
+        }
+        if (event.kind === 'resumed') {
+          setInterruption((i) => i && { ...i, resumedAt: event.at, gapFrom: event.gapFrom });
           return;
         }
         if (paused.current) {
@@ -79,5 +97,8 @@ export function useLogStream(containerId: string | null, tail: number, capacity 
     bump();
   }, [ring, waiting, bump]);
 
-  return { ring, version, paused: isPaused, waitingCount, droppedWhilePaused, ended, error, pause, resume, clear };
+  return {
+    ...{ ring, version, paused: isPaused, waitingCount, droppedWhilePaused, ended, error, interruption },
+    ...{ pause, resume, clear },
+  };
 }

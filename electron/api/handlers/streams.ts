@@ -1,4 +1,4 @@
-import { readLogs } from '../../core/logs';
+import { followLogs } from '../../core/logs';
 import type { StreamHandlers } from '../handler-types';
 import type { Services } from '../services';
 
@@ -36,11 +36,13 @@ export function streamHandlers({ engine, events, builds, pushes }: Services): St
       emit({ kind: 'status', status: engine.current() });
       const offStatus = engine.onStatus((status) => emit({ kind: 'status', status }));
       const offEvents = events.subscribe((event) => emit({ kind: 'event', event }));
+      const offGaps = events.onGap(({ from, to }) => emit({ kind: 'gap', from, to }));
       signal.addEventListener(
         'abort',
         () => {
           offStatus();
           offEvents();
+          offGaps();
         },
         { once: true },
       );
@@ -62,7 +64,7 @@ export function streamHandlers({ engine, events, builds, pushes }: Services): St
     // The transport's readiness is the log sink's: while the subscriber is behind, the batcher holds the
     // next batch and the reader stops pulling from the engine, so the engine's socket fills and pauses.
     logs: async ({ id, tail, since, timestamps, follow }, emit, signal) => {
-      await readLogs(
+      await followLogs(
         engine,
         { id, tail, timestamps, follow, ...(since !== undefined && { since }) },
         { deliver: (event) => emit(event) },

@@ -15,6 +15,7 @@ import {
   secretLookingArgs,
 } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
+import { engineAnswers } from '../engine-check';
 import { toBerthError } from '../errors';
 import { outlineDockerfile } from '../project/dockerfile-outline';
 import type { BuildEvent } from './build-event';
@@ -23,9 +24,9 @@ import { BuildKitDecoder } from './buildkit-decode';
 import { type BuildContext, type ContextFile, checkContext, readContext } from './context';
 import { planSteps } from './dockerfile';
 import { chooseBuilder, sendBuild } from './engine-build';
-import { refusedFailure, streamFailure } from './failure';
+import { engineLostFailure, refusedFailure, streamFailure } from './failure';
 import { LegacyDecoder } from './legacy-decode';
-import { recordOf, writeRecord } from './records';
+import { recordOf, storageFailure, writeRecord } from './records';
 import { StepFold } from './step-fold';
 
 export interface Build {
@@ -165,18 +166,31 @@ class RunningBuild implements Build {
         this.warn(undeclaredArgsWarning(undeclared));
       }
       this.throwIfCancelled();
-      this.finish(this.fold.error || !this.fold.imageId ? 'failed' : 'succeeded');
+      if (this.fold.error || this.fold.imageId) this.finish(this.fold.error ? 'failed' : 'succeeded');
+      // The stream ended with neither an image nor an error: did the engine go away under it?
+      else this.finish('failed', await this.engineLost('the build stream ended early'));
     } catch (error) {
       if (this.abort.signal.aborted) this.finish('cancelled');
-      else
-        this.finish(
-          'failed',
-          refusedFailure(toBerthErrorKeepingEngine(error, this.engine.endpoint), request.dockerfile),
-        );
+      else {
+        const engine = toBerthErrorKeepingEngine(error, this.engine.endpoint);
+        // Engine answers (HTTP errors) and Berth's own errors (context, cancel) are not a lost engine.
+        const answered =
+          (engine as { statusCode?: number }).statusCode !== undefined ||
+          (error instanceof BerthError && error.code !== 'ENGINE_UNREACHABLE');
+        const lost = answered ? undefined : await this.engineLost(errorDetail(error));
+        this.finish('failed', lost ?? refusedFailure(engine, request.dockerfile));
+      }
     }
     this.files = context ? await context.snapshot().catch(() => null) : null;
     await this.record();
     this.emit();
+  }
+
+  /** An ENGINE_UNREACHABLE failure when the engine does not answer a ping now; undefined when it does. */
+  private async engineLost(detail: string): Promise<BuildModel['failure'] | undefined> {
+    return (await engineAnswers(this.engine.docker))
+      ? undefined
+      : engineLostFailure(this.engine.endpoint, this.model.builder, detail);
   }
 
   private apply(events: BuildEvent[]): void {
@@ -199,7 +213,8 @@ class RunningBuild implements Build {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const endedAt = Date.now();
-    this.fold?.finish(state, endedAt);
+    const why = failure?.code === 'ENGINE_UNREACHABLE' ? 'Interrupted: the engine stopped answering.' : undefined;
+    this.fold?.finish(state, endedAt, why);
     const streamError = this.fold?.error;
     const { dockerfile } = this.model.request;
     this.model.failure =
@@ -220,8 +235,10 @@ class RunningBuild implements Build {
 
   private async record(): Promise<void> {
     if (!this.options.recordsDir) return;
-    await writeRecord(this.options.recordsDir, recordOf(this.current(), this.files)).catch((error) => {
-      this.fold?.warnings.push(`The build record could not be written: ${String(error)}`);
+    await writeRecord(this.options.recordsDir, recordOf(this.current(), this.files)).catch((error: unknown) => {
+      const failure = storageFailure(this.options.recordsDir!, error);
+      this.model.recordError = failure.toShape();
+      this.fold?.warnings.push(`${failure.message} ${failure.fix ?? ''}`.trim());
     });
   }
 
@@ -245,6 +262,11 @@ class RunningBuild implements Build {
     const model = this.current();
     for (const listener of this.listeners) listener(model);
   }
+}
+
+function errorDetail(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  return e.code ?? e.message ?? String(error);
 }
 
 /** Engine HTTP errors stay as the engine said them (refusedFailure reads them); lost connections become BerthErrors. */

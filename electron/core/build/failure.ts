@@ -53,6 +53,25 @@ export function refusedFailure(error: unknown, dockerfile: string): Failure {
   return { ...shape, stepId: null, exitCode: null };
 }
 
+/**
+ * The engine stopped answering in the middle of the build (restarted, crashed, or the connection broke).
+ * dockerd 20.10's BuildKit is known to crash ("failed to get edge") when identical builds overlap, so a
+ * BuildKit build says where to look.
+ */
+export function engineLostFailure(endpoint: string, builder: BuildModel['builder'], detail: string): Failure {
+  const panic =
+    builder === 'buildkit'
+      ? ' If dockerd crashed, its log may show a BuildKit panic ("failed to get edge"), which dockerd 20.10 hits when identical builds overlap: run them one at a time.'
+      : ' A legacy build cut off this way can leave a "Created" container behind: remove it from the Containers view.';
+  return {
+    code: 'ENGINE_UNREACHABLE',
+    message: `The Docker engine at ${endpoint} stopped answering during the build (${detail}), so the build did not finish.`,
+    fix: `Wait until the engine answers again (Berth reconnects by itself and shows it), then build again.${panic}`,
+    stepId: null,
+    exitCode: null,
+  };
+}
+
 function syntaxError(message: string, dockerfile: string): BerthError | null {
   const match = /dockerfile parse error line (\d+): (.*)$/i.exec(message);
   if (!match) return null;

@@ -3,7 +3,7 @@
  * Records are private to the user (folder 0700, files 0600), and the values of build args whose names look
  * secret (TOKEN, PASSWORD, SECRET, KEY, ...) never reach them: they are masked wherever they appear.
  */
-import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError, BuildModel, BuildRecordSummary, looksSecret, MASKED } from '../../contract';
 import type { ContextFile } from './context';
@@ -85,21 +85,50 @@ function unmaskedRecordOf(model: BuildModel, files: ContextFile[] | null): Build
   };
 }
 
-/** Writes `<dir>/<buildId>.json` through a temp file and a rename, so a reader never sees half a record. */
+/** Why the data folder could not be written, with the fix for the usual causes. */
+export function storageFailure(dir: string, error: unknown): BerthError {
+  if (error instanceof BerthError) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+  const reason = (error as Error).message ?? String(error);
+  const fix =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? `Free some space on the disk that holds ${dir}, then build again. Earlier records are kept as they were.`
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? `Make ${dir} writable for the user running Berth, then build again. Earlier records are kept as they were.`
+        : `Check that ${dir} is on a working, writable disk, then build again. Earlier records are kept as they were.`;
+  return new BerthError('STORAGE_FAILED', `The build record could not be written to ${dir}: ${reason}`, fix);
+}
+
+/**
+ * Writes `<dir>/<buildId>.json` atomically: into a temp file that is flushed to disk (fsync), then renamed
+ * over the final name, then the folder is flushed so the rename survives a crash. A reader never sees half
+ * a record; on failure the temp file is removed and a STORAGE_FAILED error says why.
+ */
 export async function writeRecord(dir: string, record: BuildRecord): Promise<string> {
   if (!ID.test(record.buildId)) throw new BerthError('INVALID_INPUT', `Bad build id ${record.buildId}.`);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700); // a folder made by an older Berth (0755) becomes private too
   const path = join(dir, `${record.buildId}.json`);
   const temp = `${path}.${process.pid}.tmp`;
-  await rm(temp, { force: true }); // left by a crash: 'wx' below must create the file, with mode 0600
   try {
-    await writeFile(temp, JSON.stringify(maskSecrets(record), null, 1), { mode: 0o600, flag: 'wx' });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700); // a folder made by an older Berth (0755) becomes private too
+    await rm(temp, { force: true }); // left by a crash: 'wx' below must create the file, with mode 0600
+    const file = await open(temp, 'wx', 0o600);
+    try {
+      await file.writeFile(JSON.stringify(maskSecrets(record), null, 1));
+      await file.sync();
+    } finally {
+      await file.close();
+    }
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw storageFailure(dir, error);
   }
+  const folder = await open(dir, 'r').catch(() => undefined);
+  await folder
+    ?.sync()
+    .catch(() => undefined)
+    .finally(() => folder.close());
   return path;
 }
 

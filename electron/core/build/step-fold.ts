@@ -92,7 +92,7 @@ export class StepFold {
   }
 
   /** The build ended: merged steps take their twin's state, unfinished ones end. */
-  finish(outcome: 'succeeded' | 'failed' | 'cancelled', at: number): void {
+  finish(outcome: 'succeeded' | 'failed' | 'cancelled', at: number, why?: string): void {
     for (const slot of this.slots) {
       if (slot.touched) continue;
       const twin = this.slots.find(
@@ -111,7 +111,7 @@ export class StepFold {
       if (slot.step.state === 'running') {
         slot.step.state = 'error';
         slot.step.endedAt = at;
-        slot.step.error ??= outcome === 'cancelled' ? 'Cancelled.' : 'Stopped: the build failed elsewhere.';
+        slot.step.error ??= why ?? (outcome === 'cancelled' ? 'Cancelled.' : 'Stopped: the build failed elsewhere.');
       }
     }
   }

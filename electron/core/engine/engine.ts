@@ -2,7 +2,7 @@
  * The connection to the Docker engine: which engine (context), whether it answers, and a dockerode
  * client for everything else. When the engine does not answer, the status says so with an
  * ENGINE_UNREACHABLE error naming the address and the fix, and the engine retries on its own (back-off
- * up to a few seconds); subscribers hear when it comes back. No electron import: runs under plain Node.
+ * up to a second); subscribers hear when it comes back. No electron import: runs under plain Node.
  */
 import type Dockerode from 'dockerode';
 import type { BerthError, EngineContext, EngineStatus } from '../../contract';
@@ -66,7 +66,8 @@ export class Engine implements EngineHandle {
     this.env = options.env ?? process.env;
     this.configDir = options.configDir ?? dockerConfigDir(this.env);
     this.heartbeatMs = options.heartbeatMs ?? 5000;
-    this.maxRetryMs = options.maxRetryMs ?? 4000;
+    // At most a second between attempts: Berth must be back within 3 s of the engine answering again.
+    this.maxRetryMs = options.maxRetryMs ?? 1000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
     this.labels = { ...options.labels };
     try {

@@ -10,6 +10,8 @@ import type { Engine } from './engine';
 import { normaliseEvent } from './engine-event';
 
 export type EventListener = (event: EngineEvent) => void;
+/** The feed was down from `from` to `to`: events the engine lost meanwhile (e.g. during its restart) are missing. */
+export type GapListener = (gap: { from: number; to: number }) => void;
 
 /** Events older than this before the newest seen are replays; within it, duplicates are found by key. */
 const REPLAY_WINDOW_MS = 2000;
@@ -21,6 +23,9 @@ const keyOf = (e: EngineEvent): string => JSON.stringify(e);
 
 export class EngineEvents {
   private readonly listeners = new Set<EventListener>();
+  private readonly gapListeners = new Set<GapListener>();
+  /** when an open stream was lost; cleared (and a gap reported) when one opens again */
+  private lostAt: number | undefined;
   private stopStatus: (() => void) | undefined;
   private stream: IncomingMessage | undefined;
   private opening = false;
@@ -42,6 +47,12 @@ export class EngineEvents {
     };
   }
 
+  /** Calls `listener` each time the feed resumes after being down; returns the function that stops it. */
+  onGap(listener: GapListener): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
+  }
+
   /** Whether the /events stream is open right now. */
   get open(): boolean {
     return this.stream !== undefined;
@@ -50,6 +61,7 @@ export class EngineEvents {
   /** Ends the stream and forgets every listener. */
   close(): void {
     this.listeners.clear();
+    this.gapListeners.clear();
     this.stop();
   }
 
@@ -78,6 +90,7 @@ export class EngineEvents {
   private cut(): void {
     const stream = this.stream;
     this.stream = undefined;
+    if (stream) this.lostAt ??= Date.now();
     stream?.destroy();
   }
 
@@ -99,6 +112,7 @@ export class EngineEvents {
       }
       this.stream = stream;
       this.read(stream);
+      this.resumed();
     } catch {
       this.lost();
     } finally {
@@ -118,6 +132,7 @@ export class EngineEvents {
     const ended = () => {
       if (this.stream !== stream) return;
       this.stream = undefined;
+      this.lostAt ??= Date.now();
       this.lost();
     };
     stream.on('error', ended);
@@ -135,6 +150,20 @@ export class EngineEvents {
       if (this.engine.current().state === 'connected') void this.openStream();
     }, this.reopenMs);
     this.timer.unref();
+  }
+
+  private resumed(): void {
+    const from = this.lostAt;
+    if (from === undefined) return;
+    this.lostAt = undefined;
+    const gap = { from, to: Date.now() };
+    for (const listener of [...this.gapListeners]) {
+      try {
+        listener(gap);
+      } catch {
+        // a failing listener must not stop the others
+      }
+    }
   }
 
   private deliver(event: EngineEvent): void {

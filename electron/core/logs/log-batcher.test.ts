@@ -41,7 +41,11 @@ describe('LogBatcher', () => {
     batcher.add(line('0123456789'));
     await batcher.whenRoom();
     await batcher.end('done');
-    expect(events.map((e) => (e.kind === 'lines' ? e.lines.length : e.reason))).toEqual([3, 1, 'done']);
+    expect(events.map((e) => (e.kind === 'lines' ? e.lines.length : e.kind === 'end' ? e.reason : e.kind))).toEqual([
+      3,
+      1,
+      'done',
+    ]);
   });
 
   it('holds the next batch until a Promise from the consumer settles', async () => {

@@ -15,7 +15,8 @@ import {
   registryHost,
 } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
-import { engineMessage, toBerthError } from '../errors';
+import { engineAnswers } from '../engine-check';
+import { engineMessage, toBerthError, unreachable } from '../errors';
 import { authConfigFor, type CredentialStore, type RegistryCredentials } from './credentials';
 import { missingImage, pushFailure } from './failures';
 import { checkCredentials } from './login';
@@ -181,12 +182,17 @@ export class Push {
       fold(lines.end());
     } catch (error) {
       return this.fail(
-        new BerthError(
-          'PUSH_FAILED',
-          `The push stream from the engine broke off: ${(error as Error).message ?? String(error)}`,
-          'Check that the Docker engine is still running, then push again.',
-        ),
+        (await engineAnswers(docker))
+          ? new BerthError(
+              'PUSH_FAILED',
+              `The push stream from the engine broke off: ${(error as Error).message ?? String(error)}`,
+              'Check that the Docker engine is still running, then push again.',
+            )
+          : engineLost(endpoint, target, error),
       );
+    }
+    if (this.model.state === 'pushing' && !this.proof && !(await engineAnswers(docker))) {
+      return this.fail(engineLost(endpoint, target, 'the push stream ended early'));
     }
     this.update(
       finishPush(
@@ -200,6 +206,16 @@ export class Push {
       ),
     );
   }
+}
+
+/** The engine stopped answering in the middle of a push. */
+function engineLost(endpoint: string, target: string, cause: unknown): BerthError {
+  const detail = unreachable(endpoint, typeof cause === 'string' ? undefined : cause);
+  return new BerthError(
+    'ENGINE_UNREACHABLE',
+    `${detail.message.replace(/\.$/, '')}: it stopped answering in the middle of the push of "${target}", so the push did not finish.`,
+    'Wait until the engine answers again (Berth reconnects by itself and shows it), then push again; layers already in the registry are not sent twice.',
+  );
 }
 
 function asMissing(error: unknown, source: string, endpoint: string): BerthError {

@@ -1,0 +1,147 @@
+/**
+ * Following a container's logs across engine restarts. When the engine connection breaks, the stream says
+ * so (`interrupted`, with the ENGINE_UNREACHABLE error), waits for the engine to answer again, marks the
+ * gap (`resumed`) and reads on from the last line delivered, using the engine's own timestamps so that no
+ * line it kept is lost or sent twice.
+ */
+import { BerthError, type EngineStatus, type LogEvent, type LogLine } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
+import { engineAnswers } from '../engine-check';
+import { unreachable } from '../errors';
+import type { LogSink } from './log-batcher';
+import { type LogEndReason, type LogReadOptions, readLogs } from './log-reader';
+import type { LogRequest } from './log-source';
+
+/** The engine as log following needs it: a connection plus its status (the Engine class has this shape). */
+export interface WatchedEngine extends EngineHandle {
+  current(): EngineStatus;
+  onStatus(listener: (status: EngineStatus) => void): () => void;
+  status(): Promise<EngineStatus>;
+}
+
+/** An engine timestamp as nanoseconds since the epoch (engine timestamps carry up to 9 fraction digits). */
+export function timestampNanos(ts: string): bigint | undefined {
+  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(ts);
+  if (!match) return undefined;
+  const seconds = Date.parse(`${match[1]}${match[3]}`);
+  if (Number.isNaN(seconds)) return undefined;
+  return BigInt(seconds) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
+}
+
+/** The last line delivered: its time, and how many delivered lines share that exact time. */
+interface Position {
+  nanos: bigint;
+  ms: number;
+  sameTime: number;
+}
+
+/** Keeps track of the position and drops lines at or before it when reading again. */
+class Resumption {
+  position: Position | undefined;
+  private skipSameTime = 0;
+  private skipBefore: bigint | undefined;
+
+  /** Called before reading again from `position`: lines older than it, and the ones seen at it, are repeats. */
+  rewind(): void {
+    this.skipBefore = this.position?.nanos;
+    this.skipSameTime = this.position?.sameTime ?? 0;
+  }
+
+  /** The new lines of a batch; moves the position. */
+  take(lines: LogLine[]): LogLine[] {
+    const fresh: LogLine[] = [];
+    for (const line of lines) {
+      const nanos = line.ts === undefined ? undefined : timestampNanos(line.ts);
+      if (nanos !== undefined && this.skipBefore !== undefined) {
+        if (nanos < this.skipBefore) continue;
+        if (nanos === this.skipBefore && this.skipSameTime > 0) {
+          this.skipSameTime -= 1;
+          continue;
+        }
+        this.skipBefore = undefined;
+      }
+      if (nanos !== undefined) {
+        this.position =
+          this.position && this.position.nanos === nanos
+            ? { ...this.position, sameTime: this.position.sameTime + 1 }
+            : { nanos, ms: Number(nanos / 1_000_000n), sameTime: 1 };
+      }
+      fresh.push(line);
+    }
+    return fresh;
+  }
+}
+
+const RECHECK_FIRST_MS = 50;
+const RECHECK_MAX_MS = 250;
+
+/** Resolves true once the engine takes new connections again, false when `signal` aborts first. */
+async function whenBack(engine: WatchedEngine, signal: AbortSignal | undefined): Promise<boolean> {
+  let wait = RECHECK_FIRST_MS;
+  while (!signal?.aborted) {
+    if (await engineAnswers(engine.docker)) {
+      void engine.status(); // let the status (and the event feed) catch up at once
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    wait = Math.min(wait * 2, RECHECK_MAX_MS);
+  }
+  return false;
+}
+
+/**
+ * Like readLogs, but a follow survives the engine going away: `interrupted` when it breaks, `resumed`
+ * when the engine answers again, then the lines from where it stopped. Not following, it is readLogs.
+ */
+export async function followLogs(
+  engine: WatchedEngine,
+  request: LogRequest,
+  sink: LogSink,
+  options: LogReadOptions = {},
+): Promise<LogEndReason | 'cancelled'> {
+  if (!(request.follow ?? true)) return readLogs(engine, request, sink, options);
+  const keepTimestamps = request.timestamps ?? false;
+  const resumption = new Resumption();
+  // A follow that ends because the container stopped may really be the engine shutting down (it stops
+  // every container before it exits): that end is held until the engine is known to be staying.
+  let heldEnd: LogEvent | undefined;
+  const forward: LogSink = {
+    deliver: (event) => {
+      if (event.kind === 'end' && event.reason === 'container-stopped') {
+        heldEnd = event;
+        return true;
+      }
+      if (event.kind !== 'lines') return sink.deliver(event);
+      const fresh = resumption.take(event.lines);
+      if (!fresh.length) return true;
+      const lines = keepTimestamps ? fresh : fresh.map(({ ts: _ts, ...line }) => line);
+      return sink.deliver({ kind: 'lines', lines });
+    },
+    ...(sink.drained && { drained: () => sink.drained!() }),
+  };
+  // Timestamps are always asked for: they are how a resumed read finds its place.
+  let next: LogRequest = { ...request, timestamps: true };
+  for (;;) {
+    let cause: BerthError;
+    heldEnd = undefined;
+    try {
+      const reason = await readLogs(engine, next, forward, options);
+      if (reason !== 'container-stopped' || (await engineAnswers(engine.docker))) {
+        if (heldEnd) await sink.deliver(heldEnd);
+        return reason;
+      }
+      cause = unreachable(engine.endpoint, Object.assign(new Error('shutting down'), { code: 'shutting down' }));
+    } catch (error) {
+      if (!(error instanceof BerthError) || error.code !== 'ENGINE_UNREACHABLE') throw error;
+      cause = error;
+    }
+    if (options.signal?.aborted) return 'cancelled';
+    const at = Date.now();
+    await sink.deliver({ kind: 'interrupted', error: cause.toShape(), at });
+    if (!(await whenBack(engine, options.signal))) return 'cancelled';
+    const position = resumption.position;
+    await sink.deliver({ kind: 'resumed', gapFrom: position?.ms ?? at, at: Date.now() });
+    resumption.rewind();
+    next = position ? { ...request, timestamps: true, tail: 'all', since: position.ms } : { ...next };
+  }
+}
