@@ -166,9 +166,13 @@ class RunningBuild implements Build {
         this.warn(undeclaredArgsWarning(undeclared));
       }
       this.throwIfCancelled();
-      if (this.fold.error || this.fold.imageId) this.finish(this.fold.error ? 'failed' : 'succeeded');
-      // The stream ended with neither an image nor an error: did the engine go away under it?
-      else this.finish('failed', await this.engineLost('the build stream ended early'));
+      if (this.fold.imageId && !this.fold.error) this.finish('succeeded');
+      else {
+        // A failure may be the engine going away under the build: a dockerd that shuts down kills the
+        // running step (its error line comes first), and a crashed one just ends the stream.
+        const lost = await this.engineLost(this.fold.error?.message ?? 'the build stream ended early');
+        this.finish('failed', lost);
+      }
     } catch (error) {
       if (this.abort.signal.aborted) this.finish('cancelled');
       else {
