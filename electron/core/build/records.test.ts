@@ -94,6 +94,19 @@ describe('build records', () => {
     await expect(openRecord(dir, 'missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('a record that cannot be written is STORAGE_FAILED with a fix, leaves no temp file and no mark on the others', async () => {
+    await writeRecord(dir, recordOf(model('kept', 1000, ['done']), null));
+    // The records folder is a file: every write into it fails, as on a broken or full disk.
+    const broken = join(dir, 'kept.json');
+    await expect(writeRecord(broken, recordOf(model('lost', 2000, ['done']), null))).rejects.toMatchObject({
+      code: 'STORAGE_FAILED',
+      message: expect.stringContaining(broken),
+      fix: expect.stringContaining('Earlier records are kept'),
+    });
+    expect(readdirSync(dir)).toEqual(['kept.json']);
+    expect((await listRecords(dir)).map((r) => r.buildId)).toEqual(['kept']);
+  });
+
   it('a build whose context folder is missing fails at once with NOT_FOUND, sends nothing and is recorded', async () => {
     const build = startBuild(
       { docker: new Dockerode({ socketPath: join(dir, 'no-engine.sock') }), endpoint: 'test' },

@@ -36,7 +36,7 @@ interface Position {
 }
 
 /** Keeps track of the position and drops lines at or before it when reading again. */
-class Resumption {
+export class Resumption {
   position: Position | undefined;
   private skipSameTime = 0;
   private skipBefore: bigint | undefined;
