@@ -221,7 +221,8 @@ export async function manyLoudContainers(
   options: { count: number; rate: number; seconds: number },
 ): Promise<LoadResult> {
   const names = Array.from({ length: options.count }, (_, i) => `berth-reliability-${RUN}-loud${i}`);
-  // Created first, started together, so all print at once.
+  // Created first, started together, so all print at once; the follow starts as soon as they run (its
+  // tail reaches back to the first line, so none is missed).
   for (const name of names) {
     await docker(
       'create',
@@ -235,11 +236,14 @@ export async function manyLoudContainers(
       printer(options.rate, options.seconds),
     );
   }
-  const followed = followCounting(backend, names[0]!);
   const memory = memorySampler(250);
   await docker('start', ...names);
+  const followed = followCounting(backend, names[0]!);
   const expected = options.rate * options.seconds;
-  const done = await waitUntil(() => followed.received >= expected, options.seconds * 1000 + 120_000);
+  const done = await waitUntil(
+    () => followed.received >= expected || followed.ended || followed.error !== undefined,
+    options.seconds * 1000 + 120_000,
+  );
   memory.stop();
   followed.stop();
   const engineLines = Number(
@@ -252,7 +256,13 @@ export async function manyLoudContainers(
   return {
     name: `${options.count} containers each printing ${options.rate.toLocaleString('en')} lines/s for ${options.seconds} s, one followed`,
     bar: 'no line lost, memory bounded',
-    held: done && followed.received === expected && followed.outOfOrder === 0 && !followed.error && bounded,
+    held:
+      done &&
+      !followed.ended &&
+      followed.received === expected &&
+      followed.outOfOrder === 0 &&
+      !followed.error &&
+      bounded,
     figures: {
       'lines expected': expected,
       'lines received, in order':
@@ -323,11 +333,14 @@ export async function soak(
   const seconds = Math.max(10, Math.round(options.minutes * 60));
   const name = `berth-reliability-${RUN}-soak`;
   await docker('create', '--label', LABEL, '--name', name, image, 'node', '-e', printer(options.rate, seconds));
-  const followed = followCounting(backend, name);
   const memory = memorySampler(1000);
   await docker('start', name);
+  const followed = followCounting(backend, name);
   const expected = options.rate * seconds;
-  await waitUntil(() => followed.received >= expected, seconds * 1000 + 120_000);
+  await waitUntil(
+    () => followed.received >= expected || followed.ended || followed.error !== undefined,
+    seconds * 1000 + 120_000,
+  );
   memory.stop();
   followed.stop();
   // Levels off: the second half's mean heap and RSS are within 15% (+8 MB for GC noise) of the first half's

@@ -56,9 +56,13 @@ function inspectAll(
   entries: Dockerode.ContainerInfo[],
 ): Promise<Array<Dockerode.ContainerInspectInfo | undefined>> {
   return mapLimited(entries, INSPECT_AT_ONCE, (entry) =>
-    docker
-      .getContainer(entry.Id)
-      .inspect()
-      .catch(() => undefined),
+    // Never started: no start time and no health to read, so no inspect (lists of many created containers).
+    // A container removed between list and inspect just keeps startedAt null.
+    entry.State === 'created'
+      ? Promise.resolve(undefined)
+      : docker
+          .getContainer(entry.Id)
+          .inspect()
+          .catch(() => undefined),
   );
 }
