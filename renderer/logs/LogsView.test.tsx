@@ -188,4 +188,30 @@ describe('LogsView', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('No such container: notas');
     expect(screen.getByRole('alert')).toHaveTextContent('Pick another container.');
   });
+
+  it('shows an engine interruption with its cause, then marks the gap once the log resumes', async () => {
+    const api = setup();
+    await ready(api);
+    push(api, [{ stream: 'stdout', text: 'before the restart' }]);
+    const error = {
+      code: 'ENGINE_UNREACHABLE' as const,
+      message: 'The Docker engine at unix:///var/run/docker.sock does not answer (ECONNREFUSED).',
+      fix: 'Start Docker.',
+    };
+    act(() => api.emit('logs', { kind: 'interrupted', error, at: Date.UTC(2026, 0, 1, 10, 0, 0) }));
+    expect(screen.getByRole('alert')).toHaveTextContent('does not answer (ECONNREFUSED)');
+    expect(screen.getByRole('alert')).toHaveTextContent('Start Docker.');
+    act(() =>
+      api.emit('logs', {
+        kind: 'resumed',
+        gapFrom: Date.UTC(2026, 0, 1, 9, 59, 59),
+        at: Date.UTC(2026, 0, 1, 10, 0, 5),
+      }),
+    );
+    push(api, [{ stream: 'stdout', text: 'after the restart' }]);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.getByText(/The engine was away from/)).toHaveTextContent('were read again');
+    expect(logBox()).toHaveTextContent('before the restart');
+    expect(logBox()).toHaveTextContent('after the restart');
+  });
 });
