@@ -28,7 +28,7 @@ import type {
 import { Engine } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
 import { ensureDockerd, restartDockerd } from './dockerd-control';
-import { docker, waitFor } from './engine-harness';
+import { docker, TEST_RUN_LABEL, waitFor } from './engine-harness';
 import { startTestRegistry, type TestRegistry } from './registry-harness';
 
 /** Berth must be connected again within this long after the engine first answers (issue 9). */
@@ -41,6 +41,8 @@ const REGISTRY_GIVE_UP_DEADLINE_MS = 150_000;
 const RUN = randomBytes(4).toString('hex');
 const LABEL = `berth.test=faults-${RUN}`;
 const nodeImage = inject('nodeImage');
+/** The suite's run label too, so main's global teardown finds anything this file might leave. */
+const TEST_RUN = inject('testRun');
 
 interface Received<E> {
   event: E;
@@ -265,7 +267,7 @@ describe('dockerd restarts', () => {
       try {
         writeFileSync(
           join(context, 'Dockerfile'),
-          `FROM ${nodeImage}\nLABEL berth.test=faults-${RUN}\nRUN echo ${randomBytes(6).toString('hex')} && sleep 40\n`,
+          `FROM ${nodeImage}\nLABEL berth.test=faults-${RUN} ${TEST_RUN_LABEL}=${TEST_RUN}\nRUN echo ${randomBytes(6).toString('hex')} && sleep 40\n`,
         );
         const { buildId } = (await backend.router.call('build.start', { contextDir: context, builder })) as {
           buildId: string;
@@ -332,7 +334,7 @@ describe('dockerd restarts', () => {
         for (const n of [1, 2, 3]) writeFileSync(join(dir, `${n}.bin`), randomBytes(24 << 20));
         writeFileSync(
           join(dir, 'Dockerfile'),
-          `FROM scratch\nLABEL berth.test=faults-${RUN}\nCOPY 1.bin /1.bin\nCOPY 2.bin /2.bin\nCOPY 3.bin /3.bin\n`,
+          `FROM scratch\nLABEL berth.test=faults-${RUN} ${TEST_RUN_LABEL}=${TEST_RUN}\nCOPY 1.bin /1.bin\nCOPY 2.bin /2.bin\nCOPY 3.bin /3.bin\n`,
         );
         source = `berth-faults-${RUN}-push:1`;
         await docker('build', '-q', '-t', source, dir);
@@ -455,7 +457,7 @@ describe('the data folder fills up while a record is written', () => {
       const build = async (nonce: string) => {
         writeFileSync(
           join(context, 'Dockerfile'),
-          `FROM ${nodeImage}\nLABEL berth.test=faults-${RUN}\nRUN echo ${nonce}\n`,
+          `FROM ${nodeImage}\nLABEL berth.test=faults-${RUN} ${TEST_RUN_LABEL}=${TEST_RUN}\nRUN echo ${nonce}\n`,
         );
         const { buildId } = (await small.router.call('build.start', { contextDir: context, builder: 'buildkit' })) as {
           buildId: string;
