@@ -29,14 +29,14 @@ function setup(lines: number) {
     router: numberedLogRouter(source, LIMITS),
     isTrustedSender: isAppFrame,
   });
-  const { ipcRenderer } = ipc.renderer(1, 'app://berth/index.html');
+  const { ipcRenderer, webContents } = ipc.renderer(1, 'app://berth/index.html');
   const batchBytes = (LIMITS.maxLines + LINES_PER_CHUNK) * source.frameBytes;
   /** The most the main process may hold or have in flight beyond what the renderer has taken. */
   const bound =
     2 * source.chunkBytes + // the source stream's buffer and the chunk being split into lines
     2 * batchBytes + // one batch being sent, one filling
     IPC_STREAM_WINDOW * batchBytes; // sent and not yet acknowledged
-  return { source, bridge: createPreloadApi(ipcRenderer), ipcRenderer, uninstall, bound };
+  return { source, bridge: createPreloadApi(ipcRenderer), ipcRenderer, uninstall, bound, ipc, webContents };
 }
 
 /** Checks numbered lines as they come: all of them, once each, in order. */
@@ -186,6 +186,41 @@ describe('IPC backpressure', () => {
       expect(lines.outOfOrder).toEqual([]);
       expect(lines.count).toBe(LINES);
       expect(source.bytesRead).toBe(LINES * source.frameBytes);
+    },
+    DEADLINE_MS + 10_000,
+  );
+
+  it.each(['reloads', 'crashes and reloads'])(
+    'a window that %s (same webContents, a fresh page) ends the old page’s streams, and the new page’s own subscriptions work',
+    async (what) => {
+      const { source, bridge, ipc, webContents, uninstall } = setup(200_000);
+      const first = new Promise<void>((resolve) => bridge.subscribe('logs', { id: 'c1' }, () => resolve()));
+      const limit = deadline('the first event');
+      await Promise.race([first, limit.promise]).finally(limit.clear);
+      // The page never acknowledges: its stream is parked on credit, holding the source open.
+      const closed = new Promise<void>((resolve) => source.stream.once('close', resolve));
+      if (what === 'crashes and reloads') webContents.crash();
+      webContents.navigate();
+      const gone = deadline('the old page’s source to close');
+      await Promise.race([closed, gone.promise]).finally(gone.clear);
+      expect(source.stream.destroyed).toBe(true);
+
+      // The reloaded page gets a fresh preload on the same webContents, whose sids start over at p1. Its
+      // first subscription reaches the stream's handler (this router's engine stream answers UNSUPPORTED)
+      // rather than colliding with the old page's p1 (CONFLICT).
+      const { ipcRenderer } = ipc.renderer(1, 'app://berth/index.html', webContents);
+      const reloaded = createPreloadApi(ipcRenderer);
+      const outcome = new Promise<string>((resolve) => {
+        reloaded.subscribe(
+          'engine',
+          {},
+          () => resolve('event'),
+          (error) => resolve(error.code),
+        );
+      });
+      const again = deadline('the reloaded page’s first answer');
+      expect(await Promise.race([outcome, again.promise]).finally(again.clear)).toBe('UNSUPPORTED');
+      uninstall();
     },
     DEADLINE_MS + 10_000,
   );

@@ -1,7 +1,9 @@
 /**
  * The Electron IPC transport: carries the contract between the preload and the router. Every message's
  * sending frame must be one of Berth's own pages; each stream's events go back to the subscribing
- * webContents on that subscription's own channel, and its subscriptions end when it is destroyed.
+ * webContents on that subscription's own channel, and its subscriptions end when the page that made them
+ * goes: the webContents is destroyed, its renderer process dies, or its main frame reloads or navigates
+ * (the webContents then lives on with a fresh page and a fresh preload, whose sids start over).
  *
  * webContents.send has no backpressure, so events go out on credit: each is numbered, the renderer
  * acknowledges what it has handled, and once IPC_STREAM_WINDOW events are unacknowledged the handler is
@@ -22,7 +24,13 @@ import {
 } from './ipc-channels';
 
 type SenderFrame = Pick<WebFrameMain, 'url'> | null | undefined;
-type Sender = Pick<WebContents, 'id' | 'send' | 'once' | 'isDestroyed'>;
+type Sender = Pick<WebContents, 'id' | 'send' | 'once' | 'isDestroyed'> & {
+  on(
+    event: 'did-start-navigation',
+    listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void,
+  ): unknown;
+  on(event: 'did-navigate' | 'render-process-gone', listener: () => void): unknown;
+};
 type InvokeEvent = Pick<IpcMainInvokeEvent, 'senderFrame'> & { sender: Sender };
 type MessageEvent = Pick<IpcMainEvent, 'senderFrame'> & { sender: Sender };
 
@@ -104,15 +112,41 @@ export function installIpcTransport({ ipcMain, router, isTrustedSender }: IpcTra
     subscription?.credit.release();
   };
 
+  /** Ends these subscriptions of a sender (all of them when none are named). */
+  const endOf = (senderId: number, only?: ReadonlySet<Subscription>): void => {
+    const subscriptions = bySender.get(senderId);
+    for (const [sid, subscription] of subscriptions ?? []) {
+      if (only && !only.has(subscription)) continue;
+      end(subscription);
+      subscriptions?.delete(sid);
+    }
+  };
+
   function subscriptionsOf(sender: Sender): Map<string, Subscription> {
     let subscriptions = bySender.get(sender.id);
     if (!subscriptions) {
-      subscriptions = new Map();
-      bySender.set(sender.id, subscriptions);
+      const created = new Map<string, Subscription>();
+      subscriptions = created;
+      bySender.set(sender.id, created);
       sender.once('destroyed', () => {
-        for (const subscription of bySender.get(sender.id)?.values() ?? []) end(subscription);
+        endOf(sender.id);
         bySender.delete(sender.id);
       });
+      // A reload or navigation keeps the webContents but replaces the page: the old page's streams would
+      // wait for acks forever (holding engine streams open), and the new preload's sids (p1, p2...) would
+      // collide with them. What existed when the navigation started belongs to the old page; it ends when
+      // the new page commits (a navigation that never commits leaves the old page, and its streams, alone).
+      let leaving: Set<Subscription> | undefined;
+      sender.on('did-start-navigation', (details) => {
+        if (details?.isMainFrame && !details.isSameDocument) leaving = new Set(created.values());
+      });
+      sender.on('did-navigate', () => {
+        const old = leaving;
+        leaving = undefined;
+        if (old) endOf(sender.id, old);
+      });
+      // A dead renderer acknowledges nothing again: whatever page comes next subscribes afresh.
+      sender.on('render-process-gone', () => endOf(sender.id));
     }
     return subscriptions;
   }

@@ -29,9 +29,15 @@ export class InMemoryIpc {
     },
   } as unknown as IpcMainLike;
 
-  /** A renderer whose main frame shows `frameUrl`. */
-  renderer(id: number, frameUrl: string): { ipcRenderer: IpcRendererLike; webContents: FakeWebContents } {
-    const webContents = new FakeWebContents(id);
+  /**
+   * A renderer whose main frame shows `frameUrl`. Pass an existing webContents for the page it shows after
+   * a reload or navigation (call its `navigate()` first): a fresh preload on the same webContents.
+   */
+  renderer(
+    id: number,
+    frameUrl: string,
+    webContents = new FakeWebContents(id),
+  ): { ipcRenderer: IpcRendererLike; webContents: FakeWebContents } {
     const event = () => ({ sender: webContents, senderFrame: { url: frameUrl } });
     const ipcRenderer: IpcRendererLike = {
       invoke: async (channel, ...args) => {
@@ -52,6 +58,7 @@ export class InMemoryIpc {
 export class FakeWebContents {
   private readonly rendererListeners = new Map<string, Set<Listener>>();
   private readonly destroyedListeners: (() => void)[] = [];
+  private readonly lifecycleListeners = new Map<string, ((...args: unknown[]) => void)[]>();
   private destroyed = false;
   readonly sent: string[] = [];
 
@@ -67,6 +74,23 @@ export class FakeWebContents {
   once(event: string, listener: () => void): this {
     if (event === 'destroyed') this.destroyedListeners.push(listener);
     return this;
+  }
+  on(event: string, listener: (...args: unknown[]) => void): this {
+    this.lifecycleListeners.set(event, [...(this.lifecycleListeners.get(event) ?? []), listener]);
+    return this;
+  }
+  /** A main-frame navigation or reload, as Electron reports it: started, then committed. */
+  navigate(url = 'app://berth/index.html'): void {
+    this.rendererListeners.clear(); // the old page and its listeners are gone
+    const details = { url, isMainFrame: true, isSameDocument: false };
+    for (const listener of this.lifecycleListeners.get('did-start-navigation') ?? []) listener(details);
+    for (const listener of this.lifecycleListeners.get('did-navigate') ?? []) listener({}, url, -1, '');
+  }
+  /** The renderer process crashed or was killed; the webContents lives on (and may reload). */
+  crash(): void {
+    for (const listener of this.lifecycleListeners.get('render-process-gone') ?? []) {
+      listener({}, { reason: 'crashed', exitCode: 1 });
+    }
   }
   isDestroyed(): boolean {
     return this.destroyed;
