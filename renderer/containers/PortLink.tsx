@@ -3,8 +3,13 @@ import type { PortBinding } from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { toErrorShape } from '../ui/errors';
 
-/** The address a browser should open for a binding (0.0.0.0 and :: mean "every interface" → localhost). */
-export function portUrl(port: PortBinding): string {
+/**
+ * The address a browser should open for a binding (0.0.0.0 and :: mean "every interface" → loopback).
+ * Cookies ignore ports, so a page served from 127.0.0.1 (web mode) never links to 127.0.0.1: the browser
+ * would send Berth's launch-token cookie to whatever the container serves there. It links to localhost,
+ * the same machine under another cookie host, instead.
+ */
+export function portUrl(port: PortBinding, pageHost: string = window.location.hostname): string {
   const host =
     port.hostIp === '0.0.0.0' || port.hostIp === ''
       ? '127.0.0.1'
@@ -13,7 +18,8 @@ export function portUrl(port: PortBinding): string {
         : port.hostIp.includes(':')
           ? `[${port.hostIp}]`
           : port.hostIp;
-  return `http://${host}:${port.hostPort}/`;
+  const safeHost = host === '127.0.0.1' && pageHost === '127.0.0.1' ? 'localhost' : host;
+  return `http://${safeHost}:${port.hostPort}/`;
 }
 
 export const portLabel = (port: PortBinding): string => {
