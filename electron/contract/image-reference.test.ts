@@ -146,6 +146,29 @@ describe('the ImageRef and TagRef schemas', () => {
     expect(TagRef.safeParse(`a@${DIGEST}`).success).toBe(false);
   });
 
+  // The engine is the oracle (dockerd 20.10, checked with `docker tag`): a 64-hex name is "cannot specify
+  // 64-byte hexadecimal strings"; the familiar name sha256 is "refusing to create an ambiguous tag using
+  // digest algorithm as name". An image id is still an ImageRef, but never a tag to create or push.
+  it.each([
+    `sha256:${'a'.repeat(64)}`,
+    'sha256',
+    'sha256:latest',
+    'library/sha256:1',
+    'docker.io/library/sha256:1',
+    'a'.repeat(64),
+    `${'a'.repeat(64)}:latest`,
+  ])('TagRef refuses %s, a name the engine refuses to tag', (text) => {
+    expect(TagRef.safeParse(text).success).toBe(false);
+  });
+
+  it('a 64-hex name is not a name, though it is an image id', () => {
+    expect(parseImageReference('a'.repeat(64))).toBeNull();
+    expect(parseImageReference(`${'a'.repeat(64)}:latest`)).toBeNull();
+    expect(ImageRef.safeParse('a'.repeat(64)).success).toBe(true);
+    expect(TagRef.safeParse('127.0.0.1:5000/sha256:1').success).toBe(true); // not ambiguous off the Hub
+    expect(TagRef.safeParse(`user/${'a'.repeat(64)}:1`).success).toBe(true);
+  });
+
   it('tells ids from names', () => {
     expect(isImageId(`sha256:${'0'.repeat(64)}`)).toBe(true);
     expect(isImageId('0123456789ab')).toBe(true);

@@ -30,6 +30,7 @@ const DOMAIN = new RegExp(`^${HOST}(?::[0-9]+)?$`);
 const PATH = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+const FULL_HEX_ID = /^[a-f0-9]{64}$/;
 /** A full image id or a prefix of one (12+ hex digits), with or without `sha256:`. */
 const IMAGE_ID = /^(?:sha256:)?[a-f0-9]{12,64}$/;
 
@@ -73,6 +74,8 @@ export function parseImageReference(text: string): ImageReference | null {
   const repository = hasTag ? named.slice(0, colon) : named;
   if (tag !== null && !TAG.test(tag)) return null;
   if (repository.length === 0 || repository.length > MAX_NAME_LENGTH) return null;
+  // As the engine: a name of 64 hex digits would pass for an image id ("cannot specify 64-byte hexadecimal strings").
+  if (FULL_HEX_ID.test(repository)) return null;
   const { domain, remoteName } = splitDomain(repository);
   if (domain !== null && !DOMAIN.test(domain)) return null;
   if (!PATH.test(remoteName)) return null;
@@ -143,6 +146,14 @@ export const ImageRef = z
     'not a valid image reference: use lowercase name[:tag], e.g. notas-iv:latest',
   );
 
+/**
+ * Whether the engine refuses to create a tag under this name: the Docker Hub name `sha256` (or
+ * `library/sha256`) would read as a digest ("refusing to create an ambiguous tag using digest algorithm as
+ * name"), so `sha256:<id>` is never a tag, only an image id.
+ */
+export const isAmbiguousTagName = (ref: ImageReference): boolean =>
+  ref.registry === DOCKER_HUB && ref.path === 'library/sha256';
+
 /** A reference that names a tag (no digest, no id): what tagging and pushing need as a target. */
 export const TagRef = z
   .string()
@@ -150,5 +161,5 @@ export const TagRef = z
   .max(512)
   .refine((text) => {
     const ref = parseImageReference(text);
-    return ref !== null && ref.digest === null;
-  }, 'not a valid tag: use lowercase [host/]name[:tag], e.g. 127.0.0.1:5000/notas-iv:1.0');
+    return ref !== null && ref.digest === null && !isAmbiguousTagName(ref);
+  }, 'not a valid tag: use lowercase [host/]name[:tag], e.g. 127.0.0.1:5000/notas-iv:1.0 (not sha256:..., which names an image id)');

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import {
   BerthError,
   invalidInput,
+  isAmbiguousTagName,
   JsonLines,
   normalizeRegistry,
   type PushModel,
@@ -104,7 +105,8 @@ export class Push {
     const { docker, endpoint } = engine;
     const { source, target } = request;
     const reference = parseImageReference(target);
-    if (!reference) {
+    // An image id (sha256:<hex>) is an ImageRef, but reads as the name sha256, which the engine never tags.
+    if (!reference || isAmbiguousTagName(reference)) {
       return this.fail(
         new BerthError('INVALID_INPUT', `"${target}" is not an image reference.`, 'Use [host[:port]/]name:tag.', {
           target: ['use [host[:port]/]name:tag'],
