@@ -13,7 +13,8 @@ import type Dockerode from 'dockerode';
 export const ENGINE_CHECK_MS = 2000;
 
 interface ModemAddress {
-  socketPath?: string;
+  /** docker-modem keeps a function here (finding the default socket) when it was given no address. */
+  socketPath?: string | (() => Promise<string> | string);
   host?: string;
   port?: number | string;
   protocol?: string;
@@ -24,6 +25,15 @@ interface ModemAddress {
 }
 
 function freshPing(modem: ModemAddress, ms: number): Promise<boolean> | undefined {
+  if (typeof modem.socketPath === 'function') {
+    const find = modem.socketPath;
+    return Promise.resolve()
+      .then(find)
+      .then(
+        (socketPath) => freshPing({ ...modem, socketPath }, ms) ?? false,
+        () => false,
+      );
+  }
   const common = { path: '/_ping', method: 'GET', agent: false as const, timeout: ms };
   let req: ReturnType<typeof httpRequest>;
   if (modem.socketPath) req = httpRequest({ ...common, socketPath: modem.socketPath });
