@@ -29,7 +29,12 @@ import { serveStreams } from './stream-socket';
 const image = inject('nodeImage');
 const LINES = 100_000; // the logs stream's largest tail, so the whole history comes whenever we subscribe
 const WIDTH = 300;
-const FRAME_BYTES = 8 + WIDTH + 1;
+/**
+ * A follow always asks the engine for timestamps (they are how a resumed follow finds its place), so each
+ * frame carries one: RFC 3339 with nanoseconds at fixed width, and a space.
+ */
+const TIMESTAMP_BYTES = '2006-01-02T15:04:05.000000000Z '.length;
+const FRAME_BYTES = 8 + TIMESTAMP_BYTES + WIDTH + 1;
 /** How long the slow client stays paused after each message. */
 const CLIENT_PAUSE_MS = 1;
 /** Generous: printing and reading ~30 MB normally takes seconds, even on a loaded machine. */
