@@ -7,6 +7,29 @@ import { LogLine } from './logs';
 import { Millis } from './shapes';
 
 export const Builder = z.enum(['buildkit', 'legacy']);
+
+/** The largest BuildKit secret Berth passes (BuildKit's own limit is 500 KB). */
+export const MAX_SECRET_BYTES = 64 * 1024;
+
+/** A value passed as a BuildKit secret, read in the Dockerfile with `RUN --mount=type=secret,id=<id>`. */
+export const BuildSecret = z
+  .object({
+    id: z
+      .string()
+      .regex(
+        /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/,
+        'secret ids are letters, digits, _ . - (up to 128, not starting with a digit)',
+      ),
+    value: z
+      .string()
+      .min(1, 'give the secret a value')
+      .refine(
+        (v) => new TextEncoder().encode(v).length <= MAX_SECRET_BYTES,
+        `a secret is at most ${MAX_SECRET_BYTES} bytes`,
+      ),
+  })
+  .strict();
+export type BuildSecret = z.infer<typeof BuildSecret>;
 export type Builder = z.infer<typeof Builder>;
 
 export const BuildRequest = z
@@ -23,8 +46,33 @@ export const BuildRequest = z
     tags: z.array(ImageRef).default([]),
     noCache: z.boolean().default(false),
     builder: z.enum(['auto', 'buildkit', 'legacy']).default('auto'),
+    secrets: z
+      .array(BuildSecret)
+      .max(32)
+      .default([])
+      .describe('passed as BuildKit secrets (never in the image history); in models and records the values are masked'),
   })
-  .strict();
+  .strict()
+  .superRefine((request, ctx) => {
+    const seen = new Set<string>();
+    request.secrets.forEach((secret, index) => {
+      if (seen.has(secret.id))
+        ctx.addIssue({ code: 'custom', path: ['secrets', index, 'id'], message: `secret ${secret.id} is given twice` });
+      if (Object.hasOwn(request.buildArgs, secret.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secrets', index, 'id'],
+          message: `${secret.id} is both a build arg and a secret: pass it one way (as a secret, it stays out of the image)`,
+        });
+      seen.add(secret.id);
+    });
+    if (request.secrets.length > 0 && request.builder === 'legacy')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['builder'],
+        message: 'the legacy builder cannot take BuildKit secrets: build with BuildKit, or pass no secrets',
+      });
+  });
 export type BuildRequest = z.infer<typeof BuildRequest>;
 export type BuildRequestInput = z.input<typeof BuildRequest>;
 

@@ -118,6 +118,7 @@ export const buildModel = (over: Partial<BuildModel> = {}): BuildModel => ({
     tags: ['notas-iv:latest'],
     noCache: false,
     builder: 'auto',
+    secrets: [],
   },
   builder: 'buildkit',
   state: 'running',

@@ -27,6 +27,8 @@ import { chooseBuilder, sendBuild } from './engine-build';
 import { engineLostFailure, refusedFailure, streamFailure } from './failure';
 import { LegacyDecoder } from './legacy-decode';
 import { recordOf, storageFailure, writeRecord } from './records';
+import { maskedRequest, maskValuesInModel } from './secret-mask';
+import { openSecretsSession, type SecretsSession } from './secrets-session';
 import { StepFold } from './step-fold';
 
 export interface Build {
@@ -90,6 +92,8 @@ class RunningBuild implements Build {
   private files: ContextFile[] | null = null;
   /** Warnings about the request itself (secret-looking build args), before any from the engine. */
   private readonly requestWarnings: string[];
+  /** The BuildKit secrets, kept out of the model: it shows their ids only. */
+  private readonly secrets: BuildRequest['secrets'];
 
   constructor(
     private readonly engine: EngineHandle,
@@ -100,8 +104,16 @@ class RunningBuild implements Build {
     const builder = request.builder === 'legacy' ? 'legacy' : 'buildkit';
     const secretWarning = secretArgWarning(secretLookingArgs(request.buildArgs));
     this.requestWarnings = secretWarning ? [secretWarning] : [];
+    this.secrets = request.secrets;
     this.model = {
-      ...{ buildId: this.buildId, request, builder, state: 'preparing', context: null, steps: [] },
+      ...{
+        buildId: this.buildId,
+        request: maskedRequest(request),
+        builder,
+        state: 'preparing',
+        context: null,
+        steps: [],
+      },
       warnings: [...this.requestWarnings],
       ...{ startedAt: Date.now(), endedAt: null, imageId: null, failure: null },
     };
@@ -119,11 +131,17 @@ class RunningBuild implements Build {
   }
 
   current(): BuildModel {
-    return {
+    const model = {
       ...this.model,
       steps: this.fold?.steps() ?? [],
       warnings: [...this.requestWarnings, ...(this.fold?.warnings ?? [])],
     };
+    return this.secrets.length > 0
+      ? maskValuesInModel(
+          model,
+          this.secrets.map((s) => s.value),
+        )
+      : model;
   }
 
   cancel(): void {
@@ -133,16 +151,20 @@ class RunningBuild implements Build {
   private async run(): Promise<void> {
     const { request } = this.model;
     let context: BuildContext | null = null;
+    let session: SecretsSession | null = null;
     try {
       context = await readContext(request.contextDir, request.dockerfile);
       this.update({ context: { bytes: context.bytes, files: context.files } });
       const source = await readFile(context.dockerfileRealPath, 'utf8');
       const builder = await chooseBuilder(this.engine, request.builder);
+      if (this.secrets.length > 0 && builder === 'legacy') throw secretsNeedBuildKit();
       this.fold = new StepFold(planSteps(source, request.target), { builder, noCache: request.noCache });
       const undeclared =
         builder === 'buildkit' ? undeclaredBuildArgs(outlineDockerfile(source), request.buildArgs, request.target) : [];
       this.throwIfCancelled();
       this.update({ builder, state: 'sending' });
+      if (this.secrets.length > 0)
+        session = await openSecretsSession(this.engine.docker, this.secrets, this.abort.signal);
       const tar = context.pack();
       const lines = await sendBuild(
         this.engine.docker,
@@ -152,6 +174,7 @@ class RunningBuild implements Build {
         builder,
         this.abort.signal,
         this.engine.labels,
+        session?.id,
       );
       this.update({ state: 'running' });
       const decoder = builder === 'buildkit' ? new BuildKitDecoder() : new LegacyDecoder();
@@ -185,6 +208,7 @@ class RunningBuild implements Build {
         this.finish('failed', lost ?? refusedFailure(engine, request.dockerfile));
       }
     }
+    await session?.close();
     this.files = context ? await context.snapshot().catch(() => null) : null;
     await this.record();
     this.emit();
@@ -277,4 +301,13 @@ function errorDetail(error: unknown): string {
 function toBerthErrorKeepingEngine(error: unknown, endpoint: string): unknown {
   const e = error as { statusCode?: number };
   return e.statusCode === 400 || e.statusCode === 500 ? error : toBerthError(error, endpoint);
+}
+
+/** Secrets need BuildKit: the legacy builder has no sessions, and a build arg would put the value in the image. */
+function secretsNeedBuildKit(): BerthError {
+  return new BerthError(
+    'UNSUPPORTED',
+    'This engine builds with the legacy builder, which cannot take BuildKit secrets.',
+    'Enable BuildKit on the engine (Docker 18.09 or later, "features": {"buildkit": true}), or build without secrets.',
+  );
 }

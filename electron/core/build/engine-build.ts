@@ -21,6 +21,8 @@ export async function sendBuild(
   builder: Builder,
   signal: AbortSignal,
   labels: Readonly<Record<string, string>> = {},
+  /** The BuildKit session serving the build's secrets (see secrets-session.ts). */
+  session?: string,
 ): Promise<AsyncIterable<StreamLine>> {
   const options = {
     dockerfile,
@@ -32,10 +34,38 @@ export async function sendBuild(
     ...(request.target && { target: request.target }),
     ...(Object.keys(labels).length > 0 && { labels }),
     ...(builder === 'buildkit' && { version: '2' }),
+    ...(session && { session }),
     abortSignal: signal,
   } as unknown as Dockerode.ImageBuildOptions;
-  const response = (await docker.buildImage(tar, options)) as NodeJS.ReadableStream;
+  const response = session
+    ? await buildInSession(docker, tar, options, signal)
+    : ((await docker.buildImage(tar, options)) as NodeJS.ReadableStream);
   return jsonLines(response);
+}
+
+/**
+ * `POST /build` naming our own session: dockerode's buildImage opens a session of its own for every
+ * BuildKit build (auth only) and puts its id in `session`, so a build with secrets is dialled directly.
+ */
+function buildInSession(
+  docker: Dockerode,
+  tar: Readable,
+  options: Dockerode.ImageBuildOptions,
+  signal: AbortSignal,
+): Promise<NodeJS.ReadableStream> {
+  const { abortSignal: _, ...query } = options as Dockerode.ImageBuildOptions & { abortSignal?: AbortSignal };
+  const modem = docker.modem as unknown as {
+    dial(options: object, callback: (error: unknown, data: unknown) => void): void;
+  };
+  return new Promise((resolve, reject) => {
+    modem.dial(
+      {
+        ...{ path: '/build?', method: 'POST', file: tar, options: query, abortSignal: signal, isStream: true },
+        statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+      },
+      (error, data) => (error ? reject(error) : resolve(data as NodeJS.ReadableStream)),
+    );
+  });
 }
 
 async function* jsonLines(stream: NodeJS.ReadableStream): AsyncGenerator<StreamLine> {
