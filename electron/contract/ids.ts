@@ -161,9 +161,8 @@ export function secretLookingArgs(buildArgs: Record<string, string>): string[] {
 
 /**
  * The warning for build args that look like secrets: a build arg's value stays readable in the image's
- * history. Berth does not send BuildKit secrets yet: the engine takes them only through a BuildKit session
- * (POST /session upgraded to h2c, serving moby.buildkit.secrets.v1.Secrets/GetSecret, then
- * /build?version=2&session=<id>), which dockerode's buildImage opens with an auth service only.
+ * history. The remedy is BuildRequest.secrets: Berth serves them to BuildKit through a session of its own
+ * (core/build/secrets-session.ts).
  */
 export function secretArgWarning(names: readonly string[]): string | null {
   if (names.length === 0) return null;
@@ -172,7 +171,7 @@ export function secretArgWarning(names: readonly string[]): string | null {
     `Build arg${names.length > 1 ? 's' : ''} ${list} look${names.length > 1 ? '' : 's'} like a secret. ` +
     'Build arg values are kept in the image (`docker history` shows them to anyone who has the image); ' +
     'Berth masks them in its build records only. Fix: do not pass secrets as build args: build with ' +
-    '`docker build --secret id=NAME,env=NAME` and read it in the Dockerfile with ' +
+    '`docker build --secret id=NAME,env=NAME` (or pass it as a BuildKit secret here) and read it in the Dockerfile with ' +
     '`RUN --mount=type=secret,id=NAME`, or give the value to the container at run time as an env var.'
   );
 }

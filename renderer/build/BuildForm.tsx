@@ -15,6 +15,7 @@ import { fieldErrorUnder, toErrorShape } from '../ui/errors';
 import { Field } from '../ui/Field';
 import { KeyValueRows, toRecord } from '../ui/KeyValueRows';
 import { Spinner } from '../ui/Spinner';
+import { SecretArgChoices, splitSecretArgs } from './SecretArgChoices';
 import { DOCKERFILE_READ_DELAY_MS, useDockerfile } from './use-dockerfile';
 
 type ProjectDefaults = ProcedureOutput<'project.default'>;
@@ -116,13 +117,14 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
     ),
     ...toRecord(extraArgs),
   });
+  const [asSecret, setAsSecret] = useState<Set<string>>(() => new Set());
 
   const start = () => {
     if (busy || reading) return;
     onStart({
       contextDir: contextDir.trim(),
       dockerfile: dockerfile.trim() || 'Dockerfile',
-      buildArgs: buildArgs(),
+      ...splitSecretArgs(buildArgs(), asSecret),
       ...(target && { target }),
       tags: tags
         .split(/[\s,]+/)
@@ -154,7 +156,8 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
   const argError = (name: string) => fieldErrorUnder(error, `buildArgs.${name}`);
   const extraErrors = Object.fromEntries(extraArgs.map((a) => [a.key, argError(a.key)]));
   const recentProjects = recent.data ?? [];
-  const secretWarning = secretArgWarning(secretLookingArgs(buildArgs()));
+  const secretLooking = secretLookingArgs(buildArgs());
+  const secretWarning = secretArgWarning(secretLooking.filter((name) => !asSecret.has(name)));
 
   return (
     <form className="panel build-form" aria-label="Build settings" onSubmit={onSubmit}>
@@ -232,6 +235,7 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
         onChange={setExtraArgs}
         errors={extraErrors}
       />
+      <SecretArgChoices names={secretLooking} asSecret={asSecret} onChange={setAsSecret} />
       {secretWarning && (
         <p className="secret-arg-warning" role="note">
           {secretWarning}
