@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
 import protobuf from 'protobufjs';
 import { BuildRequest, MASKED } from '../../contract';
 import { maskedRequest, maskValuesInModel } from './secret-mask';
@@ -9,6 +14,7 @@ import {
   GrpcStatus,
   HEALTH_CHECK,
   handleCall,
+  openSecretsSession,
   serveGrpc,
   unframeMessages,
 } from './secrets-session';
@@ -140,5 +146,46 @@ describe('secrets in the build request', () => {
     const masked = maskValuesInModel(model, ['v4lue-of-tok']);
     expect(JSON.stringify(masked)).not.toContain('v4lue-of-tok');
     expect(masked.warnings).toEqual([`saw ${MASKED} here`]);
+  });
+});
+
+describe('openSecretsSession', () => {
+  it('asks for an h2c session with its id and methods, serves it, and closes its connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-session-'));
+    const socketPath = join(dir, 'engine.sock');
+    let seen: http.IncomingHttpHeaders = {};
+    let engineSide: net.Socket | null = null;
+    // A stand-in for the engine's /session endpoint: switch protocols, then act as the gRPC client.
+    const server = http.createServer();
+    server.on('upgrade', (request, socket) => {
+      seen = request.headers;
+      engineSide = socket as net.Socket;
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const session = await openSecretsSession(new Dockerode({ socketPath }), [{ id: 'tok', value: 'v4lue-of-tok' }]);
+      expect(seen.upgrade).toBe('h2c');
+      expect(seen['x-docker-expose-session-uuid']).toBe(session.id);
+      expect(seen['x-docker-expose-session-grpc-method']).toContain(GET_SECRET);
+      const client = http2.connect('http://engine', { createConnection: () => engineSide! });
+      const body = await new Promise<Buffer>((resolve, reject) => {
+        const stream = client.request({ ':method': 'POST', ':path': GET_SECRET, 'content-type': 'application/grpc' });
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => resolve(Buffer.concat(chunks)));
+        stream.on('error', reject);
+        stream.end(ask('tok'));
+      });
+      const data = (Response.decode(unframeMessages(body)[0]!) as unknown as { data: Uint8Array }).data;
+      expect(Buffer.from(data).toString()).toBe('v4lue-of-tok');
+      const closed = new Promise<void>((resolve) => engineSide!.once('close', () => resolve()));
+      await session.close();
+      await closed; // the engine sees the connection end: no socket is left open
+      client.destroy();
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
