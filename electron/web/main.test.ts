@@ -99,7 +99,7 @@ describe('web mode as started from a terminal', () => {
     expect(statSync(page).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(page)).mode & 0o777).toBe(0o700);
     const link = /url=(http:[^"]+)"/.exec(readFileSync(page, 'utf8'))![1]!;
-    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?code=[A-Za-z0-9_-]{32}$/);
+    expect(link).toMatch(/^http:\/\/berth-[0-9a-f]{16}\.localhost:\d+\/\?code=[A-Za-z0-9_-]{32}$/);
     const port = Number(new URL(link).port);
     const first = await send(port, pathOf(link));
     expect(first.status).toBe(302);

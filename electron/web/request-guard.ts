@@ -39,6 +39,8 @@ export interface GuardOptions {
   codes: LaunchCodes;
   connections: ConnectionGuard;
   port: () => number;
+  /** The per-launch name sign-in links use (see origin-policy.ts). */
+  launchHost: string;
 }
 
 const REFUSED_CODE: Record<Exclude<Redemption, 'accepted'>, () => ErrorShape> = {
@@ -54,13 +56,14 @@ interface Refusal {
   page?: boolean;
 }
 
-export function requestGuard({ token, codes, connections, port }: GuardOptions) {
+export function requestGuard({ token, codes, connections, port, launchHost }: GuardOptions) {
   /** Null when the request may go on (its socket then counts as authenticated), else why not. */
   const check = (req: Request, res: Response): Refusal | null | 'handled' => {
     const ownPort = port();
-    if (!isAllowedHost(req.headers.host, ownPort)) return { status: 403, error: forbiddenHost() };
+    if (!isAllowedHost(req.headers.host, ownPort, launchHost)) return { status: 403, error: forbiddenHost() };
     const origin = req.headers.origin;
-    if (origin !== undefined && !isAllowedOrigin(origin, ownPort)) return { status: 403, error: forbiddenOrigin() };
+    if (origin !== undefined && !isAllowedOrigin(origin, ownPort, launchHost))
+      return { status: 403, error: forbiddenOrigin() };
     const target = parseRequestTarget(req.originalUrl);
     if (!target) return { status: 400, error: badTarget() };
 

@@ -74,8 +74,23 @@ describe('the launch token', () => {
   it('is 32 random bytes in base64url, and the sign-in link carries a one-time code instead', () => {
     expect(Buffer.from(server.token, 'base64url')).toHaveLength(32);
     const link = server.signInUrl();
-    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/\\?code=[A-Za-z0-9_-]{32}$`));
+    expect(link).toMatch(new RegExp(`^http://berth-[0-9a-f]{16}\\.localhost:${server.port}/\\?code=[A-Za-z0-9_-]{32}$`));
+    expect(new URL(link).hostname).toBe(server.launchHost);
     expect(link).not.toContain(server.token);
+  });
+
+  it('is set as a host-only cookie on the launch host, which no other local server answers to', async () => {
+    const link = new URL(server.signInUrl());
+    const reply = await send(link.pathname + link.search, { headers: { host: link.host } });
+    expect(reply.status).toBe(302);
+    const cookie = String(reply.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/i);
+    // No Domain attribute: the browser keeps it for berth-<random>.localhost alone, not for 127.0.0.1:<any port>.
+    expect(cookie).not.toMatch(/domain=/i);
+    // The launch host is one of Berth's own names; a look-alike is refused.
+    expect((await send('/', { headers: { host: link.host, cookie: cookie.split(';')[0]! } })).status).toBe(200);
+    const other = `berth-0000000000000000.localhost:${server.port}`;
+    expect((await send('/', { headers: { host: other, cookie: cookie.split(';')[0]! } })).status).toBe(403);
   });
 
   it('is required: no token is 401 with a JSON error', async () => {

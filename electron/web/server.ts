@@ -19,7 +19,7 @@ import { ConnectionGuard, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } fro
 import { forbiddenHost, forbiddenOrigin, missingToken, replyOnSocket } from './http-replies';
 import { LaunchCodes } from './launch-codes';
 import { carriesToken, newLaunchToken } from './launch-token';
-import { isAllowedHost, isAllowedOrigin } from './origin-policy';
+import { isAllowedHost, isAllowedOrigin, launchHostName } from './origin-policy';
 import { requestGuard, securityHeaders } from './request-guard';
 import { badTarget, parseRequestTarget } from './request-target';
 import { serveStreams } from './stream-socket';
@@ -42,7 +42,12 @@ export interface WebServer {
   port: number;
   /** The long-lived launch token, for in-process tooling (`Authorization: Bearer`); never put in a URL. */
   token: string;
-  /** A fresh sign-in link, http://127.0.0.1:PORT/?code=CODE, valid once within CODE_LIFETIME_MS. */
+  /** This launch's own host name, berth-<random>.localhost (see origin-policy.ts). */
+  launchHost: string;
+  /**
+   * A fresh sign-in link, http://berth-<random>.localhost:PORT/?code=CODE, valid once within
+   * CODE_LIFETIME_MS. Its host keeps the session cookie away from every other server on 127.0.0.1.
+   */
   signInUrl(): string;
   /** Sockets currently waiting to show the token, and those that showed it. */
   connectionCounts(): { pending: number; authenticated: number };
@@ -81,6 +86,7 @@ function clientErrorReply(code: string | undefined): { status: number; error: Er
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = newLaunchToken();
   const codes = new LaunchCodes({ ...(options.now && { now: options.now }) });
+  const launchHost = launchHostName();
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const connections = new ConnectionGuard(limits);
   let port = 0;
@@ -89,7 +95,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders);
-  app.use(requestGuard({ token, codes, connections, port: () => port }));
+  app.use(requestGuard({ token, codes, connections, port: () => port, launchHost }));
   app.use(callRoutes(options.router));
   app.get(FAVICON_REQUEST_PATH, (_req, res, next) => {
     res.type('image/svg+xml');
@@ -160,9 +166,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   /** Why an upgrade is refused, or null when it may become a WebSocket. */
   const upgradeRefusal = (req: IncomingMessage): { status: number; error: ErrorShape } | null => {
-    if (!isAllowedHost(req.headers.host, port)) return { status: 403, error: forbiddenHost() };
+    if (!isAllowedHost(req.headers.host, port, launchHost)) return { status: 403, error: forbiddenHost() };
     // Browsers always send Origin on WebSocket upgrades; without an allowed one, refuse.
-    if (!isAllowedOrigin(req.headers.origin, port)) return { status: 403, error: forbiddenOrigin() };
+    if (!isAllowedOrigin(req.headers.origin, port, launchHost)) return { status: 403, error: forbiddenOrigin() };
     const target = parseRequestTarget(req.url);
     if (!target) return { status: 400, error: badTarget() };
     if (!carriesToken(req.headers, token, port)) return { status: 401, error: missingToken() };
@@ -204,7 +210,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     origin,
     port,
     token,
-    signInUrl: () => `${origin}/?code=${codes.issue()}`,
+    launchHost,
+    signInUrl: () => `http://${launchHost}:${port}/?code=${codes.issue()}`,
     connectionCounts: () => connections.counts(),
     close: () =>
       new Promise<void>((resolve) => {
