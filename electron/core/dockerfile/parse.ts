@@ -78,7 +78,7 @@ export const METADATA_KEYWORDS: ReadonlySet<string> = new Set([
 
 export function parseDockerfile(source: string): ParsedDockerfile {
   const ast = DockerfileParser.parse(source);
-  const escape = ast.getEscapeCharacter();
+  const escapeChar = ast.getEscapeCharacter();
   const lines = source.split(/\r?\n/);
   const instructions: DockerfileInstruction[] = [];
   const stages: DockerfileStage[] = [];
@@ -90,7 +90,7 @@ export function parseDockerfile(source: string): ParsedDockerfile {
     const heredoc = (node as unknown as { getHeredocs(): unknown[] }).getHeredocs().length > 0;
     const text = heredoc
       ? (lines[range.start.line] ?? '').trim()
-      : joinLines(lines.slice(range.start.line, range.end.line + 1), escape);
+      : joinLines(lines.slice(range.start.line, range.end.line + 1), escapeChar);
     const args = text.replace(/^\S+\s*/, '');
     const instruction: DockerfileInstruction = {
       keyword,
@@ -126,7 +126,7 @@ export function parseDockerfile(source: string): ParsedDockerfile {
   });
   const directive = ast.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax');
   const syntax = directive ? { image: directive.getValue(), line: directive.getRange().start.line + 1 } : null;
-  return { instructions, stages, args, syntax, escape };
+  return { instructions, stages, args, syntax, escape: escapeChar };
 }
 
 /** The stage a `FROM <ref>` or `COPY --from=<ref>` names: by name, or by index. */
@@ -140,8 +140,8 @@ export function findStage(stages: DockerfileStage[], ref: string): DockerfileSta
  * continues on the next; comment and empty lines inside a continuation are dropped; the continuation's own
  * leading blanks are kept.
  */
-function joinLines(physical: string[], escape: string): string {
-  const continued = new RegExp(`${escape === '\\' ? '\\\\' : '`'}[ \\t]*$`);
+function joinLines(physical: string[], escapeChar: string): string {
+  const continued = new RegExp(`${escapeChar === '\\' ? '\\\\' : '`'}[ \\t]*$`);
   let text = (physical[0] ?? '').trim();
   for (const next of physical.slice(1)) {
     if (!continued.test(text)) break;
