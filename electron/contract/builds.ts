@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { ErrorShape } from './errors';
 import { StageName } from './ids';
 import { ImageRef } from './image-reference';
-import { LogLine } from './logs';
 import { Millis } from './shapes';
 
 export const Builder = z.enum(['buildkit', 'legacy']);
@@ -76,22 +75,35 @@ export const BuildRequest = z
 export type BuildRequest = z.infer<typeof BuildRequest>;
 export type BuildRequestInput = z.input<typeof BuildRequest>;
 
-export const StepState = z.enum(['queued', 'running', 'cached', 'done', 'error']);
+/**
+ * A step's verdict, as the engine gave it: `done` ran, `cached` reused the cache (or a local base image),
+ * `error` failed, `metadata` changed only the image configuration (BuildKit reports no vertex for it),
+ * `not-run` never ran in a build that has ended. `queued` and `running` only while the build runs.
+ */
+export const StepState = z.enum(['queued', 'running', 'cached', 'done', 'error', 'metadata', 'not-run']);
 export type StepState = z.infer<typeof StepState>;
 
+/** A line of build output. The legacy builder does not say which stream a line came from: `unknown`. */
+export const BuildLogLine = z.object({
+  stream: z.enum(['stdout', 'stderr', 'unknown']),
+  text: z.string().describe('one line without its newline; carriage returns (progress redraws) kept'),
+});
+export type BuildLogLine = z.infer<typeof BuildLogLine>;
+
 export const BuildStep = z.object({
-  id: z.string().describe('stable within a build: the BuildKit vertex digest or "legacy-<n>"'),
+  id: z.string().describe('stable within a build: "<builder>-<n>", n the instruction\'s place in the Dockerfile'),
   index: z.number().describe('order of the step in the build, from 0'),
   stage: z.string().nullable().describe('stage name ("build", "stage-2", ...) when known'),
   instruction: z.string().describe('e.g. "RUN npm ci --omit=dev"'),
   line: z.number().nullable().describe('1-based Dockerfile line of the instruction, when known'),
+  metadataOnly: z.boolean().describe('the instruction changes only the image configuration: it costs no layer'),
   state: StepState,
   startedAt: Millis.nullable(),
   endedAt: Millis.nullable(),
   logs: z
-    .array(LogLine)
+    .array(BuildLogLine)
     .describe(
-      'the tail of the step output (bounded); each stream in the order it was written, stdout against stderr in arrival order, which neither builder guarantees to be the order the process wrote them',
+      'the tail of the step output (bounded; the last line may still grow); each stream in the order it was written, stdout against stderr in arrival order, which neither builder guarantees to be the order the process wrote them',
     ),
   logsDropped: z.number().describe('lines left out of `logs` because the tail is bounded'),
   error: z.string().nullable(),
@@ -99,7 +111,10 @@ export const BuildStep = z.object({
 export type BuildStep = z.infer<typeof BuildStep>;
 
 /** A step as it is before anything happened to it: queued, no times, no logs. */
-export const queuedStep = (fields: Pick<BuildStep, 'id' | 'index' | 'stage' | 'instruction' | 'line'>): BuildStep => ({
+export const queuedStep = (
+  fields: Pick<BuildStep, 'id' | 'index' | 'stage' | 'instruction' | 'line'> & Partial<Pick<BuildStep, 'metadataOnly'>>,
+): BuildStep => ({
+  metadataOnly: false,
   ...fields,
   state: 'queued',
   startedAt: null,

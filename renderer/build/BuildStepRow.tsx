@@ -9,8 +9,10 @@ export const STATE_LABEL: Record<StepState, string> = {
   queued: 'queued',
   running: 'running',
   cached: 'cached',
-  done: 'rebuilt',
+  done: 'ran',
   error: 'failed',
+  metadata: 'metadata',
+  'not-run': 'not run',
 };
 
 export const STATE_TONE: Record<StepState, BadgeTone> = {
@@ -19,7 +21,19 @@ export const STATE_TONE: Record<StepState, BadgeTone> = {
   cached: 'good',
   done: 'warn',
   error: 'bad',
+  metadata: 'neutral',
+  'not-run': 'muted',
 };
+
+const STATE_TITLE: Partial<Record<StepState, string>> = {
+  metadata: 'Sets image configuration only: no layer, nothing to run or cache.',
+  'not-run': 'The build ended before this step ran.',
+};
+
+const UNKNOWN_STREAM = 'The legacy builder does not say whether a line came from stdout or stderr.';
+
+/** What a terminal shows of a line redrawn with carriage returns: its last version. */
+const shown = (text: string): string => text.slice(text.lastIndexOf('\r') + 1);
 
 interface BuildStepRowProps {
   step: BuildStep;
@@ -61,10 +75,19 @@ export function BuildStepRow({ step, now, expanded, onToggle, exitCode }: BuildS
         <code className="step-instruction">{step.instruction}</code>
         <span className="step-state" data-testid="step-state">
           {step.state === 'running' && <Spinner label="Running" />}
-          <Badge tone={STATE_TONE[step.state]}>{STATE_LABEL[step.state]}</Badge>
+          <Badge tone={STATE_TONE[step.state]} title={STATE_TITLE[step.state]}>
+            {STATE_LABEL[step.state]}
+          </Badge>
+          {step.metadataOnly && step.state !== 'metadata' && (
+            <span className="step-no-layer" title="This instruction changes only the image configuration.">
+              no layer
+            </span>
+          )}
         </span>
         <span className="step-duration">
-          {duration !== null && step.state !== 'cached' ? formatDuration(duration) : ''}
+          {duration !== null && (step.state === 'done' || step.state === 'running' || step.state === 'error')
+            ? formatDuration(duration)
+            : ''}
         </span>
       </div>
       {expanded && (
@@ -76,12 +99,13 @@ export function BuildStepRow({ step, now, expanded, onToggle, exitCode }: BuildS
             </p>
           )}
           {step.logsDropped > 0 && <p className="muted">… {step.logsDropped} earlier lines not kept</p>}
+          {step.logs.some((l) => l.stream === 'unknown') && <p className="muted step-stream-note">{UNKNOWN_STREAM}</p>}
           {step.logs.length > 0 ? (
             <pre>
               {step.logs.map((l, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: log lines are append-only
-                <span key={i} className={l.stream === 'stderr' ? 'stderr' : undefined}>
-                  {l.text}
+                <span key={i} className={l.stream === 'stdout' ? undefined : l.stream} data-stream={l.stream}>
+                  {shown(l.text)}
                   {'\n'}
                 </span>
               ))}

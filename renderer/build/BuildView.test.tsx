@@ -109,7 +109,7 @@ describe('BuildView', () => {
       ),
     );
     expect(within(stepRow(/FROM/)).getByText('cached')).toBeInTheDocument();
-    expect(within(stepRow(/npm ci/)).getByText('rebuilt')).toBeInTheDocument();
+    expect(within(stepRow(/npm ci/)).getByText('ran')).toBeInTheDocument();
     expect(within(stepRow(/npm ci/)).getByText('4.2 s')).toBeInTheDocument();
     expect(screen.getByTestId('build-cache-hits')).toHaveTextContent('1/3 cached (33 %)');
     expect(screen.getByTestId('build-context')).toHaveTextContent('97.3 kB in 12 files');

@@ -6,8 +6,10 @@ export interface CacheHits {
   total: number;
 }
 
+/** Cache hits among the steps the cache could serve: BuildKit's metadata instructions are left out. */
 export function cacheHits(steps: BuildStep[]): CacheHits {
-  return { cached: steps.filter((s) => s.state === 'cached').length, total: steps.length };
+  const cacheable = steps.filter((s) => s.state !== 'metadata');
+  return { cached: cacheable.filter((s) => s.state === 'cached').length, total: cacheable.length };
 }
 
 /** "5/7 cached (71 %)" */

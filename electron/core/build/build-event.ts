@@ -9,14 +9,16 @@ export type BuildEvent =
   | {
       kind: 'step';
       ref: StepRef;
-      state: 'queued' | 'running' | 'cached' | 'done' | 'error';
+      /** `metadata`: the legacy builder printed the step but neither ran a container nor made an image. */
+      state: 'queued' | 'running' | 'cached' | 'done' | 'error' | 'metadata';
       startedAt?: number;
       endedAt?: number;
       error?: string;
-      /** The step downloaded something (a FROM that pulled its base image). */
-      pulled?: boolean;
     }
-  | { kind: 'log'; ref: StepRef; stream: 'stdout' | 'stderr'; text: string }
+  /** Output as it arrives (not cut into lines); `unknown` when the builder does not say which stream. */
+  | { kind: 'log'; ref: StepRef; stream: 'stdout' | 'stderr' | 'unknown'; text: string }
+  /** A BuildKit vertex that is not a Dockerfile step failed ("[internal] load metadata for ..."). */
+  | { kind: 'internal-error'; name: string; error: string }
   | { kind: 'warning'; text: string }
   | { kind: 'image'; id: string }
   | { kind: 'error'; message: string; exitCode: number | null };

@@ -22,10 +22,10 @@ import type { BuildEvent } from './build-event';
 import { legacyWarningOf, undeclaredArgsWarning, undeclaredBuildArgs } from './build-warnings';
 import { BuildKitDecoder } from './buildkit-decode';
 import { type BuildContext, type ContextFile, checkContext, readContext } from './context';
-import { planSteps } from './dockerfile';
 import { chooseBuilder, sendBuild } from './engine-build';
-import { engineLostFailure, refusedFailure, streamFailure } from './failure';
+import { engineLostFailure, type FailureContext, refusedFailure, streamFailure } from './failure';
 import { LegacyDecoder } from './legacy-decode';
+import { planSteps } from './plan';
 import { recordOf, storageFailure, writeRecord } from './records';
 import { maskedRequest, maskValuesInModel } from './secret-mask';
 import { openSecretsSession, type SecretsSession } from './secrets-session';
@@ -94,6 +94,7 @@ class RunningBuild implements Build {
   private readonly requestWarnings: string[];
   /** The BuildKit secrets, kept out of the model: it shows their ids only. */
   private readonly secrets: BuildRequest['secrets'];
+  private source: string | null = null;
 
   constructor(
     private readonly engine: EngineHandle,
@@ -156,9 +157,10 @@ class RunningBuild implements Build {
       context = await readContext(request.contextDir, request.dockerfile);
       this.update({ context: { bytes: context.bytes, files: context.files } });
       const source = await readFile(context.dockerfileRealPath, 'utf8');
+      this.source = source;
       const builder = await chooseBuilder(this.engine, request.builder);
       if (this.secrets.length > 0 && builder === 'legacy') throw secretsNeedBuildKit();
-      this.fold = new StepFold(planSteps(source, request.target), { builder, noCache: request.noCache });
+      this.fold = new StepFold(planSteps(source, request.target), { builder });
       const undeclared =
         builder === 'buildkit' ? undeclaredBuildArgs(outlineDockerfile(source), request.buildArgs, request.target) : [];
       this.throwIfCancelled();
@@ -205,7 +207,7 @@ class RunningBuild implements Build {
           (engine as { statusCode?: number }).statusCode !== undefined ||
           (error instanceof BerthError && error.code !== 'ENGINE_UNREACHABLE');
         const lost = answered ? undefined : await this.engineLost(errorDetail(error));
-        this.finish('failed', lost ?? refusedFailure(engine, request.dockerfile));
+        this.finish('failed', lost ?? refusedFailure(engine, this.failureContext()));
       }
     }
     await session?.close();
@@ -244,12 +246,13 @@ class RunningBuild implements Build {
     const why = failure?.code === 'ENGINE_UNREACHABLE' ? 'Interrupted: the engine stopped answering.' : undefined;
     this.fold?.finish(state, endedAt, why);
     const streamError = this.fold?.error;
-    const { dockerfile } = this.model.request;
     this.model.failure =
       state === 'cancelled'
         ? { code: 'CANCELLED', message: 'The build was cancelled.', stepId: null, exitCode: null }
         : (failure ??
-          (streamError ? streamFailure(streamError, this.fold!.steps(), dockerfile) : null) ??
+          (streamError
+            ? streamFailure(streamError, this.fold!.steps(), this.failureContext(), this.fold!.internalError)
+            : null) ??
           (state === 'failed'
             ? {
                 code: 'BUILD_FAILED',
@@ -259,6 +262,11 @@ class RunningBuild implements Build {
               }
             : null));
     Object.assign(this.model, { state, endedAt, imageId: this.fold?.imageId ?? null });
+  }
+
+  private failureContext(): FailureContext {
+    const { dockerfile, buildArgs, target } = this.model.request;
+    return { dockerfile, source: this.source, request: { buildArgs, target } };
   }
 
   private async record(): Promise<void> {

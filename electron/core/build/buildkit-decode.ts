@@ -15,7 +15,8 @@ export function stepRefOf(name: string): StepRef | null {
 }
 
 export class BuildKitDecoder {
-  private readonly vertexes = new Map<string, TraceVertex & { pulled: boolean }>();
+  private readonly vertexes = new Map<string, TraceVertex>();
+  private readonly internalErrors = new Set<string>();
 
   push(line: StreamLine): BuildEvent[] {
     if (line.error !== undefined) {
@@ -31,17 +32,19 @@ export class BuildKitDecoder {
     const events: BuildEvent[] = [];
     for (const update of trace.vertexes) {
       const known = this.vertexes.get(update.digest);
-      this.vertexes.set(update.digest, { ...known, ...update, pulled: known?.pulled ?? false });
-    }
-    for (const status of trace.statuses) {
-      const vertex = this.vertexes.get(status.vertex);
-      if (vertex) vertex.pulled = true;
+      this.vertexes.set(update.digest, { ...known, ...update });
     }
     for (const { digest } of trace.vertexes) {
       const vertex = this.vertexes.get(digest);
       if (!vertex) continue;
       const ref = vertex.name ? stepRefOf(vertex.name) : null;
-      if (!ref) continue;
+      if (!ref) {
+        if (vertex.error && vertex.name && !this.internalErrors.has(digest)) {
+          this.internalErrors.add(digest);
+          events.push({ kind: 'internal-error', name: vertex.name, error: vertex.error });
+        }
+        continue;
+      }
       const state = vertex.error
         ? 'error'
         : vertex.completed
@@ -58,7 +61,6 @@ export class BuildKitDecoder {
         ...(vertex.started !== undefined && { startedAt: vertex.started }),
         ...(vertex.completed !== undefined && { endedAt: vertex.completed }),
         ...(vertex.error !== undefined && { error: vertex.error }),
-        pulled: vertex.pulled,
       });
     }
     for (const log of trace.logs) {

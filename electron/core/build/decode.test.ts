@@ -1,75 +1,95 @@
 import { readFileSync } from 'node:fs';
 import type { BuildStep } from '../../contract';
+import { parseDockerfile } from '../dockerfile';
 import { exitCodeOf, type StreamLine } from './build-event';
 import { stepRefOf } from './buildkit-decode';
 import { decodeTrace } from './buildkit-trace';
-import { planSteps } from './dockerfile';
 import { LegacyDecoder } from './legacy-decode';
+import { planSteps } from './plan';
 import { StepFold } from './step-fold';
 import { fixturePath, replay, shape } from './test/replay';
 
-const ALL_DONE = [
-  'deps 4 done FROM ${NODE_IMAGE} AS deps',
-  'deps 5 done WORKDIR /app',
-  'deps 6 done COPY package.json ./',
-  'deps 7 done RUN echo "installing from $(wc -c < package.json) bytes of manifest"  && mkdir -p node_modules && cp package.json node_modules/manifest.json',
-  'stage-1 10 done FROM ${NODE_IMAGE}',
-  'stage-1 12 done WORKDIR /app',
-  'stage-1 13 done COPY --from=deps /app/node_modules ./node_modules',
-  'stage-1 14 done COPY src ./src',
-  'stage-1 15 done RUN ls src && echo built > built.txt',
-];
-const withStates = (states: string[]) => ALL_DONE.map((s, i) => s.replace(' done ', ` ${states[i]} `));
+const parsed = parseDockerfile(readFileSync(fixturePath('app/Dockerfile'), 'utf8'));
+/** Each instruction's keyword, to write the expected verdicts by kind rather than by line. */
+const keywords = parsed.instructions.map((i) => i.keyword);
+const rows = (steps: { stage: string | null; line: number | null; instruction: string; metadataOnly: boolean }[]) =>
+  steps.map((s) => `${s.stage} ${s.line} ${s.metadataOnly ? 'config' : 'layer'} ${s.instruction}`);
+const verdicts = (steps: { state: string }[]) => steps.map((s) => s.state);
 
 describe('recorded build streams fold into one step model', () => {
+  it('both builders give one row per instruction, with its line and stage, in Dockerfile order', () => {
+    const expected = parsed.instructions.map((i) => {
+      const stage = i.stage < 0 ? null : (parsed.stages[i.stage]?.id ?? null);
+      return `${stage} ${i.line} ${['FROM', 'RUN', 'COPY', 'ADD', 'WORKDIR'].includes(i.keyword) ? 'layer' : 'config'} ${i.text}`;
+    });
+    for (const builder of ['buildkit', 'legacy'] as const) {
+      for (const run of ['cold', 'cached', 'edit']) expect(rows(replay(builder, run).steps)).toEqual(expected);
+    }
+  });
+
+  it('legacy: every "Step n/m" has the engine verdict (a global ARG only sets configuration)', () => {
+    const cold = keywords.map((k, i) => (i === 0 ? 'metadata' : k === 'FROM' ? 'cached' : 'done'));
+    expect(verdicts(replay('legacy', 'cold').steps)).toEqual(cold);
+    expect(verdicts(replay('legacy', 'cached').steps)).toEqual(
+      keywords.map((_, i) => (i === 0 ? 'metadata' : 'cached')),
+    );
+    const copySrc = parsed.instructions.findIndex((i) => i.text === 'COPY src ./src');
+    expect(verdicts(replay('legacy', 'edit').steps)).toEqual(
+      keywords.map((_, i) => (i === 0 ? 'metadata' : i < copySrc ? 'cached' : 'done')),
+    );
+  });
+
+  it('BuildKit: metadata instructions are marked metadata, merged vertexes share their verdict', () => {
+    for (const run of ['cold', 'cached', 'edit']) {
+      const steps = replay('buildkit', run).steps;
+      steps.forEach((step, i) => {
+        if (step.metadataOnly) expect(step.state, `${run} ${step.instruction}`).toBe('metadata');
+        else expect(['cached', 'done'], `${run} ${keywords[i]}`).toContain(step.state);
+      });
+    }
+    const cached = replay('buildkit', 'cached').steps.filter(
+      (s) => !s.metadataOnly && !s.instruction.startsWith('FROM'),
+    );
+    expect(new Set(verdicts(cached))).toEqual(new Set(['cached']));
+    const edit = replay('buildkit', 'edit').steps;
+    expect(edit.find((s) => s.instruction === 'COPY src ./src')?.state).toBe('done');
+    expect(edit.find((s) => s.instruction.startsWith('COPY --from=deps'))?.state).toBe('cached');
+  });
+
   for (const builder of ['buildkit', 'legacy'] as const) {
-    describe(builder, () => {
-      it('a cold build (no cache) has every Dockerfile step done, with its RUN output', () => {
-        const { steps, imageId, error } = replay(builder, 'cold');
-        expect(shape(steps)).toEqual(ALL_DONE);
-        expect(error).toBeNull();
-        expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
-        expect(steps[3]?.logs).toEqual([{ stream: 'stdout', text: 'installing from 63 bytes of manifest' }]);
-        expect(steps[8]?.logs.map((l) => l.text)).toEqual(['index.js']);
-        for (const step of steps) {
-          expect(step.startedAt).not.toBeNull();
-          expect(step.endedAt).toBeGreaterThanOrEqual(step.startedAt ?? 0);
-        }
-      });
+    it(`${builder}: a cold build keeps each RUN's output as lines`, () => {
+      const steps = replay(builder, 'cold').steps;
+      const install = steps.find((s) => s.instruction.startsWith('RUN echo "installing'));
+      expect(install?.logs.map((l) => l.text)).toEqual(['installing from 63 bytes of manifest']);
+      expect(steps.find((s) => s.instruction.startsWith('RUN ls src'))?.logs.map((l) => l.text)).toEqual(['index.js']);
+      for (const step of steps.filter((s) => s.state !== 'metadata')) {
+        expect(step.startedAt).not.toBeNull();
+        expect(step.endedAt).toBeGreaterThanOrEqual(step.startedAt ?? 0);
+      }
+    });
 
-      it('a rebuild is all cached', () => {
-        expect(shape(replay(builder, 'cached').steps)).toEqual(withStates(Array(9).fill('cached')));
-      });
-
-      it('after a source edit, the dependency steps stay cached and COPY src rebuilds from there on', () => {
-        const states = ['cached', 'cached', 'cached', 'cached', 'cached', 'cached', 'cached', 'done', 'done'];
-        expect(shape(replay(builder, 'edit').steps)).toEqual(withStates(states));
-      });
-
-      it('a failing RUN fails the build on that step, with its exit code and log tail', () => {
-        const { steps, error, imageId } = replay(builder, 'fail', 'Dockerfile.fail');
-        const failed = steps.find((s) => s.state === 'error');
-        expect(imageId).toBeNull();
-        expect(failed?.line).toBe(5);
-        expect(failed?.instruction).toMatch(/^RUN echo "compiling src"/);
-        expect(error).toMatchObject({ exitCode: 3, stepId: failed?.id });
-        expect(failed?.logs).toEqual([
-          { stream: 'stdout', text: 'compiling src' },
-          { stream: 'stderr', text: 'error: src/index.js is broken' },
-        ]);
-        expect(shape(steps).slice(0, 3)).toEqual([
-          'stage-0 2 cached FROM ${NODE_IMAGE}',
-          'stage-0 3 cached WORKDIR /app',
-          'stage-0 4 done COPY src ./src',
-        ]);
-      });
+    it(`${builder}: a failing RUN fails the build on that step, later steps did not run`, () => {
+      const source = readFileSync(fixturePath('app/Dockerfile.fail'), 'utf8');
+      const failing = parseDockerfile(source).instructions.find((i) => i.keyword === 'RUN');
+      const { steps, error, imageId } = replay(builder, 'fail', 'Dockerfile.fail');
+      const failed = steps.find((s) => s.state === 'error');
+      expect(imageId).toBeNull();
+      expect(failed?.line).toBe(failing?.line);
+      expect(error).toMatchObject({ exitCode: 3, stepId: failed?.id });
+      // each line in its stream; no order across the two is claimed
+      const inStream = (name: string) => failed?.logs.filter((l) => l.stream === name).map((l) => l.text);
+      expect([inStream('stdout'), inStream('stderr')]).toEqual([['compiling src'], ['error: src/index.js is broken']]);
+      const after = steps.slice(steps.indexOf(failed!) + 1);
+      expect(after.length).toBeGreaterThan(0);
+      expect(new Set(after.map((s) => s.state))).toEqual(new Set(['not-run']));
     });
   }
 
-  it('BuildKit and legacy agree on steps and cache states for every recorded run', () => {
+  it('BuildKit and legacy give the same rows for every recorded run', () => {
     for (const run of ['cold', 'cached', 'edit']) {
-      expect(shape(replay('buildkit', run).steps)).toEqual(shape(replay('legacy', run).steps));
+      expect(rows(replay('buildkit', run).steps)).toEqual(rows(replay('legacy', run).steps));
     }
+    expect(shape(replay('buildkit', 'cold').steps)).toHaveLength(parsed.instructions.length);
   });
 
   it('a BuildKit Dockerfile syntax error fails the build with no step blamed', () => {
@@ -124,7 +144,7 @@ describe('stdout and stderr of one step', () => {
   it('the fold keeps each stream whole and in order, however the records of the two interleave', () => {
     const plan = planSteps('FROM base\nRUN work\n');
     const ref = { builder: 'buildkit', stage: null, position: 2 } as const;
-    const fold = new StepFold(plan, { builder: 'buildkit', noCache: false });
+    const fold = new StepFold(plan, { builder: 'buildkit' });
     fold.apply({ kind: 'step', ref, state: 'running', startedAt: 1 });
     const chunks: Array<['stdout' | 'stderr', string]> = [
       ['stderr', 'err '],
@@ -163,7 +183,7 @@ describe('the legacy builder’s stdout and stderr', () => {
   ];
 
   it('each line keeps the stream it was written to, whichever arrives first', () => {
-    const fold = new StepFold(planSteps('FROM base\nRUN work\n'), { builder: 'legacy', noCache: false });
+    const fold = new StepFold(planSteps('FROM base\nRUN work\n'), { builder: 'legacy' });
     const decoder = new LegacyDecoder();
     for (const line of lines) for (const event of decoder.push(line)) fold.apply(event);
     for (const event of decoder.end()) fold.apply(event);

@@ -1,92 +1,91 @@
 /**
- * Turns the legacy builder's JSON lines ("Step i/n : INSTR", " ---> Using cache", " ---> <id>", RUN output,
- * `aux.ID`, `error`) into build events. The legacy builder sends no times: steps are stamped as lines arrive.
+ * Turns the legacy builder's JSON lines into build events. The engine writes each marker as a message of its
+ * own ("Step i/n : INSTR", " ---> Using cache", " ---> Running in <id>", " ---> <id>", "Removing intermediate
+ * container <id>"), and a RUN's output as messages of whatever the command wrote: those go out as they come,
+ * newlines and carriage returns kept. The engine wraps each write of the container's stderr, whole, in
+ * ESC[91m ... ESC[0m (one JSON line is one write), which is how a line's stream is known; the order of the lines
+ * says nothing about the order in which the process wrote to the two streams.
+ * The legacy builder sends no times: steps are stamped as messages arrive.
  */
 import { type BuildEvent, exitCodeOf, type StepRef, type StreamLine } from './build-event';
 
-const STEP = /^Step (\d+)\/(\d+) : /;
+const STEP = /^Step (\d+)\/(\d+) : (.*)$/s;
 const STDERR_ON = '\u001b[91m';
 const STDERR_OFF = '\u001b[0m';
 
+interface OpenStep {
+  ref: StepRef;
+  keyword: string;
+  cached: boolean;
+  pulled: boolean;
+  /** A container ran for it, or it committed an image: the engine did work for it. */
+  worked: boolean;
+}
+
 export class LegacyDecoder {
-  private current: { ref: StepRef; cached: boolean; pulled: boolean } | null = null;
-  /** The unfinished last line of each stream: the two are written independently, so never joined. */
-  private readonly partial = { stdout: '', stderr: '' };
+  private current: OpenStep | null = null;
+  private afterHeader = false;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   push(line: StreamLine): BuildEvent[] {
     if (line.error !== undefined) {
       const message = line.errorDetail?.message ?? line.error;
-      const events = [...this.flush(), ...this.finishStep('error', message)];
       const code = exitCodeOf(message) ?? (line.errorDetail?.code || null);
-      return [...events, { kind: 'error', message, exitCode: code }];
+      return [...this.finishStep('error', message), { kind: 'error', message, exitCode: code }];
     }
     const id = (line.aux as { ID?: string } | undefined)?.ID;
     if (id) return [{ kind: 'image', id }];
-    if (line.status !== undefined && this.current) {
-      this.current.pulled = true; // "Pulling from ...", layer downloads: the FROM fetched its image
+    if (line.status !== undefined) {
+      if (this.current) this.current.pulled = true; // "Pulling from ...", layer downloads: the FROM fetched its image
       return [];
     }
     if (line.stream === undefined) return [];
-    // The engine wraps each write of a RUN's stderr, whole, in STDERR_ON ... STDERR_OFF; one JSON line is one
-    // write. So the wrapping says which stream a line belongs to; the order of the lines says nothing about
-    // the order in which the process wrote to the two streams.
-    const stderr = line.stream.startsWith(STDERR_ON) && line.stream.endsWith(STDERR_OFF);
-    const stream = stderr ? 'stderr' : 'stdout';
-    const body = stderr ? line.stream.slice(STDERR_ON.length, -STDERR_OFF.length) : line.stream;
-    let text = this.partial[stream] + body;
-    const events: BuildEvent[] = [];
-    let newline = text.indexOf('\n');
-    while (newline >= 0) {
-      events.push(...this.line(text.slice(0, newline), stream, true));
-      text = text.slice(newline + 1);
-      newline = text.indexOf('\n');
-    }
-    this.partial[stream] = text;
-    return events;
+    return this.message(line.stream);
   }
 
   /** The stream ended: the last step, if still open, is over. */
   end(): BuildEvent[] {
-    return [...this.flush(), ...this.finishStep('done')];
+    return this.finishStep('done');
   }
 
-  private flush(): BuildEvent[] {
-    const events: BuildEvent[] = [];
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const rest = this.partial[stream];
-      this.partial[stream] = '';
-      if (rest) events.push(...this.line(rest, stream, false));
-    }
-    return events;
-  }
-
-  /** One line of a stream; `complete` when its newline came (log events carry text as written, newline included). */
-  private line(raw: string, stream: 'stdout' | 'stderr', complete: boolean): BuildEvent[] {
-    const text = raw.replaceAll(STDERR_ON, '').replaceAll(STDERR_OFF, '');
-    const log = (ref: StepRef): BuildEvent => ({ kind: 'log', ref, stream, text: complete ? `${text}\n` : text });
-    if (stream === 'stderr') return this.current ? [log(this.current.ref)] : [];
-    const step = STEP.exec(text);
+  private message(raw: string): BuildEvent[] {
+    const afterHeader = this.afterHeader;
+    this.afterHeader = false;
+    if (afterHeader && raw === '\n') return []; // the newline the engine sends after each "Step" header
+    const step = STEP.exec(raw);
     if (step) {
       const events = this.finishStep('done');
       const ref: StepRef = { builder: 'legacy', number: Number(step[1]) };
-      this.current = { ref, cached: false, pulled: false };
+      const keyword = (/^\S+/.exec(step[3] ?? '')?.[0] ?? '').toUpperCase();
+      this.current = { ref, keyword, cached: false, pulled: false, worked: false };
+      this.afterHeader = true;
       return [...events, { kind: 'step', ref, state: 'running', startedAt: this.now() }];
     }
-    if (!this.current) return [];
-    if (text === ' ---> Using cache') {
-      this.current.cached = true;
+    const warning = /^(?: ---> )?\[Warning\] ([\s\S]*?)\n?$/.exec(raw);
+    if (warning) return [{ kind: 'warning', text: warning[1] ?? '' }];
+    if (/^Successfully (built|tagged) /.test(raw)) return [];
+    const current = this.current;
+    if (!current) return [];
+    if (raw === ' ---> Using cache\n') {
+      current.cached = true;
       return [];
     }
-    if (/^ ---> [0-9a-f]{12,}$/.test(text)) return this.finishStep('done');
-    if (/^ ---> Running in [0-9a-f]+$/.test(text) || /^Removing intermediate container [0-9a-f]+$/.test(text))
+    if (/^ ---> Running in [0-9a-f]+\n$/.test(raw)) {
+      current.worked = true;
       return [];
-    if (/^Successfully (built|tagged) /.test(text)) return [];
-    return [log(this.current.ref)];
+    }
+    if (/^Removing intermediate container [0-9a-f]+\n$/.test(raw)) return [];
+    if (/^ ---> [0-9a-f]{12,}\n$/.test(raw)) {
+      current.worked = true;
+      return this.finishStep('done');
+    }
+    const stderr = raw.startsWith(STDERR_ON) && raw.endsWith(STDERR_OFF);
+    const text = stderr ? raw.slice(STDERR_ON.length, -STDERR_OFF.length) : raw;
+    return [{ kind: 'log', ref: current.ref, stream: stderr ? 'stderr' : 'stdout', text }];
   }
 
-  private finishStep(state: 'done' | 'error', error?: string): BuildEvent[] {
+  private finishStep(outcome: 'done' | 'error', error?: string): BuildEvent[] {
     const step = this.current;
     if (!step) return [];
     this.current = null;
@@ -94,11 +93,22 @@ export class LegacyDecoder {
       {
         kind: 'step',
         ref: step.ref,
-        state: state === 'done' && step.cached ? 'cached' : state,
+        state: verdict(step, outcome),
         endedAt: this.now(),
-        pulled: step.pulled,
         ...(error !== undefined && { error }),
       },
     ];
   }
+}
+
+/**
+ * The engine's verdict on a finished step: " ---> Using cache" is a cache hit; a FROM that fetched nothing
+ * reused the local image (BuildKit says CACHED for the same); a container or a new image is work done; a step
+ * with neither (a global ARG) only set configuration.
+ */
+function verdict(step: OpenStep, outcome: 'done' | 'error'): 'cached' | 'done' | 'error' | 'metadata' {
+  if (outcome === 'error') return 'error';
+  if (step.cached) return 'cached';
+  if (step.keyword === 'FROM') return step.pulled ? 'done' : 'cached';
+  return step.worked ? 'done' : 'metadata';
 }

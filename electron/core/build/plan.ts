@@ -20,7 +20,10 @@ export interface PlannedStep {
   position: number | null;
   /** BuildKit builds this stage for the target (it skips the stages the target does not need). */
   neededByBuildKit: boolean;
-  /** Equal for steps BuildKit merges into one vertex (same base and same file-system steps so far). */
+  /**
+   * Equal for steps BuildKit may merge into one vertex (same base and same layer steps so far). Only used for
+   * steps the engine never named, so metadata that would keep two vertexes apart is left out.
+   */
   chainKey: string;
 }
 
@@ -41,9 +44,6 @@ export function neededStages(stages: DockerfileStage[], target?: string): Set<nu
   visit(last);
   return needed;
 }
-
-/** Metadata that changes how later layer steps run (their environment, user or shell), so BuildKit's vertexes. */
-const EXEC_KEYWORDS = new Set(['ARG', 'ENV', 'USER', 'SHELL']);
 
 /** Every step of this Dockerfile and target, in Dockerfile order. */
 export function planSteps(source: string, target?: string): PlannedStep[] {
@@ -66,9 +66,10 @@ export function planSteps(source: string, target?: string): PlannedStep[] {
     let chainKey = '';
     for (const instruction of stage.instructions) {
       const metadataOnly = METADATA_KEYWORDS.has(instruction.keyword);
-      if (!metadataOnly) position++;
-      if (!metadataOnly || EXEC_KEYWORDS.has(instruction.keyword))
+      if (!metadataOnly) {
+        position++;
         chainKey += `\n${instruction.keyword === 'FROM' ? `FROM ${stage.base}` : instruction.text}`;
+      }
       steps.push({
         instruction,
         stage,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { BuildModel, previousOfSameProject } from '../../contract';
 import { startBuild } from './build';
+import { planSteps } from './plan';
 import { listRecords, openRecord, readRecord, recordOf, writeRecord } from './records';
 import { StepFold } from './step-fold';
 import { replay } from './test/replay';
@@ -136,22 +137,12 @@ describe('build records', () => {
 
 describe('the step log tail is bounded', () => {
   it('keeps the last lines and counts the dropped ones', () => {
-    const fold = new StepFold(
-      [
-        {
-          instruction: { line: 2, keyword: 'RUN', text: 'RUN x', args: 'x', stage: 0, legacyNumber: 2 },
-          stage: { index: 0, name: 'stage-0', base: 'a', instructions: [] },
-          position: 2,
-          chainKey: 'k',
-        },
-      ],
-      { builder: 'legacy', noCache: false, logTail: 3 },
-    );
+    const fold = new StepFold(planSteps('FROM a\nRUN x\n'), { builder: 'legacy', logTail: 3 });
     const ref = { builder: 'legacy', number: 2 } as const;
     fold.apply({ kind: 'step', ref, state: 'running', startedAt: 1 });
     fold.apply({ kind: 'log', ref, stream: 'stdout', text: 'a\nb\nc\nd\ne' });
     fold.apply({ kind: 'step', ref, state: 'done', endedAt: 2 });
-    const [step] = fold.steps();
+    const [, step] = fold.steps();
     expect(step?.logs.map((l) => l.text)).toEqual(['c', 'd', 'e']);
     expect(step?.logsDropped).toBe(2);
   });

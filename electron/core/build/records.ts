@@ -66,7 +66,9 @@ function unmaskedRecordOf(model: BuildModel, files: ContextFile[] | null): Build
   if (model.state !== 'succeeded' && model.state !== 'failed' && model.state !== 'cancelled') {
     throw new BerthError('INTERNAL', `Build ${model.buildId} has not finished.`, 'Record a build once it ends.');
   }
-  const cachedSteps = model.steps.filter((s) => s.state === 'cached').length;
+  // BuildKit's metadata instructions are no cache hit or miss: they stay out of the ratio.
+  const cacheable = model.steps.filter((s) => s.state !== 'metadata');
+  const cachedSteps = cacheable.filter((s) => s.state === 'cached').length;
   return {
     buildId: model.buildId,
     at: model.startedAt,
@@ -76,8 +78,8 @@ function unmaskedRecordOf(model: BuildModel, files: ContextFile[] | null): Build
     request: model.request,
     imageId: model.imageId,
     cachedSteps,
-    totalSteps: model.steps.length,
-    cacheHitRatio: model.steps.length ? cachedSteps / model.steps.length : 0,
+    totalSteps: cacheable.length,
+    cacheHitRatio: cacheable.length ? cachedSteps / cacheable.length : 0,
     steps: model.steps.map(({ logs: _logs, logsDropped: _dropped, ...step }) => step),
     warnings: model.warnings,
     failure: model.failure,

@@ -1,23 +1,28 @@
 /**
- * Folds build events from either builder into one list of Dockerfile steps (the contract's BuildStep),
- * seeded from the Dockerfile plan so both builders give the same steps, lines and cache states.
+ * Folds build events from either builder into one list of Dockerfile steps (the contract's BuildStep): one per
+ * instruction, seeded from the Dockerfile plan, so both builders give the same rows. Each row's verdict is the
+ * engine's own; the only ones derived here are for what the engine does not report: BuildKit's metadata
+ * instructions (no vertex), steps BuildKit merged into an identical earlier one, and steps that never ran.
  */
-import { type BuildStep, type LogLine, queuedStep } from '../../contract';
+import { type BuildLogLine, type BuildStep, queuedStep } from '../../contract';
 import type { BuildEvent, StepRef } from './build-event';
-import type { PlannedStep } from './dockerfile';
+import type { PlannedStep } from './plan';
 
 export const LOG_TAIL = 500;
+/** A line still growing past this many characters (progress redrawn with \r and no newline) is cut. */
+export const MAX_LINE = 16_384;
+
+type Stream = BuildLogLine['stream'];
 
 interface StepSlot {
   plan: PlannedStep;
   step: BuildStep;
-  partial: { stdout: string; stderr: string };
+  partial: Partial<Record<Stream, string>>;
   touched: boolean;
 }
 
 export interface FoldOptions {
   builder: 'buildkit' | 'legacy';
-  noCache: boolean;
   logTail?: number;
 }
 
@@ -25,8 +30,11 @@ export class StepFold {
   readonly warnings: string[] = [];
   imageId: string | null = null;
   error: { message: string; exitCode: number | null; stepId: string | null } | null = null;
+  /** A BuildKit vertex that is not a step failed (loading a base image's metadata, the syntax frontend). */
+  internalError: { name: string; error: string } | null = null;
   private readonly slots: StepSlot[];
   private readonly lastStage: string | null;
+  private ended = false;
 
   constructor(
     plan: PlannedStep[],
@@ -35,23 +43,27 @@ export class StepFold {
     this.slots = plan.map((p, index) => ({
       plan: p,
       touched: false,
-      partial: { stdout: '', stderr: '' },
+      partial: {},
       step: queuedStep({
-        id:
-          options.builder === 'legacy'
-            ? `legacy-${p.instruction.legacyNumber}`
-            : `buildkit-${p.stage.name}-${p.position}`,
+        id: `${options.builder}-${p.instruction.legacyNumber}`,
         index,
-        stage: p.stage.name,
+        stage: p.stage?.id ?? null,
         instruction: p.instruction.text,
         line: p.instruction.line,
+        metadataOnly: p.metadataOnly,
       }),
     }));
-    this.lastStage = plan[plan.length - 1]?.stage.name ?? null;
+    this.lastStage = plan.filter((p) => p.neededByBuildKit).at(-1)?.stage?.id ?? null;
   }
 
   steps(): BuildStep[] {
-    return this.slots.map((s) => ({ ...s.step, logs: [...s.step.logs] }));
+    if (this.options.builder === 'buildkit' && !this.ended) this.settleMetadata(false);
+    return this.slots.map((s) => {
+      const growing = (Object.entries(s.partial) as [Stream, string][])
+        .filter(([, text]) => text !== '')
+        .map(([stream, text]) => ({ stream, text }));
+      return { ...s.step, logs: [...s.step.logs, ...growing] };
+    });
   }
 
   /** Applies one event; returns whether the model changed. */
@@ -62,6 +74,9 @@ export class StepFold {
         return true;
       case 'warning':
         this.warnings.push(event.text);
+        return true;
+      case 'internal-error':
+        this.internalError ??= { name: event.name, error: event.error };
         return true;
       case 'error': {
         const failed =
@@ -84,27 +99,33 @@ export class StepFold {
         step.startedAt ??= event.startedAt ?? event.endedAt ?? null;
         if (event.endedAt !== undefined) step.endedAt = event.endedAt;
         if (event.error !== undefined) step.error = event.error;
-        step.state = this.stateOf(slot, event);
+        step.state = event.state;
         if (step.state !== 'running' && step.state !== 'queued') this.flushLogs(slot);
         return true;
       }
     }
   }
 
-  /** The build ended: merged steps take their twin's state, unfinished ones end. */
+  /** The build ended: every step gets a final verdict; none stays queued or running. */
   finish(outcome: 'succeeded' | 'failed' | 'cancelled', at: number, why?: string): void {
-    for (const slot of this.slots) {
-      if (slot.touched) continue;
-      const twin = this.slots.find(
-        (s) =>
-          s.touched && s.plan.chainKey === slot.plan.chainKey && (s.step.state === 'cached' || s.step.state === 'done'),
-      );
-      if (twin)
-        Object.assign(slot.step, {
-          state: twin.step.state,
-          startedAt: twin.step.startedAt,
-          endedAt: twin.step.endedAt,
-        });
+    this.ended = true;
+    if (this.options.builder === 'buildkit') {
+      // BuildKit runs identical vertexes once, under the first step's name: the twin shares its verdict.
+      for (const slot of this.slots) {
+        if (slot.touched || slot.plan.metadataOnly || !slot.plan.neededByBuildKit) continue;
+        const twin = this.slots.find(
+          (s) =>
+            s.touched &&
+            s.plan.chainKey === slot.plan.chainKey &&
+            (s.step.state === 'cached' || s.step.state === 'done'),
+        );
+        if (twin) {
+          const { state, startedAt, endedAt } = twin.step;
+          Object.assign(slot.step, { state, startedAt, endedAt });
+          slot.touched = true;
+        }
+      }
+      this.settleMetadata(true);
     }
     for (const slot of this.slots) {
       this.flushLogs(slot);
@@ -112,54 +133,68 @@ export class StepFold {
         slot.step.state = 'error';
         slot.step.endedAt = at;
         slot.step.error ??= why ?? (outcome === 'cancelled' ? 'Cancelled.' : 'Stopped: the build failed elsewhere.');
+      } else if (slot.step.state === 'queued') {
+        slot.step.state = 'not-run';
       }
     }
   }
 
-  private stateOf(slot: StepSlot, event: Extract<BuildEvent, { kind: 'step' }>): BuildStep['state'] {
-    if (event.state !== 'cached' && event.state !== 'done') return event.state;
-    if (this.options.noCache) return 'done';
-    // A base image already on the machine is reused, like a cache hit; a pulled one was fetched.
-    if (slot.plan.instruction.keyword === 'FROM') return event.pulled ? 'done' : 'cached';
-    if (event.state === 'cached') {
-      // The legacy builder reports a step that repeats one built earlier in this build as a cache hit.
-      const twin = this.slots.find((s) => s !== slot && s.plan.chainKey === slot.plan.chainKey && s.touched);
-      if (twin?.step.state === 'done') return 'done';
+  /**
+   * BuildKit reports no vertex for a metadata instruction: it applies once the layer steps before it in its stage
+   * have completed. A global ARG applies as soon as any step runs.
+   */
+  private settleMetadata(final: boolean): void {
+    const anyTouched = this.slots.some((s) => s.touched);
+    let previousDone = false;
+    let stage: string | null | undefined;
+    for (const slot of this.slots) {
+      if (slot.step.stage !== stage) {
+        stage = slot.step.stage;
+        previousDone = slot.plan.neededByBuildKit;
+      }
+      if (!slot.plan.metadataOnly) {
+        previousDone = slot.step.state === 'cached' || slot.step.state === 'done';
+        continue;
+      }
+      const applied = slot.plan.stage === null ? anyTouched : previousDone;
+      slot.step.state = applied ? 'metadata' : final ? 'not-run' : 'queued';
     }
-    return event.state;
   }
 
   private find(ref: StepRef): StepSlot | undefined {
     if (ref.builder === 'legacy') return this.slots.find((s) => s.plan.instruction.legacyNumber === ref.number);
     const stage = ref.stage?.toLowerCase() ?? this.lastStage;
-    return this.slots.find(
-      (s) =>
-        (s.plan.stage.name === stage || `stage-${s.plan.stage.index}` === stage) && s.plan.position === ref.position,
-    );
+    return this.slots.find((s) => s.plan.stage?.id === stage && s.plan.position === ref.position);
   }
 
   /**
+   * Output as it comes: complete lines join the tail; the line still growing is shown as it is.
    * Lines keep their order within a stream. Across stdout and stderr they keep arrival order and nothing
    * more: BuildKit stamps a log record when buildkitd reads it from the process's pipe, one pipe per stream,
    * so a later stderr write can carry the earlier timestamp (fixtures/buildkit-streams.jsonl), and the legacy
    * builder copies the two pipes just as independently. No order across streams is claimed or made up.
    */
-  private log(slot: StepSlot, stream: LogLine['stream'], text: string): void {
-    const lines = (slot.partial[stream] + text).split('\n');
-    slot.partial[stream] = lines.pop() ?? '';
+  private log(slot: StepSlot, stream: Stream, text: string): void {
+    const lines = ((slot.partial[stream] ?? '') + text).split('\n');
+    let rest = lines.pop() ?? '';
     for (const line of lines) this.pushLine(slot, stream, line);
+    if (rest.length > MAX_LINE) {
+      this.pushLine(slot, stream, rest);
+      rest = '';
+    }
+    slot.partial[stream] = rest;
   }
 
   private flushLogs(slot: StepSlot): void {
-    for (const stream of ['stdout', 'stderr'] as const) {
-      if (slot.partial[stream]) this.pushLine(slot, stream, slot.partial[stream]);
-      slot.partial[stream] = '';
+    for (const [stream, text] of Object.entries(slot.partial) as [Stream, string][]) {
+      if (text) this.pushLine(slot, stream, text);
     }
+    slot.partial = {};
   }
 
-  private pushLine(slot: StepSlot, stream: LogLine['stream'], text: string): void {
+  private pushLine(slot: StepSlot, stream: Stream, text: string): void {
     const { logs } = slot.step;
-    logs.push({ stream, text: text.replace(/\r$/, '') });
+    logs.push({ stream, text: text.endsWith('\r') ? text.slice(0, -1) : text });
     if (logs.length > (this.options.logTail ?? LOG_TAIL)) {
       logs.shift();
       slot.step.logsDropped++;
