@@ -91,6 +91,7 @@ describe.each(['buildkit', 'legacy'] as const)('%s builds that fail', (builder) 
     expect(step?.logs).toHaveLength(2);
     expect(text('stdout')).toEqual(['hello']);
     expect(text('stderr')).toEqual(['broken on purpose']);
+    expect(final.steps.slice(final.steps.indexOf(step!) + 1).every((s) => s.state === 'not-run')).toBe(true);
   });
 
   it('a Dockerfile syntax error is a clear BUILD_FAILED naming the line', async () => {

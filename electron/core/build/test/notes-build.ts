@@ -1,8 +1,9 @@
 /** A temp copy of the bundled notes service's build context, and the step states both builders must report. */
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { METADATA_KEYWORDS, parseDockerfile } from '../../dockerfile';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -27,37 +28,39 @@ export const editSource = (dir: string): void =>
     `\n(globalThis as Record<string, unknown>).editedAt = ${Date.now()};\n`,
   );
 
-export const NOTES_STEPS = [
-  'prod-deps 11 FROM ${NODE_IMAGE} AS prod-deps',
-  'prod-deps 12 WORKDIR /app',
-  'prod-deps 15 COPY service/package.json service/package-lock.json ./',
-  'prod-deps 16 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force',
-  'build 19 FROM ${NODE_IMAGE} AS build',
-  'build 20 WORKDIR /app',
-  'build 22 COPY service/package.json service/package-lock.json ./',
-  'build 23 RUN npm ci --no-audit --no-fund',
-  'build 27 COPY service/tsconfig.json ./',
-  'build 28 COPY service/src ./src',
-  'build 29 RUN npm run build',
-  'stage-2 32 FROM ${NODE_IMAGE}',
-  'stage-2 38 WORKDIR /app',
-  'stage-2 40 RUN mkdir -p /data && chown node:node /data',
-  'stage-2 41 COPY --from=prod-deps /app/node_modules ./node_modules',
-  'stage-2 42 COPY service/package.json ./',
-  'stage-2 43 COPY --from=build /app/dist ./dist',
-];
+const notes = parseDockerfile(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
 
-/** After editing a source file: the installs stay cached; COPY src, the compile and the COPY of dist rebuild. */
-export const REBUILT_AFTER_EDIT = new Set([9, 10, 16]);
+/** One row per instruction of the bundled Dockerfile, as both builders must show it (lines from the parsed file). */
+export const NOTES_ROWS = notes.instructions.map(
+  (i) => `${i.stage < 0 ? null : notes.stages[i.stage]?.id} ${i.line} ${i.text}`,
+);
+
+/** Where a source edit first misses the cache, in each stage it reaches: the COPY of src, and the COPY of dist. */
+const firstMiss = (stage: number): number | undefined =>
+  notes.instructions.find((i) => i.stage === stage && /^COPY (service\/src |--from=build )/.test(i.text))?.legacyNumber;
 
 /**
- * Cold means a base image no build has used yet, with the cache allowed: every step is built, except FROM, whose
- * image is already on the machine. (After --no-cache, the legacy builder holds duplicate layers and its next
- * rebuild may pick a branch that misses; a fresh base keeps the test about Berth, not about that.)
+ * The verdicts each builder's engine gives. Cold means a base image no build has used yet, with the cache
+ * allowed: FROM reuses the local image (cached); every other step runs, except that the legacy builder reuses
+ * what an earlier stage of the same build just made (the build stage starts like prod-deps). BuildKit reports
+ * no metadata instruction (metadata); the legacy builder runs a container for each (done, or cached).
  */
-export const expectedStates = (run: 'cold' | 'cached' | 'edit'): string[] =>
-  NOTES_STEPS.map((step, i) => {
-    const built = (run === 'cold' && !/ FROM /.test(step)) || (run === 'edit' && REBUILT_AFTER_EDIT.has(i));
-    const state = built ? 'done' : 'cached';
-    return `${step} ${state}`;
+export const expectedStates = (run: 'cold' | 'cached' | 'edit', builder: 'buildkit' | 'legacy'): string[] => {
+  const prodDeps = notes.stages[0]?.instructions.map((i) => i.text) ?? [];
+  return notes.instructions.map((i, n) => {
+    let state: string;
+    if (i.stage < 0) state = 'metadata';
+    else if (i.keyword === 'FROM') state = 'cached';
+    else if (builder === 'buildkit' && METADATA_KEYWORDS.has(i.keyword)) state = 'metadata';
+    else if (run === 'cached') state = 'cached';
+    else if (run === 'edit')
+      state = i.legacyNumber >= (firstMiss(i.stage) ?? Number.POSITIVE_INFINITY) ? 'done' : 'cached';
+    else {
+      const stage = notes.stages[i.stage]?.instructions ?? [];
+      const sameAsProdDeps =
+        i.stage > 0 && stage.slice(1, stage.indexOf(i) + 1).every((s, k) => prodDeps[k + 1] === s.text);
+      state = builder === 'legacy' && sameAsProdDeps ? 'cached' : 'done';
+    }
+    return `${NOTES_ROWS[n]} ${state}`;
   });
+};
