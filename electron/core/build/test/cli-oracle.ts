@@ -48,18 +48,26 @@ export async function cliBuild(build: CliBuild): Promise<OracleBuild> {
   for (const [name, value] of Object.entries(build.buildArgs)) args.push('--build-arg', `${name}=${value}`);
   if (build.target) args.push('--target', build.target);
   args.push(build.contextDir);
-  const { status, text } = await run(args, { DOCKER_BUILDKIT: build.builder === 'buildkit' ? '1' : '0' });
-  return build.builder === 'buildkit' ? readBuildKit(text, status) : readLegacy(text, status);
+  const { status, stdout, stderr } = await run(args, { DOCKER_BUILDKIT: build.builder === 'buildkit' ? '1' : '0' });
+  // BuildKit's plain progress goes to stderr; the legacy build stream to stdout, and its final error to stderr
+  return build.builder === 'buildkit' ? readBuildKit(stderr, status) : readLegacy(stdout, status, stderr);
 }
 
-function run(args: string[], env: Record<string, string>): Promise<{ status: number; text: string }> {
+function run(args: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(CLI, args, { env: { ...process.env, ...env } });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ status: code ?? -1, text: Buffer.concat(chunks).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({
+        status: code ?? -1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
   });
 }
 
@@ -73,12 +81,16 @@ const exitOf = (text: string): number | null =>
  * image). A FROM prints only its image id unless it pulls. A step with neither container nor image (a global
  * ARG) only set configuration. A failed build ends with the error text and no " ---> <id>" for the last step.
  */
-export function readLegacy(text: string, status: number): OracleBuild {
+export function readLegacy(text: string, status: number, errors = ''): OracleBuild {
   const steps: (OracleStep & { cached: boolean; worked: boolean; pulled: boolean; closed: boolean })[] = [];
   let output = false;
-  for (const raw of text.split('\n')) {
+  const lines = text.split('\n');
+  if (text.endsWith('\n')) lines.pop(); // no line after the last newline
+  for (const raw of lines) {
+    // the engine wraps the container's stderr writes in red: the reset after the last newline is no line
+    if (raw === '\u001b[0m') continue;
     const line = raw.replaceAll('\u001b[91m', '').replaceAll('\u001b[0m', '');
-    const header = /^Step (\d+)\/\d+ : (.*)$/.exec(line);
+    const header = /^Step (\d+)\/\d+ : (.*)$/s.exec(line);
     const current = steps.at(-1);
     if (header) {
       steps.push({
@@ -115,18 +127,14 @@ export function readLegacy(text: string, status: number): OracleBuild {
   const last = steps.at(-1);
   // The last step failed when the build failed and it never got its image (a global ARG has none to get).
   const failing = status !== 0 && last && !last.closed && last.verdict !== 'metadata' ? last : null;
-  if (failing) {
-    failing.verdict = 'error';
-    // the CLI prints the error after the output: it is not the step's output
-    const error = text.trim().split('\n').at(-1) ?? '';
-    if (failing.output.at(-1) === error) failing.output.pop();
-  }
+  if (failing) failing.verdict = 'error';
+  const plain = steps.map(({ number, stage, text, verdict, output }) => ({ number, stage, text, verdict, output }));
   return {
     status,
-    steps: steps.map(({ number, stage, text, verdict, output }) => ({ number, stage, text, verdict, output })),
-    failing: failing ? (steps.find((s) => s === failing) ?? null) : null,
-    commandExit: status === 0 ? null : exitOf(text),
-    text,
+    steps: plain,
+    failing: failing ? (plain[steps.indexOf(failing)] ?? null) : null,
+    commandExit: status === 0 ? null : exitOf(errors),
+    text: `${text}${errors}`,
   };
 }
 
@@ -137,7 +145,7 @@ export function readLegacy(text: string, status: number): OracleBuild {
 export function readBuildKit(text: string, status: number): OracleBuild {
   const vertexes = new Map<string, { name: string; verdict: Verdict | null; output: string[] }>();
   for (const line of text.split('\n')) {
-    const match = /^#(\d+) (.*)$/.exec(line);
+    const match = /^#(\d+) (.*)$/s.exec(line);
     if (!match) continue;
     const [, id = '', rest = ''] = match;
     const vertex = vertexes.get(id);
