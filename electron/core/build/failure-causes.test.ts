@@ -23,6 +23,7 @@ function failed(
     stage: null,
     instruction,
     line: 3,
+    metadataOnly: false,
     state: 'error',
     startedAt: 1,
     endedAt: 2,
@@ -30,7 +31,11 @@ function failed(
     logsDropped: 0,
     error: stepError,
   };
-  return streamFailure({ message, exitCode, stepId: 's1' }, [step], 'Dockerfile');
+  return streamFailure({ message, exitCode, stepId: 's1' }, [step], {
+    dockerfile: 'Dockerfile',
+    source: null,
+    request: { buildArgs: {} },
+  });
 }
 
 describe('recognised causes in real build failures, BuildKit and legacy', () => {

@@ -51,7 +51,8 @@ export function streamFailure(
   return {
     code: 'BUILD_FAILED',
     message: `The build failed before any step ran: ${error.message}${known ? ` (${known.cause})` : ''}`,
-    fix: known?.fix ?? 'Read the message above, fix the cause in the Dockerfile or the build options, then build again.',
+    fix:
+      known?.fix ?? 'Read the message above, fix the cause in the Dockerfile or the build options, then build again.',
     stepId: null,
     exitCode: error.exitCode,
   };
