@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
+import { TEST_RUN_LABEL } from '../../../test/test-run-label';
 import type { BuildModel, BuildStep } from '../../contract';
 import { startBuild } from './build';
 import { CLI, cliBuild, lineOfText, type OracleBuild, type OracleStep } from './test/cli-oracle';
@@ -98,7 +99,7 @@ beforeAll(() => {
       const name = `berth-test-fidelity-base:${RUN_ID}-${side}-${builder}`;
       execFileSync(CLI, ['build', '-q', '-t', name, '-'], {
         // a layer of its own: BuildKit keys a base image's cache on its layers, not on its configuration
-        input: `FROM ${inject('nodeImage')}\nLABEL ${LABEL}=${RUN_ID}\nRUN echo ${RUN_ID}-${side}-${builder} > /etc/berth-fidelity-base\n`,
+        input: `FROM ${inject('nodeImage')}\nLABEL ${LABEL}=${RUN_ID} ${TEST_RUN_LABEL}=${inject('testRun')}\nRUN echo ${RUN_ID}-${side}-${builder} > /etc/berth-fidelity-base\n`,
         env: { ...process.env, DOCKER_BUILDKIT: '0' },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
@@ -109,6 +110,13 @@ beforeAll(() => {
 
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  // containers of failed RUNs carry their image's labels
+  const containers = execFileSync(CLI, ['container', 'ls', '-a', '-q', '--filter', `label=${LABEL}=${RUN_ID}`], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
+  if (containers.length) execFileSync(CLI, ['rm', '-f', ...containers], { stdio: 'pipe' });
   const ids = execFileSync(CLI, ['image', 'ls', '-a', '-q', '--filter', `label=${LABEL}=${RUN_ID}`], {
     encoding: 'utf8',
   })

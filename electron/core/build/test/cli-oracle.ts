@@ -43,7 +43,8 @@ export interface CliBuild {
 
 /** Runs the build with the CLI and reads its output. */
 export async function cliBuild(build: CliBuild): Promise<OracleBuild> {
-  const args = ['build', '-t', build.tag];
+  // --force-rm, as Berth asks: the container of a failed RUN goes too (it prints nothing more)
+  const args = ['build', '--force-rm', '-t', build.tag];
   if (build.builder === 'buildkit') args.push('--progress=plain');
   for (const [name, value] of Object.entries(build.buildArgs)) args.push('--build-arg', `${name}=${value}`);
   if (build.target) args.push('--target', build.target);
