@@ -55,7 +55,7 @@ describe('the Dockerfile as text', () => {
     expect(text.getByText('# syntax of a small app')).toBeInTheDocument();
     const from = text.getByRole('button', { name: /^Line 3: FROM \$\{BASE\} AS deps \(cached\)/ });
     expect(within(from).getByText('cached')).toBeInTheDocument();
-    const run = text.getByRole('button', { name: /^Line 6: RUN echo "\$GREETING" \\ \(rebuilt, 2\.5 s\)/ });
+    const run = text.getByRole('button', { name: /^Line 6: RUN echo "\$GREETING" \\ \(ran, 2\.5 s\)/ });
     // The instruction's continuation line belongs to it.
     expect(within(run).getByText('> /greet')).toBeInTheDocument();
     expect(within(run).getByText('2.5 s')).toBeInTheDocument();
