@@ -104,19 +104,19 @@ describe('the tutorial flow in the dashboard', () => {
     await buildAndWait();
 
     for (const instruction of [/RUN npm ci --omit=dev/, /COPY service\/src \.\/src/, /RUN npm run build/]) {
-      expect(await stepState(instruction)).toMatch(/cached|rebuilt|done/i);
+      expect(await stepState(instruction)).toMatch(/\b(cached|ran)\b/i);
     }
     expect(await page.getByTestId('build-context').innerText()).toMatch(/Context: .*in \d+ files/);
     await showCurrentBuild();
     await screenshot('build');
   });
 
-  it('rebuilds after a source edit with the dependency install cached and the source COPY rebuilt', async () => {
+  it('rebuilds after a source edit with the dependency install cached and the source COPY run again', async () => {
     // A comment no earlier run wrote, so the engine's build cache cannot already hold this source.
     appendFileSync(join(projectDir, 'service', 'src', 'app.ts'), `\n// edited by the end-to-end test ${Date.now()}\n`);
     await buildAndWait();
     expect(await stepState(/RUN npm ci --omit=dev/)).toMatch(/cached/i);
-    expect(await stepState(/COPY service\/src \.\/src/)).toMatch(/rebuilt/i);
+    expect(await stepState(/COPY service\/src \.\/src/)).toMatch(/\bran\b/i);
     expect(await page.getByTestId('build-cache-hits').innerText()).toMatch(/\d+\s*(of|\/)\s*\d+/);
     await showCurrentBuild();
     await screenshot('build-rebuild');
