@@ -74,7 +74,9 @@ describe('the launch token', () => {
   it('is 32 random bytes in base64url, and the sign-in link carries a one-time code instead', () => {
     expect(Buffer.from(server.token, 'base64url')).toHaveLength(32);
     const link = server.signInUrl();
-    expect(link).toMatch(new RegExp(`^http://berth-[0-9a-f]{16}\\.localhost:${server.port}/\\?code=[A-Za-z0-9_-]{32}$`));
+    expect(link).toMatch(
+      new RegExp(`^http://berth-[0-9a-f]{16}\\.localhost:${server.port}/\\?code=[A-Za-z0-9_-]{32}$`),
+    );
     expect(new URL(link).hostname).toBe(server.launchHost);
     expect(link).not.toContain(server.token);
   });
