@@ -1,39 +1,31 @@
 /**
  * The Dockerfile's shape for the build form and the text view: its stages, its ARGs with their defaults,
- * and each instruction's line range. Parsed with dockerfile-ast.
- *
- * Stand-in: the build step model is moving to a shared dockerfile-ast module with the same facts; once it
- * lands, this becomes a thin mapping over it.
+ * and each instruction's line range. A mapping over the one parsed Dockerfile (core/dockerfile) that the
+ * step plan uses too, so the form, the text view and the steps never disagree about the file.
  */
-import { DockerfileParser } from 'dockerfile-ast';
 import type { DockerfileOutline } from '../../contract';
+import { parseDockerfile } from '../dockerfile';
+
+/** The contract says "no stage" with null where the parser says -1 (the global ARGs before the first FROM). */
+const stageOf = (index: number): number | null => (index < 0 ? null : index);
 
 export function outlineDockerfile(source: string): DockerfileOutline {
-  const parsed = DockerfileParser.parse(source);
-  const stages: DockerfileOutline['stages'] = [];
-  const args: DockerfileOutline['args'] = [];
-  const instructions: DockerfileOutline['instructions'] = [];
-  let stage: number | null = null;
-  for (const instruction of parsed.getInstructions()) {
-    const keyword = instruction.getKeyword().toUpperCase();
-    const range = instruction.getRange();
-    const line = range.start.line + 1;
-    if (keyword === 'FROM') {
-      const from = instruction as unknown as { getBuildStage(): string | null; getImage(): string | null };
-      stage = stages.length;
-      stages.push({ index: stage, name: from.getBuildStage(), base: from.getImage() ?? '', line });
-    }
-    if (keyword === 'ARG') {
-      const property = (
-        instruction as unknown as { getProperty(): { getName(): string; getValue(): string | null } | null }
-      ).getProperty();
-      if (property?.getName()) {
-        args.push({ name: property.getName(), defaultValue: property.getValue(), line, stage });
-      }
-    }
-    instructions.push({ keyword, line, endLine: range.end.line + 1, stage });
-  }
-  return { stages, args, instructions };
+  const parsed = parseDockerfile(source);
+  return {
+    stages: parsed.stages.map(({ index, name, base, line }) => ({ index, name, base, line })),
+    args: parsed.args.map(({ name, defaultValue, line, stage }) => ({
+      name,
+      defaultValue,
+      line,
+      stage: stageOf(stage),
+    })),
+    instructions: parsed.instructions.map(({ keyword, line, endLine, stage }) => ({
+      keyword,
+      line,
+      endLine,
+      stage: stageOf(stage),
+    })),
+  };
 }
 
 /** The stages a build of `target` runs through, by index: the target and every stage before it. */
