@@ -186,12 +186,23 @@ describe('the favicon', () => {
   it('is linked from the page and served, with no CSP violation', async () => {
     const href = await page.locator('link[rel="icon"]').getAttribute('href');
     expect(href).toBeTruthy();
-    const linked = await page.request.get(new URL(href as string, page.url()).toString());
-    expect(linked.status()).toBe(200);
-    expect(linked.headers()['content-type']).toMatch(/^image\//);
-    const fallback = await page.request.get(new URL('/favicon.ico', page.url()).toString());
-    expect(fallback.status()).toBe(200);
-    expect(fallback.headers()['content-security-policy']).toContain("default-src 'self'");
+    // Fetched by the page itself: the sign-in host (berth-<random>.localhost) is resolved by the browser,
+    // not by Node's resolver, and the request carries the page's own cookie and origin.
+    const fetchFromPage = (path: string) =>
+      page.evaluate(async (url) => {
+        const reply = await fetch(url);
+        return {
+          status: reply.status,
+          type: reply.headers.get('content-type') ?? '',
+          csp: reply.headers.get('content-security-policy') ?? '',
+        };
+      }, new URL(path, page.url()).toString());
+    const linked = await fetchFromPage(href as string);
+    expect(linked.status).toBe(200);
+    expect(linked.type).toMatch(/^image\//);
+    const fallback = await fetchFromPage('/favicon.ico');
+    expect(fallback.status).toBe(200);
+    expect(fallback.csp).toContain("default-src 'self'");
     expect(cspViolations).toEqual([]);
   });
 });
