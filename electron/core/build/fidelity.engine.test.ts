@@ -43,6 +43,7 @@ const CASES: Case[] = [
   { name: 'all-instructions', edit: 'app.txt' },
   { name: 'multi-stage-target', target: 'build', edit: 'src.txt' },
   { name: 'multi-stage-final', edit: 'main.txt' },
+  { name: 'stage-from-stage', edit: 'deps.txt' },
   { name: 'arg-before-from', edit: 'version.txt' },
   { name: 'continuations', edit: 'notes.txt' },
   { name: 'progress', edit: 'packages.txt' },

@@ -16,7 +16,7 @@ export interface PlannedStep {
   stage: DockerfileStage | null;
   /** Changes only the image configuration: no layer, and no BuildKit vertex (BuildKit never reports it). */
   metadataOnly: boolean;
-  /** BuildKit's `[stage i/n]` position (FROM is 1, then each layer step); null for metadata steps. */
+  /** BuildKit's `[stage i/n]` position (FROM of an image is 1, then each layer step); null for metadata steps. */
   position: number | null;
   /** BuildKit builds this stage for the target (it skips the stages the target does not need). */
   neededByBuildKit: boolean;
@@ -64,8 +64,13 @@ export function planSteps(source: string, target?: string): PlannedStep[] {
   for (const stage of stages.slice(0, lastStage + 1)) {
     let position = 0;
     let chainKey = '';
+    // `FROM <earlier stage>` starts from that stage's result: BuildKit gives it no vertex of its own (the
+    // stage's first step is `[name 1/n]` after it) and it adds no layer, so it is planned as metadata.
+    const base = findStage(stages, stage.base);
+    const fromEarlierStage = base !== undefined && base.index < stage.index;
     for (const instruction of stage.instructions) {
-      const metadataOnly = METADATA_KEYWORDS.has(instruction.keyword);
+      const metadataOnly =
+        METADATA_KEYWORDS.has(instruction.keyword) || (instruction.keyword === 'FROM' && fromEarlierStage);
       if (!metadataOnly) {
         position++;
         chainKey += `\n${instruction.keyword === 'FROM' ? `FROM ${stage.base}` : instruction.text}`;
