@@ -13,12 +13,15 @@ import { inject } from 'vitest';
 import { buildTestImage } from '../electron/core/images/test/test-image';
 import { docker, EngineLitter, uniqueName } from '../test/engine-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
+import { FAILURE_DIR } from './failure-capture';
 import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
 
 const WINDOW = { width: 1360, height: 800 };
 const SCREENSHOTS = join(tmpdir(), 'berth-e2e-small-things');
 /** How long the UI may take to show a change the engine already made (list reloads ride on engine events). */
 const UI_DEADLINE = 20_000;
+/** The first connect shares two loaded cores with the suite's other work: generous, only reached on failure. */
+const CONNECT_DEADLINE = 60_000;
 /** The uptime must move within this long (it ticks every second). */
 const UPTIME_MOVES_WITHIN = 15_000;
 /** Slack between the engine's StartedAt and what the page shows: ticks, rounding and a busy machine. */
@@ -77,10 +80,27 @@ beforeAll(async () => {
     if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: UI_DEADLINE });
+  try {
+    await page
+      .getByLabel('Engine connection')
+      .filter({ hasText: /^\s*connected\s*$/i })
+      .waitFor({ timeout: CONNECT_DEADLINE });
+  } catch (error) {
+    // Say what the page showed instead, so a failure here explains itself.
+    mkdirSync(FAILURE_DIR, { recursive: true });
+    const shot = join(FAILURE_DIR, `small-things-connect-${Date.now()}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    const bar = await page
+      .getByLabel('Engine connection')
+      .allInnerTexts()
+      .catch(() => []);
+    throw new Error(
+      `Berth did not show a connected engine: url ${page.url()}, engine bar ${JSON.stringify(bar)}, screenshot ${shot}`,
+      {
+        cause: error,
+      },
+    );
+  }
 });
 
 afterEach(async (context) => {

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BuildModel } from '../../electron/contract';
 import { BuildStepRow } from './BuildStepRow';
-import { FINAL_STAGE, groupByStage } from './build-stats';
+import { GLOBAL_STAGE, groupByStage } from './build-stats';
 
 const stageTitle = (stage: string | null): string =>
-  stage === null ? 'Setup and context' : stage === FINAL_STAGE ? 'Final stage' : `Stage ${stage}`;
+  stage === null ? 'Setup and context' : stage === GLOBAL_STAGE ? 'Before the first FROM' : `Stage ${stage}`;
 
 /**
  * The Dockerfile as the build saw it: instructions grouped by stage with their line numbers, each

@@ -34,13 +34,14 @@ describe('build stats', () => {
     expect(differenceFromPrevious(record(9000, 2), undefined)).toBe('first build of this project');
   });
 
-  it('groups steps by stage in order of appearance, setup first', () => {
+  it('groups steps by stage in order of appearance, setup first, global ARGs in a group of their own', () => {
     const groups = groupByStage([
-      step({ id: 'b', index: 2, stage: 'build', instruction: 'FROM b' }),
+      step({ id: 'b', index: 3, stage: 'build', instruction: 'FROM b' }),
       step({ id: 'i', index: 0, stage: null, instruction: '[internal] load .dockerignore' }),
-      step({ id: 'a', index: 1, stage: 'deps', instruction: 'FROM a' }),
-      step({ id: 'f', index: 3, stage: null, line: 38, instruction: 'COPY --from=build /app/dist ./dist' }),
+      step({ id: 'g', index: 1, stage: null, line: 1, instruction: 'ARG BASE' }),
+      step({ id: 'a', index: 2, stage: 'deps', instruction: 'FROM a' }),
+      step({ id: 'f', index: 4, stage: 'stage-2', line: 38, instruction: 'COPY --from=build /app/dist ./dist' }),
     ]);
-    expect(groups.map((g) => g.stage)).toEqual([null, 'deps', 'build', '(final)']);
+    expect(groups.map((g) => g.stage)).toEqual([null, '(global)', 'deps', 'build', 'stage-2']);
   });
 });

@@ -29,18 +29,19 @@ export function buildDuration(model: BuildModel, now: number): number {
 }
 
 export const SETUP_STAGE = null;
-export const FINAL_STAGE = '(final)';
+/** Instructions before the first FROM (global ARGs): they have a line but belong to no stage. */
+export const GLOBAL_STAGE = '(global)';
 
 /**
  * Steps grouped by stage, in the order the stages first appear. Steps with neither stage nor line
- * (loading the Dockerfile, the context, metadata) form the setup group, which always comes first;
- * steps with a line but no stage name belong to the unnamed final stage.
+ * (loading the Dockerfile, the context) form the setup group, which always comes first; steps with a line
+ * but no stage are the global ARGs before the first FROM.
  */
 export function groupByStage(steps: BuildStep[]): { stage: string | null; steps: BuildStep[] }[] {
   const groups = new Map<string | null, BuildStep[]>();
   const sorted = [...steps].sort((a, b) => a.index - b.index);
   for (const step of sorted) {
-    const key = step.stage ?? (step.line === null ? SETUP_STAGE : FINAL_STAGE);
+    const key = step.stage ?? (step.line === null ? SETUP_STAGE : GLOBAL_STAGE);
     const list = groups.get(key) ?? [];
     list.push(step);
     groups.set(key, list);
