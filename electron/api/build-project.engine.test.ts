@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { docker, EngineLitter, testLabels, uniqueName } from '../../test/engine-harness';
-import type { BerthError, BuildModel, BuildRecordSummary, DockerfileFile, RecentProject } from '../contract';
+import type { BuildModel, BuildRecordSummary, DockerfileFile, RecentProject } from '../contract';
 import { Engine } from '../core/engine';
 import { MemorySecretStore } from '../core/registry';
 import { type Backend, createBackend } from './backend';
+import { followStream } from './test/follow-stream';
 
 /** Generous: these builds of two tiny stages take about a second here. */
 const BUILD_DEADLINE_MS = 120_000;
@@ -53,30 +54,8 @@ afterAll(async () => {
   rmSync(contextDir, { recursive: true, force: true });
 });
 
-function follow(buildId: string): Promise<BuildModel[]> {
-  return new Promise((resolve, reject) => {
-    const events: BuildModel[] = [];
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`The build stream did not end within ${BUILD_DEADLINE_MS} ms`));
-    }, BUILD_DEADLINE_MS);
-    const stop = backend.router.subscribe(
-      'build',
-      { buildId },
-      (event) => {
-        events.push(event as BuildModel);
-      },
-      (error: BerthError) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(events);
-      },
-    );
-  });
-}
+const follow = (buildId: string): Promise<BuildModel[]> =>
+  followStream<BuildModel>(backend.router, 'build', { buildId }, BUILD_DEADLINE_MS);
 
 it('the Dockerfile read through the API lists the stages and the ARGs with their defaults', async () => {
   const file = (await backend.router.call('dockerfile.read', { contextDir })) as DockerfileFile;

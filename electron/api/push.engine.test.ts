@@ -14,9 +14,10 @@ import {
   startTestRegistry,
   type TestRegistry,
 } from '../../test/registry-harness';
-import type { BerthError, PushModel } from '../contract';
+import type { PushModel } from '../contract';
 import { MemorySecretStore } from '../core/registry';
 import { type Backend, createBackend } from './backend';
+import { followStream } from './test/follow-stream';
 
 /** Generous: a push of under 1 MiB to a registry on this machine ends in well under a second. */
 const PUSH_DEADLINE_MS = 60_000;
@@ -42,31 +43,8 @@ afterAll(async () => {
   await readOnly?.stop();
 });
 
-/** Follows the 'push' stream through the router until it ends on its own. */
-function follow(pushId: string): Promise<PushModel[]> {
-  return new Promise((resolve, reject) => {
-    const events: PushModel[] = [];
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error(`The push stream did not end within ${PUSH_DEADLINE_MS} ms`));
-    }, PUSH_DEADLINE_MS);
-    const stop = backend.router.subscribe(
-      'push',
-      { pushId },
-      (event) => {
-        events.push(event as PushModel);
-      },
-      (error: BerthError) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(events);
-      },
-    );
-  });
-}
+const follow = (pushId: string): Promise<PushModel[]> =>
+  followStream<PushModel>(backend.router, 'push', { pushId }, PUSH_DEADLINE_MS);
 
 it('a push to a read-only registry fails through the API with the registry words, a fix and no digest', async () => {
   const credentials = { registry: readOnly.address, username: readOnly.username, password: readOnly.password };
