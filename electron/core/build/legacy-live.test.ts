@@ -16,25 +16,26 @@ function legacy() {
   return { fold, decoder, push };
 }
 
+/** The engine's messages for the first four steps of one Dockerfile, up to the RUN starting. */
+const UP_TO_THE_RUN = [
+  { stream: 'Step 1/5 : ARG BASE=x' },
+  { stream: '\n' },
+  { stream: 'Step 2/5 : FROM ${BASE}' },
+  { stream: '\n' },
+  { stream: ' ---> 60e3d5f6abd7\n' },
+  { stream: 'Step 3/5 : ENV A=1' },
+  { stream: '\n' },
+  { stream: ' ---> Using cache\n' },
+  { stream: ' ---> 108a89bc8d0b\n' },
+  { stream: 'Step 4/5 : RUN ./install' },
+  { stream: '\n' },
+  { stream: ' ---> Running in 027df5d4db5e\n' },
+];
+
 describe('the legacy builder, message by message', () => {
   it('shows output as it arrives: newlines kept, carriage-return progress kept, stderr told by the engine wrap', () => {
     const { fold, push } = legacy();
-    push(
-      { stream: 'Step 1/5 : ARG BASE=x' },
-      { stream: '\n' },
-      { stream: 'Step 2/5 : FROM ${BASE}' },
-      { stream: '\n' },
-      { stream: ' ---> 60e3d5f6abd7\n' },
-      { stream: 'Step 3/5 : ENV A=1' },
-      { stream: '\n' },
-      { stream: ' ---> Using cache\n' },
-      { stream: ' ---> 108a89bc8d0b\n' },
-      { stream: 'Step 4/5 : RUN ./install' },
-      { stream: '\n' },
-      { stream: ' ---> Running in 027df5d4db5e\n' },
-      { stream: 'Get:1 http://a\nGet:2 http://b\n' },
-      { stream: 'Progress 10%\rProgress 50%' },
-    );
+    push(...UP_TO_THE_RUN, { stream: 'Get:1 http://a\nGet:2 http://b\n' }, { stream: 'Progress 10%\rProgress 50%' });
     const running = fold.steps()[3];
     expect(running?.state).toBe('running');
     // the line still being redrawn is visible before its newline comes
@@ -69,21 +70,7 @@ describe('the legacy builder, message by message', () => {
 
   it('a failed build is final: the failing step is an error, the rest did not run, and --no-cache changes nothing', () => {
     const { fold, decoder, push } = legacy();
-    push(
-      { stream: 'Step 1/5 : ARG BASE=x' },
-      { stream: '\n' },
-      { stream: 'Step 2/5 : FROM ${BASE}' },
-      { stream: '\n' },
-      { stream: ' ---> 60e3d5f6abd7\n' },
-      { stream: 'Step 3/5 : ENV A=1' },
-      { stream: '\n' },
-      { stream: ' ---> Using cache\n' },
-      { stream: ' ---> 108a89bc8d0b\n' },
-      { stream: 'Step 4/5 : RUN ./install' },
-      { stream: '\n' },
-      { stream: ' ---> Running in 027df5d4db5e\n' },
-      { error: "The command '/bin/sh -c ./install' returned a non-zero code: 127" },
-    );
+    push(...UP_TO_THE_RUN, { error: "The command '/bin/sh -c ./install' returned a non-zero code: 127" });
     for (const event of decoder.end()) fold.apply(event);
     fold.finish('failed', Date.now());
     expect(fold.steps().map((s) => s.state)).toEqual(['metadata', 'cached', 'cached', 'error', 'not-run']);
