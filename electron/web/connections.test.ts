@@ -52,6 +52,18 @@ const authorized = (server: WebServer) => ({ Authorization: `Bearer ${server.tok
 const stillServes = async (server: WebServer): Promise<number> =>
   (await send(server.port, '/', { headers: authorized(server) })).status;
 
+/** Starts a request and then sends one more header line every SLOWLORIS_INTERVAL_MS, until the socket is closed or the deadline. */
+async function dribbleHeaders(socket: Socket, port: number): Promise<{ wasClosed: boolean; sent: number }> {
+  socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
+  let sent = 0;
+  const dribble = setInterval(() => {
+    if (!socket.destroyed) socket.write(`X-Slow-${sent++}: a\r\n`);
+  }, SLOWLORIS_INTERVAL_MS);
+  const wasClosed = await allClosedWithin([socket], CLOSE_DEADLINE_MS);
+  clearInterval(dribble);
+  return { wasClosed, sent };
+}
+
 describe('sockets without the token', () => {
   let server: WebServer;
   beforeAll(async () => {
@@ -71,13 +83,7 @@ describe('sockets without the token', () => {
   it('are closed when they dribble headers (slowloris)', async () => {
     const socket = await openSocket(server.port);
     socket.on('error', () => {});
-    socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`);
-    let sent = 0;
-    const dribble = setInterval(() => {
-      if (!socket.destroyed) socket.write(`X-Slow-${sent++}: a\r\n`);
-    }, SLOWLORIS_INTERVAL_MS);
-    const wasClosed = await allClosedWithin([socket], CLOSE_DEADLINE_MS);
-    clearInterval(dribble);
+    const { wasClosed, sent } = await dribbleHeaders(socket, server.port);
     expect(wasClosed).toBe(true);
     // It was still sending when it was cut off: the deadline, not its own pause, ended it.
     expect(sent).toBeGreaterThan(1);
@@ -156,13 +162,7 @@ describe('a token holder', () => {
       socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Bearer ${server.token}\r\n\r\n`);
       await vi.waitFor(() => expect(answered).toMatch(/^HTTP\/1\.1 200/), { timeout: CLOSE_DEADLINE_MS });
       expect(server.connectionCounts().authenticated).toBe(1);
-      socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`);
-      let sent = 0;
-      const dribble = setInterval(() => {
-        if (!socket.destroyed) socket.write(`X-Slow-${sent++}: a\r\n`);
-      }, SLOWLORIS_INTERVAL_MS);
-      const wasClosed = await allClosedWithin([socket], CLOSE_DEADLINE_MS);
-      clearInterval(dribble);
+      const { wasClosed, sent } = await dribbleHeaders(socket, server.port);
       expect(wasClosed).toBe(true);
       expect(sent).toBeGreaterThan(1);
     } finally {
