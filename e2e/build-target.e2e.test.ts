@@ -44,8 +44,10 @@ let launched: LaunchedBrowser;
 let page: Page;
 let notesDir: string;
 let appDir: string;
+let missingBaseDir: string;
 const litter = new EngineLitter();
 const imageTag = litter.image(`${uniqueName('e2e-target')}:test`);
+const missingBase = `${uniqueName('berth-missing-base')}:1.0`;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -60,6 +62,14 @@ beforeAll(async () => {
     // A marker of this run, so the engine's cache cannot hold the test stage and the check really runs.
     `console.log(\`checking with \${process.argv.slice(2).join(" ")}\`);\nconsole.log("3 checks passed");\n// ${uniqueName('run')}\n`,
   );
+  // A project whose base image is on no engine and cannot be pulled (the machine is offline): the build fails
+  // before any step runs. The name is unique to this run, so no cache or earlier pull can hold it.
+  missingBaseDir = mkdtempSync(join(tmpdir(), 'berth-e2e-missing-base-'));
+  writeFileSync(
+    join(missingBaseDir, 'Dockerfile'),
+    `# The team's base image, not pulled on this machine yet.\nFROM ${missingBase}\nWORKDIR /app\nCOPY . .\nCMD ["node", "index.js"]\n`,
+  );
+  writeFileSync(join(missingBaseDir, 'index.js'), 'console.log("hello");\n');
   berth = await startWebMode({ projectDir: notesDir });
   launched = await launchChromium();
   page = await launched.browser.newPage();
@@ -80,7 +90,7 @@ afterAll(async () => {
   await launched?.close();
   await berth?.close();
   await litter.cleanup();
-  for (const dir of [notesDir, appDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [notesDir, appDir, missingBaseDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 it('builds a multi-stage project to its target, with its ARGs, the unused-arg warning and the Dockerfile text', async () => {
@@ -136,4 +146,34 @@ it('builds a multi-stage project to its target, with its ARGs, the unused-arg wa
   // The form as it was filled: the Dockerfile's ARGs with their defaults, the target, the extra arg.
   await form.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: join(SCREENSHOTS, 'build-target-form.png') });
+});
+
+it('a base image that cannot be pulled fails before any step, naming its FROM line, the image and the fix', async () => {
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Build' }).click();
+  const form = page.getByRole('form', { name: 'Build settings' });
+  await form.getByLabel('Context folder').fill(missingBaseDir);
+  // The form has read this project's Dockerfile: its one stage has no name, so it builds to the last stage.
+  await form.getByText(/names no stage/).waitFor();
+  const target = form.getByLabel('Target stage');
+  if (await target.isEnabled()) await target.selectOption('');
+  expect(await target.inputValue()).toBe('');
+  await form.getByLabel('Tags').fill(litter.image(`${uniqueName('e2e-missing-base')}:test`));
+  const rowsBefore = await page.getByRole('table', { name: 'Build history' }).getByRole('row').count();
+  await form.getByRole('button', { name: 'Start build' }).click();
+  const history = page.getByRole('table', { name: 'Build history' }).getByRole('row');
+  await expect.poll(() => history.count(), { timeout: BUILD_TIMEOUT, interval: 250 }).toBeGreaterThan(rowsBefore);
+  const summary = page.getByRole('region', { name: 'Current build' });
+  expect(await summary.getByLabel('Build state').innerText()).toContain('failed');
+  const alert = await summary.getByRole('alert').innerText();
+  expect(alert).toMatch(/The base image \S*/);
+  expect(alert).toContain(`${missingBase} (FROM on line 2 of Dockerfile)`);
+  expect(alert).toMatch(/make .* available to the engine/);
+  // No step ran: none is blamed, and the steps after the FROM are "not run".
+  expect(await page.getByText("not run").count()).toBeGreaterThan(0);
+  // The summary with its explanation, and below it the steps marked "not run", in one picture.
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: viewport?.width ?? 1360, height: 1000 });
+  await summary.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(SCREENSHOTS, 'build-missing-base.png') });
+  if (viewport) await page.setViewportSize(viewport);
 });
