@@ -169,7 +169,7 @@ it('a base image that cannot be pulled fails before any step, naming its FROM li
   expect(alert).toContain(`${missingBase} (FROM on line 2 of Dockerfile)`);
   expect(alert).toMatch(/make .* available to the engine/);
   // No step ran: none is blamed, and the steps after the FROM are "not run".
-  expect(await page.getByText("not run").count()).toBeGreaterThan(0);
+  expect(await page.getByText('not run').count()).toBeGreaterThan(0);
   // The summary with its explanation, and below it the steps marked "not run", in one picture.
   const viewport = page.viewportSize();
   await page.setViewportSize({ width: viewport?.width ?? 1360, height: 1000 });
