@@ -1,5 +1,6 @@
 /** Builds: the request, the step model the build stream carries, and the records of past builds. */
 import { z } from 'zod';
+import { CacheExplanation } from './cache-causes';
 import { ErrorShape } from './errors';
 import { StageName } from './ids';
 import { ImageRef } from './image-reference';
@@ -143,6 +144,8 @@ export const BuildModel = z.object({
   failure: BuildFailure.nullable(),
   /** Set when the build's record could not be written; earlier records are untouched. */
   recordError: ErrorShape.optional(),
+  /** Why each step missed the cache, against the previous build of the project; set when the build ends. */
+  cacheCauses: CacheExplanation.optional(),
 });
 export type BuildModel = z.infer<typeof BuildModel>;
 
@@ -159,6 +162,8 @@ export const BuildRecordSummary = z.object({
   imageId: z.string().nullable(),
   cachedSteps: z.number(),
   totalSteps: z.number(),
+  /** The first cause of a cache miss, in one line (see describeCause); null when nothing missed or none was recorded. */
+  firstCause: z.string().nullable().optional(),
 });
 export type BuildRecordSummary = z.infer<typeof BuildRecordSummary>;
 

@@ -12,6 +12,7 @@
  */
 export * from './bridge';
 export * from './builds';
+export * from './cache-causes';
 export * from './containers';
 export * from './engine';
 export * from './errors';

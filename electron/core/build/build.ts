@@ -17,10 +17,12 @@ import {
 import type { EngineHandle } from '../engine/engine-handle';
 import { engineAnswers } from '../engine-check';
 import { toBerthError } from '../errors';
+import type { StepInput } from '../insight';
 import { outlineDockerfile } from '../project/dockerfile-outline';
 import type { BuildEvent } from './build-event';
 import { legacyWarningOf, undeclaredArgsWarning, undeclaredBuildArgs } from './build-warnings';
 import { BuildKitDecoder } from './buildkit-decode';
+import { explainBuild, recordedInputs } from './cache-causes';
 import { type BuildContext, type ContextFile, checkContext, readContext } from './context';
 import { chooseBuilder, sendBuild } from './engine-build';
 import { engineLostFailure, type FailureContext, refusedFailure, streamFailure } from './failure';
@@ -270,8 +272,18 @@ class RunningBuild implements Build {
   }
 
   private async record(): Promise<void> {
-    if (!this.options.recordsDir) return;
-    await writeRecord(this.options.recordsDir, recordOf(this.current(), this.files)).catch((error: unknown) => {
+    const dir = this.options.recordsDir;
+    if (!dir) return;
+    let inputs: StepInput[] | null = null;
+    if (this.source !== null && this.fold) {
+      try {
+        inputs = await recordedInputs(this.engine.docker, dir, this.source, this.current());
+        this.model.cacheCauses = await explainBuild(dir, this.current(), inputs, this.files);
+      } catch {
+        // the causes explain a build: not finding them (a damaged earlier record) never fails it
+      }
+    }
+    await writeRecord(dir, recordOf(this.current(), this.files, inputs)).catch((error: unknown) => {
       const failure = storageFailure(this.options.recordsDir!, error);
       this.model.recordError = failure.toShape();
       this.fold?.warnings.push(`${failure.message} ${failure.fix ?? ''}`.trim());

@@ -5,7 +5,8 @@
  */
 import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BerthError, BuildModel, BuildRecordSummary, looksSecret, MASKED } from '../../contract';
+import { BerthError, BuildModel, BuildRecordSummary, describeCause, looksSecret, MASKED } from '../../contract';
+import type { StepInput } from '../insight';
 import type { ContextFile } from './context';
 
 export interface BuildRecord {
@@ -24,6 +25,10 @@ export interface BuildRecord {
   warnings: string[];
   failure: BuildModel['failure'];
   context: { bytes: number; files: ContextFile[] } | null;
+  /** What each step depended on (its text, build args and ENV, base digest, COPY sources): for the next build's causes. */
+  inputs?: StepInput[] | null;
+  /** Why each step missed the cache, against the previous build of the project. */
+  cacheCauses?: BuildModel['cacheCauses'];
 }
 
 const ID = /^[A-Za-z0-9_-]+$/;
@@ -58,11 +63,15 @@ export function maskSecrets(record: BuildRecord): BuildRecord {
 }
 
 /** Makes the record of a finished build, with secret-looking build arg values masked. */
-export function recordOf(model: BuildModel, files: ContextFile[] | null): BuildRecord {
-  return maskSecrets(unmaskedRecordOf(model, files));
+export function recordOf(
+  model: BuildModel,
+  files: ContextFile[] | null,
+  inputs: StepInput[] | null = null,
+): BuildRecord {
+  return maskSecrets(unmaskedRecordOf(model, files, inputs));
 }
 
-function unmaskedRecordOf(model: BuildModel, files: ContextFile[] | null): BuildRecord {
+function unmaskedRecordOf(model: BuildModel, files: ContextFile[] | null, inputs: StepInput[] | null): BuildRecord {
   if (model.state !== 'succeeded' && model.state !== 'failed' && model.state !== 'cancelled') {
     throw new BerthError('INTERNAL', `Build ${model.buildId} has not finished.`, 'Record a build once it ends.');
   }
@@ -84,7 +93,17 @@ function unmaskedRecordOf(model: BuildModel, files: ContextFile[] | null): Build
     warnings: model.warnings,
     failure: model.failure,
     context: files && model.context ? { bytes: model.context.bytes, files } : null,
+    inputs,
+    ...(model.cacheCauses && { cacheCauses: model.cacheCauses }),
   };
+}
+
+/** The record's first cause of a cache miss in one line, with the step named by its instruction. */
+function firstCauseOf(record: BuildRecord): string | null {
+  const cause = record.cacheCauses?.steps.find((s) => s.role === 'cause');
+  if (!cause) return null;
+  const step = record.steps.find((s) => s.id === cause.stepId);
+  return `${step ? `${step.instruction}: ` : ''}${describeCause(cause)}`;
 }
 
 /** Why the data folder could not be written, with the fix for the usual causes. */
@@ -164,6 +183,7 @@ export async function listRecords(dir: string): Promise<BuildRecordSummary[]> {
         imageId: r.imageId,
         cachedSteps: r.cachedSteps,
         totalSteps: r.totalSteps,
+        firstCause: firstCauseOf(r),
       });
       if (summary.success) summaries.push(summary.data);
     } catch {
@@ -191,6 +211,7 @@ export async function openRecord(dir: string, buildId: string): Promise<BuildMod
     endedAt: r.at + r.durationMs,
     imageId: r.imageId,
     failure: r.failure,
+    ...(r.cacheCauses && { cacheCauses: r.cacheCauses }),
   });
   if (!model.success) {
     throw new BerthError(
