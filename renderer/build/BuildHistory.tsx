@@ -73,7 +73,14 @@ export function BuildHistory({
             <td>{record.builder === 'buildkit' ? 'BuildKit' : 'legacy'}</td>
             <td className="align-end">{formatDuration(record.durationMs)}</td>
             <td>{formatHits({ cached: record.cachedSteps, total: record.totalSteps })}</td>
-            <td>{diff}</td>
+            <td>
+              {diff}
+              {record.firstCause && (
+                <div className="muted history-cause" title="Why the first step that missed the cache did">
+                  {record.firstCause}
+                </div>
+              )}
+            </td>
             {onOpen && (
               <td>
                 <Button

@@ -4,6 +4,7 @@ import { Badge, type BadgeTone } from '../ui/Badge';
 import { formatDuration } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { stepDuration } from './build-stats';
+import type { StepCauseText } from './cache-cause';
 
 export const STATE_LABEL: Record<StepState, string> = {
   queued: 'queued',
@@ -41,10 +42,12 @@ interface BuildStepRowProps {
   expanded: boolean;
   onToggle: () => void;
   exitCode?: number | null;
+  /** Why the step missed the cache, against the previous build of the project. */
+  cause?: StepCauseText | undefined;
 }
 
 /** One Dockerfile instruction with its line, live state, duration and (expandable) output. */
-export function BuildStepRow({ step, now, expanded, onToggle, exitCode }: BuildStepRowProps) {
+export function BuildStepRow({ step, now, expanded, onToggle, exitCode, cause }: BuildStepRowProps) {
   const duration = stepDuration(step, now);
   const row = useRef<HTMLLIElement>(null);
   const failed = step.state === 'error';
@@ -90,6 +93,12 @@ export function BuildStepRow({ step, now, expanded, onToggle, exitCode }: BuildS
             : ''}
         </span>
       </div>
+      {cause && (
+        <p className={`step-cause step-cause-${cause.role}`} data-testid="step-cause">
+          <span className="step-cause-label">{cause.role === 'cause' ? 'Why it ran:' : 'Consequence:'}</span>{' '}
+          {cause.text}
+        </p>
+      )}
       {expanded && (
         <div id={logsId} className="step-output">
           {failed && (

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { toErrorShape } from '../ui/errors';
 import { Spinner } from '../ui/Spinner';
 import { useNow } from '../ui/use-now';
+import { BuildCompare } from './BuildCompare';
 import { BuildForm } from './BuildForm';
 import { BuildHistory } from './BuildHistory';
 import { BuildSummary } from './BuildSummary';
@@ -114,6 +115,12 @@ export function BuildView() {
       {records.status === 'error' && <ErrorNotice title="Could not read the build history" error={records.error} />}
       {records.status === 'loading' && !records.data && <Spinner label="Loading build history" />}
       {records.data && <BuildHistory records={records.data} onOpen={open} />}
+      {records.data && records.data.length > 1 && (
+        <>
+          <h3>Compare builds</h3>
+          <BuildCompare records={records.data} />
+        </>
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { BuildModel } from '../../electron/contract';
 import { BuildStepRow } from './BuildStepRow';
 import { GLOBAL_STAGE, groupByStage } from './build-stats';
+import { causeTexts } from './cache-cause';
 
 const stageTitle = (stage: string | null): string =>
   stage === null ? 'Setup and context' : stage === GLOBAL_STAGE ? 'Before the first FROM' : `Stage ${stage}`;
@@ -33,6 +34,7 @@ export function DockerfileSteps({
   }, [open]);
   const failingId = model.failure?.stepId ?? model.steps.find((s) => s.state === 'error')?.id ?? null;
   const groups = groupByStage(model.steps);
+  const causes = causeTexts(model);
   if (model.steps.length === 0) {
     return <p className="muted">Waiting for the first step…</p>;
   }
@@ -52,6 +54,7 @@ export function DockerfileSteps({
                   now={now}
                   expanded={expanded}
                   exitCode={isFailing ? (model.failure?.exitCode ?? null) : undefined}
+                  cause={causes.get(step.id)}
                   onToggle={() => setToggled((t) => ({ ...t, [step.id]: !expanded }))}
                 />
               );
