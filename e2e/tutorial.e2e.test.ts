@@ -120,6 +120,16 @@ describe('the tutorial flow in the dashboard', () => {
     expect(await page.getByTestId('build-cache-hits').innerText()).toMatch(/\d+\s*(of|\/)\s*\d+/);
     await showCurrentBuild();
     await screenshot('build-rebuild');
+    // why the source COPY ran: exactly the edited file, against the previous build of the project
+    expect(
+      await step(/COPY service\/src \.\/src/)
+        .getByTestId('step-cause')
+        .innerText(),
+    ).toMatch(/^Why it ran: files changed: modified service\/src\/app\.ts \(/);
+    const compare = page.getByRole('region', { name: 'Compare builds' });
+    await compare.getByRole('table', { name: 'Steps of both builds' }).waitFor({ timeout: UI_DEADLINE_MS });
+    await compare.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await screenshot('build-compare');
   });
 
   it('lists the image and its layers', async () => {
