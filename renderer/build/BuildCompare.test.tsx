@@ -1,53 +1,43 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { BuildModel, BuildRecordSummary } from '../../electron/contract';
+import type { BuildModel } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
-import { buildModel, NOW, step } from '../test/fixtures';
+import { buildModel, NOW, recordSummary, step } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
 import { BuildCompare } from './BuildCompare';
 import { compareSteps } from './compare-steps';
 
-const summary = (buildId: string, at: number, contextDir = '/p'): BuildRecordSummary => ({
-  buildId,
-  at,
-  durationMs: 1000,
-  builder: 'buildkit',
-  state: 'succeeded',
-  tags: [],
-  contextDir,
-  dockerfile: 'Dockerfile',
-  target: null,
-  imageId: null,
-  cachedSteps: 1,
-  totalSteps: 2,
-});
+const summary = (buildId: string, at: number, contextDir = '/p') => recordSummary({ buildId, at, contextDir });
 
 const s = (id: string, index: number, instruction: string, state: 'cached' | 'done', ms = 0) =>
   step({ id, index, stage: 'stage-0', line: index + 1, instruction, state, startedAt: NOW, endedAt: NOW + ms });
 
-const older = buildModel({
-  buildId: 'older',
-  state: 'succeeded',
-  startedAt: NOW - 60_000,
-  endedAt: NOW - 50_000,
-  steps: [s('a1', 0, 'FROM base', 'cached'), s('a2', 1, 'RUN echo one', 'done', 3000), s('a3', 2, 'RUN tail', 'done')],
-});
-const newer = buildModel({
-  buildId: 'newer',
-  state: 'succeeded',
-  startedAt: NOW - 10_000,
-  endedAt: NOW - 5000,
-  steps: [s('b1', 0, 'FROM base', 'cached'), s('b2', 1, 'RUN echo two', 'done', 1500), s('b3', 2, 'RUN tail', 'done')],
+/** A finished build of three steps: FROM (cached), a RUN that ran for `ms`, and a RUN after it. */
+const finished = (buildId: string, at: number, run: string, ms: number, over: Partial<BuildModel> = {}) =>
+  buildModel({
+    buildId,
+    state: 'succeeded',
+    startedAt: at,
+    endedAt: at + 5000,
+    steps: [
+      s(`${buildId}1`, 0, 'FROM base', 'cached'),
+      s(`${buildId}2`, 1, run, 'done', ms),
+      s(`${buildId}3`, 2, 'RUN tail', 'done'),
+    ],
+    ...over,
+  });
+const older = finished('older', NOW - 60_000, 'RUN echo one', 3000);
+const newer = finished('newer', NOW - 10_000, 'RUN echo two', 1500, {
   cacheCauses: {
     previousBuildId: 'older',
     steps: [
       {
-        stepId: 'b2',
+        stepId: 'newer2',
         role: 'cause',
         changes: [{ kind: 'instruction', old: 'RUN echo one', new: 'RUN echo two' }],
         causeStepId: null,
       },
-      { stepId: 'b3', role: 'consequence', changes: [], causeStepId: 'b2' },
+      { stepId: 'newer3', role: 'consequence', changes: [], causeStepId: 'newer2' },
     ],
   },
 });

@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
-import type { BuildRecordSummary, CacheExplanation } from '../../electron/contract';
-import { buildModel, NOW, step } from '../test/fixtures';
+import type { CacheExplanation } from '../../electron/contract';
+import { buildModel, NOW, recordSummary, step } from '../test/fixtures';
 import { BuildHistory } from './BuildHistory';
 import { DockerfileSteps } from './DockerfileSteps';
 
@@ -65,21 +65,8 @@ describe('why a step ran, beside its row', () => {
 
 describe('the first cause in the build history', () => {
   it('is shown under the change from the previous build', () => {
-    const record = (buildId: string, at: number, firstCause: string | null): BuildRecordSummary => ({
-      buildId,
-      at,
-      durationMs: 1000,
-      builder: 'buildkit',
-      state: 'succeeded',
-      tags: [],
-      contextDir: '/p',
-      dockerfile: 'Dockerfile',
-      target: null,
-      imageId: null,
-      cachedSteps: 1,
-      totalSteps: 3,
-      firstCause,
-    });
+    const record = (buildId: string, at: number, firstCause: string | null) =>
+      recordSummary({ buildId, at, firstCause });
     render(
       <BuildHistory
         records={[

@@ -1,5 +1,6 @@
 import {
   type BuildModel,
+  type BuildRecordSummary,
   type BuildStep,
   type ContainerSummary,
   type EngineStatus,
@@ -106,6 +107,21 @@ export const container = (over: Partial<ContainerSummary> = {}): ContainerSummar
 
 export const step = (over: Partial<BuildStep> & Pick<BuildStep, 'id' | 'index' | 'instruction'>): BuildStep => ({
   ...queuedStep({ stage: null, line: null, ...over }),
+  ...over,
+});
+
+/** A past build of /p, as build.records lists it. */
+export const recordSummary = (over: Partial<BuildRecordSummary> & Pick<BuildRecordSummary, 'buildId' | 'at'>) => ({
+  durationMs: 1000,
+  builder: 'buildkit' as const,
+  state: 'succeeded' as const,
+  tags: [],
+  contextDir: '/p',
+  dockerfile: 'Dockerfile',
+  target: null,
+  imageId: null,
+  cachedSteps: 1,
+  totalSteps: 3,
   ...over,
 });
 
