@@ -51,8 +51,15 @@ async function baseVariant(name: string, variant: string): Promise<string> {
   return docker('image', 'inspect', '--format', '{{.Id}}', name);
 }
 
+/**
+ * The steps that missed the cache. BuildKit says CACHED or DONE for a FROM of a local image from one build to
+ * the next (see notes.engine.test.ts), so a FROM counts only when the explanation found its image changed.
+ */
 const missed = (model: BuildModel) =>
-  model.steps.filter((s) => s.state === 'done' || s.state === 'error').map((s) => s.instruction);
+  model.steps
+    .filter((s) => s.state === 'done' || s.state === 'error')
+    .filter((s) => !s.instruction.startsWith('FROM') || model.cacheCauses?.steps.some((c) => c.stepId === s.id))
+    .map((s) => s.instruction);
 
 /** The causes of a build, each as "instruction | role | cause in words". */
 function causes(model: BuildModel): string[] {

@@ -143,6 +143,23 @@ describe('why a step missed', () => {
     expect(lines[0]).toBe('RUN x | cause | base image base:1 changed: aaaaaaaaaaaa → bbbbbbbbbbbb');
   });
 
+  it('a FROM of a local image that BuildKit says ran, with nothing changed, is no miss', () => {
+    const source = 'FROM base:1\nRUN x\n';
+    const digests = { 'base:1': 'sha256:aaaa' };
+    expect(explain({ source, digests }, { source, digests, ran: ['FROM base:1'] }).result.steps).toEqual([]);
+    expect(explain(null, { source, digests, ran: ['FROM base:1', 'RUN x'] }).lines).toEqual([
+      `RUN x | cause | ${NO_CHANGE_FOUND}`,
+    ]);
+    const changed = explain(
+      { source, digests },
+      { source, digests: { 'base:1': 'sha256:bbbb' }, ran: ['FROM base:1', 'RUN x'] },
+    );
+    expect(changed.lines).toEqual([
+      'FROM base:1 | cause | base image base:1 changed: aaaa → bbbb',
+      'RUN x | consequence | consequence of FROM base:1 missing the cache',
+    ]);
+  });
+
   it('finds nothing honestly: no previous build, or the cache was pruned', () => {
     const source = `${NODE}RUN x\n`;
     expect(explain(null, { source, ran: ['RUN x'] }).lines).toEqual([`RUN x | cause | ${NO_CHANGE_FOUND}`]);

@@ -178,6 +178,9 @@ export function explainMisses(
         : previous === null
           ? []
           : changesAt(stage, pairs, k);
+      // BuildKit says DONE or CACHED for a FROM of a local image from one build to the next: a FROM is a miss
+      // only when something it depends on changed (else the next step that missed is explained on its own)
+      if (step.keyword === 'FROM' && step.base && (current.noCache || changes.length === 0)) return;
       causes.set(step.stepId, { stepId: step.stepId, role: 'cause', changes, causeStepId: null });
       root = step.stepId;
     });
