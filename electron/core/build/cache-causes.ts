@@ -48,6 +48,12 @@ async function imageIds(docker: Dockerode, refs: string[]): Promise<Map<string, 
   return ids;
 }
 
+/** The keyed fingerprint of a secret value, with the records folder's key: equal values give equal prints. */
+export async function fingerprinter(recordsDir: string): Promise<(value: string) => string> {
+  const key = await fingerprintKey(recordsDir);
+  return (value) => createHmac('sha256', key).update(value).digest('hex').slice(0, 32);
+}
+
 /** The inputs of each step of this build, digests included. */
 export async function recordedInputs(
   docker: Dockerode,
@@ -55,12 +61,11 @@ export async function recordedInputs(
   source: string,
   model: BuildModel,
 ): Promise<StepInput[]> {
-  const key = await fingerprintKey(recordsDir);
   const inputs = stepInputs(source, {
     builder: model.builder,
     target: model.request.target,
     buildArgs: model.request.buildArgs,
-    fingerprint: (value) => createHmac('sha256', key).update(value).digest('hex').slice(0, 32),
+    fingerprint: await fingerprinter(recordsDir),
   });
   return withDigests(inputs, await imageIds(docker, baseRefs(inputs)));
 }
