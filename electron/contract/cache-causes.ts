@@ -44,6 +44,8 @@ export const CacheChange = z.discriminatedUnion('kind', [
   }),
   /** The build was asked to use no cache. */
   z.object({ kind: z.literal('no-cache') }),
+  /** The previous build never cached this step: it failed there, or ended before it. */
+  z.object({ kind: z.literal('not-cached-before'), previousState: z.enum(['error', 'not-run', 'queued', 'running']) }),
 ]);
 export type CacheChange = z.infer<typeof CacheChange>;
 
@@ -121,6 +123,10 @@ export function describeChange(change: CacheChange): string {
     }
     case 'no-cache':
       return 'built with "no cache": every step runs';
+    case 'not-cached-before':
+      return change.previousState === 'error'
+        ? 'this step failed in the previous build, so nothing was cached for it'
+        : 'the previous build ended before this step, so nothing was cached for it';
   }
 }
 

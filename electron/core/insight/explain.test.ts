@@ -9,6 +9,9 @@ interface Side {
   buildArgs?: Record<string, string>;
   /** Instruction texts the engine ran (missed the cache); every other layer step was cached. */
   ran?: string[];
+  /** Instruction texts that failed, and the ones after them that never ran. */
+  failed?: string[];
+  notRun?: string[];
   files?: SnapshotFile[];
   digests?: Record<string, string>;
   builder?: 'buildkit' | 'legacy';
@@ -17,17 +20,31 @@ interface Side {
 
 let built = 0;
 /** A build as the engine would have reported it, with the inputs Berth records. */
-function build({ source, buildArgs = {}, ran = [], files = [], digests = {}, builder = 'buildkit', target }: Side) {
+function build({
+  source,
+  buildArgs = {},
+  ran = [],
+  failed = [],
+  notRun = [],
+  files = [],
+  digests = {},
+  builder = 'buildkit',
+  target,
+}: Side) {
   const plan = planSteps(source, target);
   const steps = plan.map((p) => ({
     id: `${builder}-${p.instruction.legacyNumber}`,
     stage: p.stage?.id ?? null,
     instruction: p.instruction.text,
-    state: (ran.includes(p.instruction.text)
-      ? 'done'
-      : p.metadataOnly && builder === 'buildkit'
-        ? 'metadata'
-        : 'cached') as StepState,
+    state: (failed.includes(p.instruction.text)
+      ? 'error'
+      : notRun.includes(p.instruction.text)
+        ? 'not-run'
+        : ran.includes(p.instruction.text)
+          ? 'done'
+          : p.metadataOnly && builder === 'buildkit'
+            ? 'metadata'
+            : 'cached') as StepState,
   }));
   const inputs = withDigests(
     stepInputs(source, {
@@ -157,6 +174,18 @@ describe('why a step missed', () => {
     expect(changed.lines).toEqual([
       'FROM base:1 | cause | base image base:1 changed: aaaa → bbbb',
       'RUN x | consequence | consequence of FROM base:1 missing the cache',
+    ]);
+  });
+
+  it('a step that failed or never ran in the previous build had nothing cached: said so', () => {
+    const source = `${NODE}RUN flaky\nRUN after\n`;
+    const { lines } = explain(
+      { source, failed: ['RUN flaky'], notRun: ['RUN after'] },
+      { source, ran: ['RUN flaky', 'RUN after'] },
+    );
+    expect(lines).toEqual([
+      'RUN flaky | cause | this step failed in the previous build, so nothing was cached for it',
+      'RUN after | consequence | consequence of RUN flaky missing the cache',
     ]);
   });
 

@@ -102,6 +102,7 @@ export function explainMisses(
   const detailed = previous?.inputs !== null && previous?.inputs !== undefined && current.inputs !== null;
   const previousStages = byStage(previous ? (previous.inputs ?? inputsFromSteps(previous.steps)) : []);
   const states = new Map(current.steps.map((s) => [s.id, s.state]));
+  const previousStates = new Map(previous?.steps.map((s) => [s.id, s.state]));
   /** Each stage's root cause: the cause step its chain's first miss leads back to; null when nothing missed. */
   const stageRoot = new Map<string, string | null>();
   const causes = new Map<string, StepCause>();
@@ -134,6 +135,10 @@ export function explainMisses(
       }
     }
     if (matched && step) {
+      const before = previousStates.get(matched.stepId);
+      if (before === 'error' || before === 'not-run' || before === 'queued' || before === 'running') {
+        changes.push({ kind: 'not-cached-before', previousState: before });
+      }
       if (detailed) changes.push(...variableChanges(matched, step), ...baseChange(matched, step));
       const copy = step.copy;
       if (copy && copy.from === null && !copy.remote && previous?.files && current.files) {
