@@ -68,8 +68,9 @@ export const CacheExplanation = z.object({
 });
 export type CacheExplanation = z.infer<typeof CacheExplanation>;
 
+/** Exact below 10 KB, so a small edit shows in the sizes. */
 const bytes = (n: number): string =>
-  n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
+  n < 10 * 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 const shortDigest = (digest: string | null): string =>
   digest === null ? 'unknown' : digest.replace(/^sha256:/, '').slice(0, 12);
@@ -132,7 +133,7 @@ export function describeChange(change: CacheChange): string {
 
 /** One line for a step's cause: its changes, or the honest NO_CHANGE_FOUND; a consequence names its cause. */
 export function describeCause(cause: StepCause, stepLabel: (stepId: string) => string = (id) => id): string {
-  if (cause.role === 'consequence') return `consequence of ${stepLabel(cause.causeStepId ?? '')} missing the cache`;
+  if (cause.role === 'consequence') return `ran because ${stepLabel(cause.causeStepId ?? '')} missed the cache`;
   return cause.changes.length === 0 ? NO_CHANGE_FOUND : cause.changes.map(describeChange).join('; ');
 }
 

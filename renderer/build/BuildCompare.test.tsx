@@ -81,7 +81,7 @@ describe('comparing two builds of a project', () => {
     expect(rows[2]).toHaveTextContent('Why it ran: instruction changed: RUN echo one → RUN echo two');
     expect(rows[2]).toHaveTextContent(/1\.5 s/);
     expect(within(rows[3]!).getAllByTestId('compare-cause')).toHaveLength(1);
-    expect(rows[3]).toHaveTextContent('Consequence: consequence of line 2 (RUN echo two) missing the cache');
+    expect(rows[3]).toHaveTextContent('Consequence: ran because line 2 (RUN echo two) missed the cache');
     expect(api.calls.filter((c) => c.name === 'build.get').map((c) => c.input)).toEqual([
       { buildId: 'older' },
       { buildId: 'newer' },

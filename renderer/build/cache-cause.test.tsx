@@ -38,10 +38,10 @@ describe('why a step ran, beside its row', () => {
   it('the first miss names the changed file with its sizes; the next says it followed from that line', () => {
     render(<DockerfileSteps model={buildModel({ state: 'succeeded', steps, cacheCauses: explanation })} now={NOW} />);
     expect(within(row('COPY src')).getByTestId('step-cause')).toHaveTextContent(
-      'Why it ran: files changed: modified src/b.js (10 B → 2.0 KB)',
+      'Why it ran: files changed: modified src/b.js (10 B → 2048 B)',
     );
     expect(within(row('RUN npm test')).getByTestId('step-cause')).toHaveTextContent(
-      'Consequence: consequence of line 2 (COPY src ./src) missing the cache',
+      'Consequence: ran because line 2 (COPY src ./src) missed the cache',
     );
     expect(within(row('FROM base')).queryByTestId('step-cause')).toBeNull();
   });

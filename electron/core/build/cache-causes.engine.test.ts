@@ -121,7 +121,7 @@ describe.each(['buildkit', 'legacy'] as const)('why a step missed, with %s', (bu
     expect(missed(edited)).toEqual(['COPY src ./src', 'RUN cat src/* > /all']);
     expect(causes(edited)).toEqual([
       'COPY src ./src | cause | files changed: modified src/b.txt (2 B → 10 B)',
-      'RUN cat src/* > /all | consequence | consequence of COPY src ./src missing the cache',
+      'RUN cat src/* > /all | consequence | ran because COPY src ./src missed the cache',
     ]);
 
     // a build arg the RUN uses
@@ -187,8 +187,8 @@ describe.each(['buildkit', 'legacy'] as const)('why a step missed, with %s', (bu
     expect(missed(model)).toEqual(['COPY api /api', 'RUN cat /api/* > /api.txt', 'COPY --from=api /api.txt /api.txt']);
     expect(causes(model)).toEqual([
       'COPY api /api | cause | files changed: modified api/server.js (4 B → 12 B)',
-      'RUN cat /api/* > /api.txt | consequence | consequence of COPY api /api missing the cache',
-      'COPY --from=api /api.txt /api.txt | consequence | consequence of COPY api /api missing the cache',
+      'RUN cat /api/* > /api.txt | consequence | ran because COPY api /api missed the cache',
+      'COPY --from=api /api.txt /api.txt | consequence | ran because COPY api /api missed the cache',
     ]);
   });
 });

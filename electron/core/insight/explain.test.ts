@@ -84,7 +84,7 @@ describe('why a step missed', () => {
     );
     expect(lines).toEqual([
       'COPY src ./src | cause | files changed: modified src/b.js (10 B → 14 B)',
-      'RUN npm test | consequence | consequence of COPY src ./src missing the cache',
+      'RUN npm test | consequence | ran because COPY src ./src missed the cache',
     ]);
     expect(result.steps[0]?.changes).toEqual([
       {
@@ -173,7 +173,7 @@ describe('why a step missed', () => {
     );
     expect(changed.lines).toEqual([
       'FROM base:1 | cause | base image base:1 changed: aaaa → bbbb',
-      'RUN x | consequence | consequence of FROM base:1 missing the cache',
+      'RUN x | consequence | ran because FROM base:1 missed the cache',
     ]);
   });
 
@@ -185,7 +185,7 @@ describe('why a step missed', () => {
     );
     expect(lines).toEqual([
       'RUN flaky | cause | this step failed in the previous build, so nothing was cached for it',
-      'RUN after | consequence | consequence of RUN flaky missing the cache',
+      'RUN after | consequence | ran because RUN flaky missed the cache',
     ]);
   });
 
@@ -229,9 +229,9 @@ describe('why a step missed', () => {
     );
     expect(lines).toEqual([
       'COPY api ./api | cause | files changed: modified api/b (10 B → 10 B)',
-      'RUN build api | consequence | consequence of COPY api ./api missing the cache',
-      'COPY --from=api /out /api | consequence | consequence of COPY api ./api missing the cache',
-      'RUN finish | consequence | consequence of COPY api ./api missing the cache',
+      'RUN build api | consequence | ran because COPY api ./api missed the cache',
+      'COPY --from=api /out /api | consequence | ran because COPY api ./api missed the cache',
+      'RUN finish | consequence | ran because COPY api ./api missed the cache',
     ]);
     expect(result.steps.some((c) => c.changes.some((ch) => ch.kind === 'files' && ch.sources.includes('web')))).toBe(
       false,
@@ -251,7 +251,7 @@ describe('why a step missed', () => {
     expect(lines).toEqual([
       `RUN one | cause | ${NO_CHANGE_FOUND}`,
       'RUN two v2 | cause | instruction changed: RUN two → RUN two v2',
-      'RUN last | consequence | consequence of RUN two v2 missing the cache',
+      'RUN last | consequence | ran because RUN two v2 missed the cache',
     ]);
   });
 
