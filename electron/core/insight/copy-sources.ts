@@ -86,6 +86,7 @@ function globToRegExp(pattern: string): RegExp {
 export function sourceMatcher(source: string): (path: string) => boolean {
   const clean = cleanSource(source);
   if (clean === '') return () => true;
+  if (!/[*?[\\]/.test(clean)) return (path) => path === clean || path.startsWith(`${clean}/`);
   const re = globToRegExp(clean);
   return (path) => {
     if (re.test(path)) return true;
