@@ -21,20 +21,23 @@ export interface ImageConfig {
 }
 
 /** Image configs and manifests are a few KB; anything bigger is a layer. */
-const MAX_JSON_BYTES = 8 << 20;
-const JSON_CANDIDATE = /^(?:manifest\.json|index\.json|[0-9a-f]{64}\.json|blobs\/sha256\/[0-9a-f]{64})$/;
+export const MAX_JSON_BYTES = 8 << 20;
+export const JSON_CANDIDATE = /^(?:manifest\.json|index\.json|[0-9a-f]{64}\.json|blobs\/sha256\/[0-9a-f]{64})$/;
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
+
+/** Whether an entry whose content starts with `head` is JSON (a manifest, index or config), not a layer. */
+export function looksLikeJson(head: Buffer): boolean {
+  const first = head.toString('latin1').trimStart().charCodeAt(0);
+  return first === OPEN_BRACE || first === OPEN_BRACKET;
+}
 
 /** The entry's bytes when it is JSON; otherwise drains it and returns undefined. */
 async function jsonBytes(entry: AsyncIterable<Buffer>): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let isJson: boolean | undefined;
   for await (const chunk of entry) {
-    if (isJson === undefined && chunk.length > 0) {
-      const first = chunk.toString('latin1').trimStart().charCodeAt(0);
-      isJson = first === OPEN_BRACE || first === OPEN_BRACKET;
-    }
+    if (isJson === undefined && chunk.length > 0) isJson = looksLikeJson(chunk);
     if (isJson) chunks.push(chunk);
   }
   return isJson ? Buffer.concat(chunks) : undefined;
@@ -43,18 +46,37 @@ async function jsonBytes(entry: AsyncIterable<Buffer>): Promise<Buffer | undefin
 const parse = (bytes: Buffer | undefined): unknown => (bytes ? JSON.parse(bytes.toString('utf8')) : undefined);
 const blobPath = (digest: unknown): string => `blobs/${String(digest).replace(':', '/')}`;
 
-/** The config's path in the tar, from manifest.json or by walking index.json (nested indexes too). */
-function configPath(files: Map<string, Buffer>): string | undefined {
-  const manifest = parse(files.get('manifest.json')) as Array<{ Config?: string }> | undefined;
-  if (manifest?.[0]?.Config) return manifest[0].Config;
-  let node = parse(files.get('index.json')) as { manifests?: Array<{ digest?: string }>; config?: { digest?: string } };
+/** Where the saved tar keeps the config and the layers (bottom first), by the paths of their entries. */
+export interface SavedLayout {
+  config: string;
+  layers: string[];
+}
+
+interface OciNode {
+  manifests?: Array<{ digest?: string }>;
+  config?: { digest?: string };
+  layers?: Array<{ digest?: string }>;
+}
+
+/**
+ * The layout, from manifest.json (classic, and Engine 25+ which still writes it) or else by walking index.json
+ * to the first image manifest (nested indexes too). Undefined until the JSON entries needed have been seen.
+ */
+export function savedLayout(files: Map<string, Buffer>): SavedLayout | undefined {
+  const manifest = parse(files.get('manifest.json')) as Array<{ Config?: string; Layers?: string[] }> | undefined;
+  if (manifest?.[0]?.Config) return { config: manifest[0].Config, layers: manifest[0].Layers ?? [] };
+  let node = parse(files.get('index.json')) as OciNode | undefined;
   for (let depth = 0; node && depth < 4; depth += 1) {
-    if (node.config?.digest) return blobPath(node.config.digest);
+    if (node.config?.digest) {
+      return { config: blobPath(node.config.digest), layers: (node.layers ?? []).map((l) => blobPath(l.digest)) };
+    }
     const next = node.manifests?.[0]?.digest;
-    node = next ? (parse(files.get(blobPath(next))) as typeof node) : (undefined as unknown as typeof node);
+    node = next ? (parse(files.get(blobPath(next))) as OciNode | undefined) : undefined;
   }
   return undefined;
 }
+
+const configPath = (files: Map<string, Buffer>): string | undefined => savedLayout(files)?.config;
 
 /** The image config from a `docker save` stream; destroys the stream once it has what it needs. */
 export async function readImageConfig(saved: Readable): Promise<ImageConfig> {
@@ -78,6 +100,11 @@ export async function readImageConfig(saved: Readable): Promise<ImageConfig> {
   } finally {
     saved.destroy();
   }
+  return configFrom(files);
+}
+
+/** The image config among the saved tar's JSON entries; throws when there is none. */
+export function configFrom(files: Map<string, Buffer>): ImageConfig {
   const path = configPath(files);
   const config = path ? parse(files.get(path)) : undefined;
   if (!config || typeof config !== 'object') {
