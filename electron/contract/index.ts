@@ -21,6 +21,7 @@ export * from './ids';
 export * from './image-reference';
 export * from './images';
 export * from './json-lines';
+export * from './layer-explorer';
 export * from './logs';
 export * from './procedures';
 export * from './projects';

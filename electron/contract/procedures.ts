@@ -7,6 +7,7 @@ import type { BerthError } from './errors';
 import { ContainerRef, ContextName, HostIp, Port, RunId } from './ids';
 import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
+import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
 import { LogEvent } from './logs';
 import { DockerfileFile, DockerfilePath, FolderPath, RecentProject } from './projects';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
@@ -38,6 +39,8 @@ export const procedures = {
 
   'images.list': { input: Empty, output: z.array(ImageSummary) },
   'images.layers': { input: RefInput, output: z.array(ImageLayer) },
+  'images.explore': { input: RefInput, output: LayerExploration },
+  'images.diff': { input: ImageDiffInput, output: ImageDiff },
   'images.remove': {
     input: z.object({ ref: ImageRef, force: z.boolean().default(false) }).strict(),
     output: z.object({ untagged: z.array(z.string()), deleted: z.array(z.string()) }),

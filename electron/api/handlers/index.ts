@@ -6,6 +6,7 @@ import { buildHandlers } from './builds';
 import { containerHandlers } from './containers';
 import { engineHandlers } from './engine';
 import { imageHandlers } from './images';
+import { layerExplorerHandlers } from './layer-explorer';
 import { registryHandlers } from './registry';
 
 export type { AppOptions } from './app';
@@ -15,6 +16,7 @@ export function createHandlers(services: Services, options: AppOptions): Handler
   return {
     ...engineHandlers(services),
     ...imageHandlers(services),
+    ...layerExplorerHandlers(services),
     ...containerHandlers(services),
     ...buildHandlers(services),
     ...registryHandlers(services),

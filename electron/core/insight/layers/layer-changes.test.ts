@@ -85,7 +85,14 @@ describe('what each layer changes, and what it wastes', () => {
   });
 
   it('replaces a directory by a file: the directory and its contents are superseded', () => {
-    const image = layerChanges([listing([['x/', 0], ['x/a', 3], ['x/b', 4]]), listing([['x', 9]])]);
+    const image = layerChanges([
+      listing([
+        ['x/', 0],
+        ['x/a', 3],
+        ['x/b', 4],
+      ]),
+      listing([['x', 9]]),
+    ]);
     expect(changesOf(image.layers[1]!)).toEqual({ x: 'm9' });
     expect(image.wastedBytes).toBe(7);
   });

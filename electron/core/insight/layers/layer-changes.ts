@@ -128,7 +128,11 @@ export function layerChanges(listings: readonly LayerListing[]): ImageChanges {
         hidden += copy.size;
       }
       const self = removed.at(-1);
-      const kind: EntryKind = opaque ? 'd' : self && self[0] === target ? self[1].kind : (listing.kinds[i] as EntryKind);
+      const kind: EntryKind = opaque
+        ? 'd'
+        : self && self[0] === target
+          ? self[1].kind
+          : (listing.kinds[i] as EntryKind);
       push(out, target, kind, opaque ? 'o' : 'd', hidden, '');
       out.deleted += 1;
     });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
-import { extract, type Headers } from 'tar-stream';
+import { extract, type Header } from 'tar-stream';
 
 /** One character per entry: f file, d directory, l symlink, h hardlink, o anything else (devices, fifos). */
 export type EntryKind = 'f' | 'd' | 'l' | 'h' | 'o';
@@ -45,7 +45,7 @@ export function canonicalPath(name: string): string {
   return name.replace(/^(?:\.?\/)+/, '').replace(/\/+$/, '');
 }
 
-function kindOf(type: Headers['type']): EntryKind {
+function kindOf(type: Header['type']): EntryKind {
   switch (type) {
     case 'file':
     case 'contiguous-file':
@@ -117,8 +117,7 @@ async function* tarBytes(
     const source = Readable.from(counted());
     source.on('error', (error) => gunzip.destroy(error));
     yield* source.pipe(gunzip);
-  }
-  else if (seen.compression === 'zstd') yield* unzstd(counted());
+  } else if (seen.compression === 'zstd') yield* unzstd(counted());
   else yield* counted();
 }
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import { compress, layerTar, savedTar, streamOf, type TestEntry } from './test/generated-image';
 import { listLayer } from './layer-listing';
 import { readSavedImage } from './saved-image';
+import { compress, layerTar, savedTar, streamOf, type TestEntry } from './test/generated-image';
 
 const LAYERS: TestEntry[][] = [
   [
@@ -43,7 +43,10 @@ describe('reading a saved image as it streams', () => {
   }
 
   it('keeps a digest of each file only when asked', async () => {
-    const tar = await layerTar([{ path: 'a', file: 'one' }, { path: 'b', file: 'two' }]);
+    const tar = await layerTar([
+      { path: 'a', file: 'one' },
+      { path: 'b', file: 'two' },
+    ]);
     const plain = await listLayer(Readable.from([tar]));
     expect(plain.digests).toEqual([]);
     const hashed = await listLayer(Readable.from([tar]), { digests: true });

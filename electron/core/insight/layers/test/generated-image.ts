@@ -15,11 +15,15 @@ export type TestEntry =
   | { path: string; symlink: string }
   | { path: string; hardlink: string };
 
-async function tarOf(entries: Array<{ name: string; body?: Buffer; type?: 'directory' | 'symlink' | 'link'; linkname?: string }>) {
+async function tarOf(
+  entries: Array<{ name: string; body?: Buffer; type?: 'directory' | 'symlink' | 'link'; linkname?: string }>,
+) {
   const tar = pack();
   const chunks: Buffer[] = [];
-  tar.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((resolve) => tar.on('end', resolve));
+  tar.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
+  const done = new Promise<void>((resolve) => tar.on('end', () => resolve()));
   for (const e of entries) {
     if (e.type) tar.entry({ name: e.name, type: e.type, linkname: e.linkname });
     else tar.entry({ name: e.name }, e.body ?? Buffer.alloc(0));
