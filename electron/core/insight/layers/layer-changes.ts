@@ -74,7 +74,10 @@ class Filesystem {
     this.live.set(path, copy);
     const parent = parentOf(path);
     let set = this.children.get(parent);
-    if (!set) this.children.set(parent, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.children.set(parent, set);
+    }
     set.add(path);
   }
 

@@ -78,7 +78,9 @@ export async function savedTar(image: TestImage): Promise<{ tar: Buffer; diffIds
   const blobs: Array<{ name: string; body: Buffer }> = [];
   if (image.layout === 'docker') {
     const names = stored.map((t) => `${sha(t)}/layer.tar`);
-    stored.forEach((t, i) => blobs.push({ name: names[i]!, body: t }));
+    stored.forEach((t, i) => {
+      blobs.push({ name: names[i]!, body: t });
+    });
     blobs.push({ name: `${configDigest}.json`, body: config });
     meta.push({
       name: 'manifest.json',
