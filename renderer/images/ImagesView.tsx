@@ -10,6 +10,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { formatBytes, relativeTime, shortId } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { type Column, type SortState, Table } from '../ui/Table';
+import { LayerExplorer } from './LayerExplorer';
 import { LayersPanel } from './LayersPanel';
 import { PruneDialog } from './PruneDialog';
 import { RemoveImageDialog } from './RemoveImageDialog';
@@ -29,6 +30,7 @@ export function ImagesView() {
   const [tagging, setTagging] = useState<ImageSummary | null>(null);
   const [pruning, setPruning] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [exploring, setExploring] = useState<string | null>(null);
 
   const all = images.data ?? [];
   const rows = sortAndFilterImages(all, filter, sort);
@@ -150,6 +152,19 @@ export function ImagesView() {
       )}
       {selected && (
         <LayersPanel key={selected.id} imageRef={selected.tags[0] ?? selected.id} name={imageName(selected)} />
+      )}
+      {selected && exploring !== selected.id && (
+        <Button onClick={() => setExploring(selected.id)} aria-label={`Explore the files of ${imageName(selected)}`}>
+          Explore files in layers
+        </Button>
+      )}
+      {selected && exploring === selected.id && (
+        <LayerExplorer
+          key={selected.id}
+          imageRef={selected.tags[0] ?? selected.id}
+          name={imageName(selected)}
+          images={all}
+        />
       )}
       {removing && (
         <RemoveImageDialog
