@@ -1,18 +1,6 @@
 import { type DiffableImage, diffImages } from './image-diff';
 import { layerChanges } from './layer-changes';
-import type { EntryKind, LayerListing } from './layer-listing';
-
-/** A listing from [path, size, digest] triples; a path ending in / is a directory. */
-function listing(entries: Array<[string, number, string?]>): LayerListing {
-  return {
-    paths: entries.map(([p]) => p.replace(/\/$/, '')),
-    kinds: entries.map(([p]): EntryKind => (p.endsWith('/') ? 'd' : 'f')),
-    sizes: entries.map(([, s]) => s),
-    digests: entries.map(([, , d]) => d ?? ''),
-    storedBytes: 0,
-    compression: 'none',
-  };
-}
+import { listingOf as listing } from './test/generated-image';
 
 function image(
   id: string,

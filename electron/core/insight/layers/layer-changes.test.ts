@@ -1,17 +1,5 @@
 import { layerChanges } from './layer-changes';
-import type { EntryKind, LayerListing } from './layer-listing';
-
-/** A listing from [path, size] pairs; a path ending in / is a directory. */
-function listing(entries: Array<[string, number]>): LayerListing {
-  return {
-    paths: entries.map(([p]) => p.replace(/\/$/, '')),
-    kinds: entries.map(([p]): EntryKind => (p.endsWith('/') ? 'd' : 'f')),
-    sizes: entries.map(([, s]) => s),
-    digests: [],
-    storedBytes: 0,
-    compression: 'none',
-  };
-}
+import { listingOf as listing } from './test/generated-image';
 
 const changesOf = (layer: ReturnType<typeof layerChanges>['layers'][number]) =>
   Object.fromEntries(layer.paths.map((p, i) => [p, `${layer.changes[i]}${layer.sizes[i]}`]));

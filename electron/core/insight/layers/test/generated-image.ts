@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
+import type { EntryKind, LayerListing } from '../layer-listing';
 
 export type TestEntry =
   | { path: string; file: string | Buffer }
@@ -111,4 +112,16 @@ export function streamOf(buffer: Buffer, chunk = 7919): Readable {
     for (let at = 0; at < buffer.length; at += chunk) yield buffer.subarray(at, at + chunk);
   }
   return Readable.from(chunks());
+}
+
+/** A layer listing from [path, size, digest?] triples, for the pure tests; a path ending in / is a directory. */
+export function listingOf(entries: Array<[string, number, string?]>): LayerListing {
+  return {
+    paths: entries.map(([p]) => p.replace(/\/$/, '')),
+    kinds: entries.map(([p]): EntryKind => (p.endsWith('/') ? 'd' : 'f')),
+    sizes: entries.map(([, s]) => s),
+    digests: entries.map(([, , d]) => d ?? ''),
+    storedBytes: 0,
+    compression: 'none',
+  };
 }
