@@ -175,7 +175,7 @@ function cases(): HostileCase[] {
     });
   }
   for (const [label, ref, hole2] of badImageRefs) {
-    for (const target of ['images.layers', 'images.remove'] as const) {
+    for (const target of ['images.layers', 'images.explore', 'images.remove'] as const) {
       list.push({
         name: `${target} with a reference that is ${label}`,
         ...(hole2 && { hole: 2 as const }),
@@ -185,6 +185,13 @@ function cases(): HostileCase[] {
         field: 'ref',
       });
     }
+    list.push({
+      name: `images.diff from a reference that is ${label}`,
+      kind: 'call',
+      target: 'images.diff',
+      input: (env) => ({ from: ref(env), to: 'berth-hostile-never:1' }),
+      field: 'from',
+    });
     list.push({
       name: `images.tag to a target that is ${label}`,
       ...(label.includes('255') && { hole: 7 as const }),
