@@ -132,26 +132,33 @@ export async function listLayer(layer: AsyncIterable<Buffer>, options: ListingOp
   const listing: LayerListing = { paths: [], kinds: [], sizes: [], digests: [], storedBytes: 0, compression: 'none' };
   const tar = extract();
   const bytes = Readable.from(tarBytes(layer, seen));
+  // Entry by entry through callbacks, not async iteration: a layer can hold 100,000 small files.
+  const listed = new Promise<void>((resolve, reject) => {
+    tar.on('entry', (header, entry, next) => {
+      const kind = kindOf(header.type);
+      const path = canonicalPath(header.name);
+      const hash = options.digests && kind === 'f' ? createHash('sha256') : null;
+      entry.on('data', (chunk: unknown) => hash?.update(chunk as Buffer)); // drained, never kept
+      entry.on('end', () => {
+        if (path !== '') {
+          // '' is the layer's root "./"
+          listing.paths.push(path);
+          listing.kinds.push(kind);
+          listing.sizes.push(
+            kind === 'f' ? (header.size ?? 0) : kind === 'l' ? Buffer.byteLength(header.linkname ?? '') : 0,
+          );
+          if (options.digests) listing.digests.push(hash ? hash.digest('hex').slice(0, DIGEST_CHARS) : '');
+        }
+        next();
+      });
+    });
+    tar.once('finish', resolve);
+    tar.once('error', reject);
+    tar.once('close', () => reject(new Error('the layer ended before its tar did')));
+  });
   bytes.on('error', (error) => tar.destroy(error));
   bytes.pipe(tar);
-  for await (const entry of tar) {
-    const { header } = entry;
-    const kind = kindOf(header.type);
-    const path = canonicalPath(header.name);
-    let digest = '';
-    if (options.digests && kind === 'f') {
-      const hash = createHash('sha256');
-      for await (const chunk of entry) hash.update(chunk as Buffer);
-      digest = hash.digest('hex').slice(0, DIGEST_CHARS);
-    } else {
-      for await (const _ of entry); // drained, never kept
-    }
-    if (path === '') continue; // the layer's root "./"
-    listing.paths.push(path);
-    listing.kinds.push(kind);
-    listing.sizes.push(kind === 'f' ? (header.size ?? 0) : kind === 'l' ? Buffer.byteLength(header.linkname ?? '') : 0);
-    if (options.digests) listing.digests.push(digest);
-  }
+  await listed;
   listing.storedBytes = seen.stored;
   listing.compression = seen.compression;
   return listing;
