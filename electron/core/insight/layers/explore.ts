@@ -44,8 +44,10 @@ async function explore(engine: EngineHandle, ref: string, options: ExploreOption
     const info = await image.inspect();
     // By id from here on: a tag moved meanwhile must not mix two images.
     const byId = engine.docker.getImage(info.Id);
-    const history = (await byId.history()) as HistoryEntry[];
-    const saved = await readSavedImage((await byId.get()) as Readable, options);
+    const [history, saved] = await Promise.all([
+      byId.history() as Promise<HistoryEntry[]>,
+      byId.get().then((stream) => readSavedImage(stream as Readable, options)),
+    ]);
     const steps = pairLayers(history, saved.config);
     const image_ = layerChanges(saved.layers);
     const record = await recordedBuild(options.recordsDir, info.Id);
