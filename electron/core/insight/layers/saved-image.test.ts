@@ -42,6 +42,18 @@ describe('reading a saved image as it streams', () => {
     }
   }
 
+  it('follows <id>/layer.tar symlinks into blobs/sha256/, as Engine 25+ saves', async () => {
+    const { tar, diffIds } = await savedTar({
+      layers: LAYERS,
+      layout: 'docker',
+      compression: 'gzip',
+      symlinkedLayers: true,
+    });
+    const image = await readSavedImage(streamOf(tar));
+    expect(image.diffIds).toEqual(diffIds);
+    expect(image.layers.map((l) => l.paths.length)).toEqual([6, 4]);
+  });
+
   it('keeps a digest of each file only when asked', async () => {
     const tar = await layerTar([
       { path: 'a', file: 'one' },

@@ -59,6 +59,8 @@ export interface TestImage {
   layers: TestEntry[][];
   layout: 'docker' | 'oci';
   compression?: Compression;
+  /** Docker layout with each <id>/layer.tar a symlink into blobs/sha256/ (as Engine 25+ writes it). */
+  symlinkedLayers?: boolean;
   /** Put manifest.json / index.json before the layers (default: after, as classic saves do). */
   manifestFirst?: boolean;
 }
@@ -76,8 +78,20 @@ export async function savedTar(image: TestImage): Promise<{ tar: Buffer; diffIds
   );
   const configDigest = sha(config);
   const meta: Array<{ name: string; body: Buffer }> = [];
-  const blobs: Array<{ name: string; body: Buffer }> = [];
-  if (image.layout === 'docker') {
+  const blobs: Array<{ name: string; body?: Buffer; type?: 'symlink'; linkname?: string }> = [];
+  if (image.layout === 'docker' && image.symlinkedLayers) {
+    // Engine 25+: the layers live in blobs/sha256/, and <id>/layer.tar are symlinks to them (listed first here).
+    const names = stored.map((t) => `${sha(t)}/layer.tar`);
+    stored.forEach((t, i) => {
+      blobs.unshift({ name: names[i]!, type: 'symlink', linkname: `../blobs/sha256/${sha(t)}` });
+      blobs.push({ name: `blobs/sha256/${sha(t)}`, body: t });
+    });
+    blobs.push({ name: `${configDigest}.json`, body: config });
+    meta.push({
+      name: 'manifest.json',
+      body: Buffer.from(JSON.stringify([{ Config: `${configDigest}.json`, RepoTags: ['x:1'], Layers: names }])),
+    });
+  } else if (image.layout === 'docker') {
     const names = stored.map((t) => `${sha(t)}/layer.tar`);
     stored.forEach((t, i) => {
       blobs.push({ name: names[i]!, body: t });
