@@ -193,7 +193,7 @@ ${footer}
       goal: `< ${MEMORY_GOAL_MB} MB`,
     },
     {
-      measure: 'first layer tree on that image, Berth ÷ `docker save | tar -t` (per pair)',
+      measure: 'first layer tree on that image, Berth ÷ `docker save \\| tar -t` (per pair)',
       result: formatSpread(ratio, 2),
       goal: 'none set',
     },
