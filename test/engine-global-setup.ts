@@ -15,6 +15,8 @@ import { TEST_RUN_LABEL } from './test-run-label';
  * After: removes everything labelled with this run, and the untagged parents of its images (the legacy
  * builder's intermediate images), never anything that was there before; then checks that the engine holds
  * exactly what it held before, and fails loudly, listing the difference, if not. Nothing unlabelled is pruned.
+ * Objects that another test run labelled as its own (a second suite running at the same time on this engine)
+ * are left out of the comparison: they are that run's to remove. Unlabelled objects always count.
  *
  * The engine and e2e projects share one run: the first setup opens it, the last teardown closes it.
  */
@@ -29,6 +31,8 @@ interface SuiteRun {
   id: string;
   nodeImage: string;
   before: EngineInventory;
+  /** What other test runs held when this one began (see otherRuns). */
+  othersBefore: EngineInventory;
   users: number;
 }
 
@@ -59,7 +63,8 @@ function openRun(): SuiteRun {
   } catch {
     nodeImage = ensureBaseImage();
   }
-  return { id: randomBytes(6).toString('hex'), nodeImage, before: inventory(), users: 0 };
+  const id = randomBytes(6).toString('hex');
+  return { id, nodeImage, before: inventory(), othersBefore: otherRuns(id), users: 0 };
 }
 
 const quietly = (...args: string[]): boolean => {
@@ -130,6 +135,33 @@ function untaggedDescendants(roots: string[], before: Set<string>): string[] {
   return found.reverse();
 }
 
+/**
+ * What another test run (a second worktree's suite, say, running at the same time) holds on the engine: objects
+ * labelled TEST_RUN_LABEL with a value other than this run's. They are that run's to remove, not this one's
+ * leftovers; anything unlabelled still counts.
+ */
+export function otherRuns(runId: string): EngineInventory {
+  const labelled = (list: (filter: string) => string) => {
+    const mine = new Set(ids(list(`label=${TEST_RUN_LABEL}=${runId}`)));
+    return ids(list(`label=${TEST_RUN_LABEL}`)).filter((id) => !mine.has(id));
+  };
+  return {
+    images: labelled((f) => docker('images', '-aq', '--no-trunc', '--filter', f)),
+    containers: labelled((f) => docker('ps', '-aq', '--no-trunc', '--filter', f)),
+    volumes: labelled((f) => docker('volume', 'ls', '-q', '--filter', f)),
+  };
+}
+
+/** An inventory without the objects of `other`. */
+export function without(inventory: EngineInventory, other: EngineInventory): EngineInventory {
+  const drop = (list: string[], gone: string[]) => list.filter((id) => !gone.includes(id));
+  return {
+    images: drop(inventory.images, other.images),
+    containers: drop(inventory.containers, other.containers),
+    volumes: drop(inventory.volumes, other.volumes),
+  };
+}
+
 /** What differs between two inventories, as text; empty when they hold the same things. */
 export function difference(before: EngineInventory, after: EngineInventory): string {
   const lines: string[] = [];
@@ -173,7 +205,13 @@ export default function setup(project: TestProject): () => void {
     if (run.users > 0) return;
     shared.berthSuiteRun = undefined;
     removeRun(run);
-    const diff = difference(run.before, inventory());
+    const now = otherRuns(run.id);
+    const others: EngineInventory = {
+      images: [...run.othersBefore.images, ...now.images],
+      containers: [...run.othersBefore.containers, ...now.containers],
+      volumes: [...run.othersBefore.volumes, ...now.volumes],
+    };
+    const diff = difference(without(run.before, others), without(inventory(), others));
     if (diff) {
       // Vitest logs an error thrown here but still exits 0: set the exit code so the run fails.
       process.exitCode = 1;
