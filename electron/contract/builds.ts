@@ -108,12 +108,19 @@ export const BuildStep = z.object({
     ),
   logsDropped: z.number().describe('lines left out of `logs` because the tail is bounded'),
   error: z.string().nullable(),
+  after: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'ids of the steps whose results this one starts from (the previous step of its stage, a `FROM <stage>`, `COPY --from`, `RUN --mount=from`); for the legacy builder, the step before it. Absent in records older than the build timeline',
+    ),
 });
 export type BuildStep = z.infer<typeof BuildStep>;
 
 /** A step as it is before anything happened to it: queued, no times, no logs. */
 export const queuedStep = (
-  fields: Pick<BuildStep, 'id' | 'index' | 'stage' | 'instruction' | 'line'> & Partial<Pick<BuildStep, 'metadataOnly'>>,
+  fields: Pick<BuildStep, 'id' | 'index' | 'stage' | 'instruction' | 'line'> &
+    Partial<Pick<BuildStep, 'metadataOnly' | 'after'>>,
 ): BuildStep => ({
   metadataOnly: false,
   ...fields,

@@ -11,6 +11,7 @@
  * (Strict id and name patterns belong in ids.ts beside these.)
  */
 export * from './bridge';
+export * from './build-timeline';
 export * from './builds';
 export * from './cache-causes';
 export * from './containers';

@@ -21,4 +21,25 @@ describe('planSteps', () => {
       [2, false],
     ]);
   });
+
+  it('says what each step starts from: the step before, FROM <stage>, COPY --from and RUN --mount=from', () => {
+    const source = [
+      'ARG V=1', // 0
+      'FROM alpine AS tools', // 1
+      'RUN make', // 2
+      'FROM alpine AS deps', // 3
+      'RUN fetch', // 4
+      'FROM deps AS app', // 5
+      'COPY --from=tools /bin/t /t', // 6
+      'RUN --mount=type=bind,from=0,target=/x ./use', // 7
+      'COPY --from=busybox:1 /bin/sh /sh', // 8
+    ].join('\n');
+    expect(planSteps(source).map((s) => s.dependsOn)).toEqual([[], [], [1], [], [3], [4], [5, 2], [6, 2], [7]]);
+  });
+
+  it('counts a stage used only through RUN --mount=from as needed', () => {
+    const source =
+      'FROM alpine AS cache\nRUN fill\nFROM alpine AS unused\nRUN x\nFROM alpine\nRUN --mount=from=cache,target=/c ls\n';
+    expect(planSteps(source).map((s) => s.neededByBuildKit)).toEqual([true, true, false, false, true, true]);
+  });
 });

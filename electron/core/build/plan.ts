@@ -25,9 +25,15 @@ export interface PlannedStep {
    * steps the engine never named, so metadata that would keep two vertexes apart is left out.
    */
   chainKey: string;
+  /**
+   * Indexes (in the plan) of the steps whose results BuildKit feeds into this one: the step before it in its
+   * stage, the last step of the stage a `FROM <stage>`, `COPY|ADD --from=<stage>` or `RUN --mount=from=<stage>`
+   * names. Empty for a FROM of an image and the global ARGs.
+   */
+  dependsOn: number[];
 }
 
-/** The stages the target (or the last stage) needs, through `FROM <stage>` and `COPY|ADD --from=<stage>`. */
+/** The stages the target (or the last stage) needs, through `FROM <stage>`, `COPY|ADD --from=<stage>` and `RUN --mount=from=<stage>`. */
 export function neededStages(stages: DockerfileStage[], target?: string): Set<number> {
   const last = target ? findStage(stages, target) : stages[stages.length - 1];
   const needed = new Set<number>();
@@ -37,8 +43,7 @@ export function neededStages(stages: DockerfileStage[], target?: string): Set<nu
     const base = findStage(stages, stage.base);
     if (base && base.index < stage.index) visit(base);
     for (const instruction of stage.instructions) {
-      const from = /--from=(\S+)/.exec(instruction.args)?.[1];
-      if (from && (instruction.keyword === 'COPY' || instruction.keyword === 'ADD')) visit(findStage(stages, from));
+      for (const ref of stageRefsOf(instruction)) visit(findStage(stages, ref));
     }
   };
   visit(last);
@@ -60,7 +65,15 @@ export function planSteps(source: string, target?: string): PlannedStep[] {
       position: null,
       neededByBuildKit: true,
       chainKey: '',
+      dependsOn: [],
     }));
+  /** Plan index of each stage's last step, filled as stages are planned (a stage can only use earlier ones). */
+  const lastOfStage = new Map<number, number>();
+  const stageInputs = (ref: string): number[] => {
+    const input = findStage(stages, ref);
+    const last = input ? lastOfStage.get(input.index) : undefined;
+    return last === undefined ? [] : [last];
+  };
   for (const stage of stages.slice(0, lastStage + 1)) {
     let position = 0;
     let chainKey = '';
@@ -68,7 +81,9 @@ export function planSteps(source: string, target?: string): PlannedStep[] {
     // stage's first step is `[name 1/n]` after it) and it adds no layer, so it is planned as metadata.
     const base = findStage(stages, stage.base);
     const fromEarlierStage = base !== undefined && base.index < stage.index;
-    for (const instruction of stage.instructions) {
+    for (const [n, instruction] of stage.instructions.entries()) {
+      const dependsOn = n === 0 ? stageInputs(stage.base) : [steps.length - 1];
+      for (const ref of stageRefsOf(instruction)) dependsOn.push(...stageInputs(ref));
       const metadataOnly =
         METADATA_KEYWORDS.has(instruction.keyword) || (instruction.keyword === 'FROM' && fromEarlierStage);
       if (!metadataOnly) {
@@ -82,8 +97,22 @@ export function planSteps(source: string, target?: string): PlannedStep[] {
         position: metadataOnly ? null : position,
         neededByBuildKit: needed.has(stage.index),
         chainKey: metadataOnly ? '' : chainKey,
+        dependsOn: [...new Set(dependsOn)],
       });
     }
+    lastOfStage.set(stage.index, steps.length - 1);
   }
   return steps;
+}
+
+/** The stages (or images) an instruction reads from besides its own stage: `--from=` of COPY/ADD, `from=` of RUN mounts. */
+function stageRefsOf(instruction: DockerfileInstruction): string[] {
+  if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
+    const from = /(?:^|\s)--from=(\S+)/.exec(instruction.args)?.[1];
+    return from ? [from] : [];
+  }
+  if (instruction.keyword !== 'RUN') return [];
+  return [...instruction.args.matchAll(/(?:^|\s)--mount=(\S+)/g)].flatMap(
+    (mount) => /(?:^|,)from=([^,]+)/.exec(mount[1] ?? '')?.slice(1) ?? [],
+  );
 }

@@ -40,17 +40,23 @@ export class StepFold {
     plan: PlannedStep[],
     private readonly options: FoldOptions,
   ) {
+    const idOf = (p: PlannedStep) => `${options.builder}-${p.instruction.legacyNumber}`;
     this.slots = plan.map((p, index) => ({
       plan: p,
       touched: false,
       partial: {},
       step: queuedStep({
-        id: `${options.builder}-${p.instruction.legacyNumber}`,
+        id: idOf(p),
         index,
         stage: p.stage?.id ?? null,
         instruction: p.instruction.text,
         line: p.instruction.line,
         metadataOnly: p.metadataOnly,
+        // The legacy builder runs every step in Dockerfile order, each after the one before.
+        after:
+          options.builder === 'legacy'
+            ? plan.slice(Math.max(0, index - 1), index).map(idOf)
+            : p.dependsOn.flatMap((i) => (plan[i] ? [idOf(plan[i])] : [])),
       }),
     }));
     this.lastStage = plan.filter((p) => p.neededByBuildKit).at(-1)?.stage?.id ?? null;
