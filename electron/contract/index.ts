@@ -24,6 +24,7 @@ export * from './images';
 export * from './json-lines';
 export * from './layer-explorer';
 export * from './logs';
+export * from './otlp-trace';
 export * from './procedures';
 export * from './projects';
 export * from './registry';

@@ -9,6 +9,7 @@ import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
 import { LogEvent } from './logs';
+import { OtlpTrace } from './otlp-trace';
 import { DockerfileFile, DockerfilePath, FolderPath, RecentProject } from './projects';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
 import { Empty, Millis, Ok } from './shapes';
@@ -64,6 +65,8 @@ export const procedures = {
   'build.cancel': { input: z.object({ buildId: RunId }).strict(), output: Ok },
   'build.get': { input: z.object({ buildId: RunId }).strict(), output: BuildModel },
   'build.records': { input: Empty, output: z.array(BuildRecordSummary) },
+  /** A finished build's trace (OTLP/JSON): one span for the build, one per stage and per step that ran. */
+  'build.trace': { input: z.object({ buildId: RunId }).strict(), output: OtlpTrace },
 
   'registry.login': {
     input: RegistryCredentials.extend({ remember: z.boolean().default(false) }).strict(),

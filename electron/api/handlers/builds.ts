@@ -1,8 +1,22 @@
+import type { BuildModel } from '../../contract';
 import { checkAndStartBuild, listRecords, openRecord } from '../../core/build';
 import type { Handlers } from '../handler-types';
 import { engineNow, type Services } from '../services';
 
 type BuildHandlers = Pick<Handlers, 'build.start' | 'build.cancel' | 'build.get' | 'build.records'>;
+
+/** A build of this session, else a past one from its record (steps without their log tails). */
+export async function buildOrRecord(
+  { builds, recordsDir }: Pick<Services, 'builds' | 'recordsDir'>,
+  buildId: string,
+): Promise<BuildModel> {
+  try {
+    return builds.get(buildId);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
+    return openRecord(recordsDir, buildId);
+  }
+}
 
 export function buildHandlers({ engine, builds, recordsDir, recent }: Services): BuildHandlers {
   return {
@@ -19,15 +33,7 @@ export function buildHandlers({ engine, builds, recordsDir, recent }: Services):
       builds.cancel(buildId);
       return { ok: true as const };
     },
-    // A build of this session, else a past one from its record (steps without their log tails).
-    'build.get': async ({ buildId }) => {
-      try {
-        return builds.get(buildId);
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
-        return openRecord(recordsDir, buildId);
-      }
-    },
+    'build.get': ({ buildId }) => buildOrRecord({ builds, recordsDir }, buildId),
     'build.records': () => listRecords(recordsDir),
   };
 }

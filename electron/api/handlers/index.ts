@@ -2,6 +2,7 @@
 import type { Handlers } from '../handler-types';
 import type { Services } from '../services';
 import { type AppOptions, appHandlers } from './app';
+import { buildTraceHandlers } from './build-trace';
 import { buildHandlers } from './builds';
 import { containerHandlers } from './containers';
 import { engineHandlers } from './engine';
@@ -19,6 +20,7 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...layerExplorerHandlers(services),
     ...containerHandlers(services),
     ...buildHandlers(services),
+    ...buildTraceHandlers(services),
     ...registryHandlers(services),
     ...appHandlers(services, options),
   } satisfies Handlers;
