@@ -41,7 +41,10 @@ describe('opening a past build from the history', () => {
     await userEvent.click(within(table).getByRole('button', { name: /^Open the build of/ }));
     expect(await screen.findByTestId('build-builder')).toHaveTextContent('legacy');
     expect(api.calls.find((c) => c.name === 'build.get')?.input).toEqual({ buildId: 'past-1' });
-    expect(screen.getByText('RUN npm ci')).toBeInTheDocument();
+    expect(within(screen.getByRole('region', { name: 'Build steps' })).getByText('RUN npm ci')).toBeInTheDocument();
+    // The record's steps are drawn on the timeline too.
+    const timeline = screen.getByRole('region', { name: 'Where the time went' });
+    expect(within(timeline).getByRole('listitem', { name: /^RUN npm ci: failed/ })).toBeInTheDocument();
     expect(api.open('build')).toHaveLength(0);
   });
 

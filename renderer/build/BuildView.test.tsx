@@ -18,7 +18,9 @@ function setup() {
   return api;
 }
 
-const stepRow = (name: RegExp) => screen.getByRole('listitem', { name });
+/** A row of the step list (the timeline below it has a bar per step too). */
+const stepRow = (name: RegExp) =>
+  within(screen.getByRole('region', { name: 'Build steps' })).getByRole('listitem', { name });
 
 describe('BuildView', () => {
   it('shows a spinner while the project defaults load', () => {
@@ -194,7 +196,7 @@ describe('BuildView', () => {
         buildModel({ steps: [step({ id: 'x', index: 0, instruction: 'RUN true', state: 'running' })] }),
       ),
     );
-    expect(screen.getByRole('listitem', { name: /RUN true/ })).toHaveTextContent('running');
+    expect(stepRow(/RUN true/)).toHaveTextContent('running');
   });
 
   it('cancels a running build', async () => {

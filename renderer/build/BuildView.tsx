@@ -11,6 +11,7 @@ import { BuildCompare } from './BuildCompare';
 import { BuildForm } from './BuildForm';
 import { BuildHistory } from './BuildHistory';
 import { BuildSummary } from './BuildSummary';
+import { BuildTimeline } from './BuildTimeline';
 import { isFinished } from './build-stats';
 import { DockerfileSteps } from './DockerfileSteps';
 import { DockerfileText } from './DockerfileText';
@@ -109,6 +110,11 @@ export function BuildView() {
             )}
             <DockerfileSteps key={model.buildId} model={model} now={now} open={openStep} />
           </div>
+          <BuildTimeline
+            model={model}
+            now={now}
+            onOpenStep={(stepId) => setOpenStep((o) => ({ stepId, seq: (o?.seq ?? 0) + 1 }))}
+          />
         </>
       )}
       <h3>History</h3>

@@ -12,8 +12,8 @@ export function ringText(ring: LogRing, withTimestamps: boolean): string {
 }
 
 /** Save text as a file through a Blob URL (no server round trip, works under a strict CSP). */
-export function downloadText(text: string, fileName: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+export function downloadText(text: string, fileName: string, type = 'text/plain;charset=utf-8'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
