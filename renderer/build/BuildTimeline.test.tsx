@@ -30,13 +30,15 @@ const timed = (
     endedAt: to === null ? null : START + to,
   });
 
+/** A build that succeeded `wallMs` after START with these steps. */
+const succeeded = (wallMs: number, steps: BuildStep[], over: Partial<BuildModel> = {}): BuildModel =>
+  buildModel({ startedAt: START, endedAt: START + wallMs, state: 'succeeded', steps, ...over });
+
 /** Two stages in parallel, `slow` 4 s and `fast` 1 s, both copied into the last one. */
 const parallel = (over: Partial<BuildModel> = {}): BuildModel =>
-  buildModel({
-    startedAt: START,
-    endedAt: START + 5000,
-    state: 'succeeded',
-    steps: [
+  succeeded(
+    5000,
+    [
       timed('s1', 0, 'slow', 'FROM alpine AS slow', 0, 100, [], 'cached'),
       timed('s2', 1, 'slow', 'RUN sleep 4', 100, 4100, ['s1']),
       timed('f1', 2, 'fast', 'FROM alpine AS fast', 0, 100, [], 'cached'),
@@ -46,8 +48,8 @@ const parallel = (over: Partial<BuildModel> = {}): BuildModel =>
       timed('a3', 6, 'stage-2', 'COPY --from=slow /s /s', 4100, 4200, ['a2', 's2']),
       step({ id: 'a4', index: 7, stage: 'stage-2', instruction: 'CMD ["x"]', state: 'metadata', after: ['a3'] }),
     ],
-    ...over,
-  });
+    over,
+  );
 
 const row = (name: RegExp) => screen.getByRole('listitem', { name });
 
@@ -122,17 +124,15 @@ describe('BuildTimeline', () => {
   });
 
   it('shows the legacy builder running in order, every step on the critical path', () => {
-    const legacy = buildModel({
-      builder: 'legacy',
-      startedAt: START,
-      endedAt: START + 3000,
-      state: 'succeeded',
-      steps: [
+    const legacy = succeeded(
+      3000,
+      [
         timed('legacy-1', 0, 'stage-0', 'FROM alpine', 0, 100, [], 'cached'),
         timed('legacy-2', 1, 'stage-0', 'RUN a', 100, 2100, ['legacy-1']),
         timed('legacy-3', 2, 'stage-0', 'RUN b', 2100, 2900, ['legacy-2']),
       ],
-    });
+      { builder: 'legacy' },
+    );
     renderWithApi(<BuildTimeline model={legacy} now={NOW} />);
     expect(
       screen.getAllByRole('listitem').every((li) => /critical path/.test(li.getAttribute('aria-label') ?? '')),
