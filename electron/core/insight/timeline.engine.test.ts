@@ -15,7 +15,14 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
 import { labelled, testLabels } from '../../../test/engine-harness';
-import { type BuildModel, buildTimeline, type OtlpSpan, OtlpTrace } from '../../contract';
+import {
+  type BuildModel,
+  type BuildTimeline,
+  buildTimeline,
+  type OtlpSpan,
+  OtlpTrace,
+  type TimelineBar,
+} from '../../contract';
 import { startBuild } from '../build/build';
 import type { BuildEvent } from '../build/build-event';
 import { openRecord } from '../build/records';
@@ -69,9 +76,15 @@ afterAll(() => {
 /** The engine's own times for each step, keyed like the step model's ids are made (by stage and position for BuildKit). */
 type EngineTimes = Map<string, { start?: number; end?: number }>;
 
-async function build(
-  builder: 'buildkit' | 'legacy',
-): Promise<{ model: BuildModel; times: EngineTimes; records: string }> {
+interface TimedBuild {
+  model: BuildModel;
+  times: EngineTimes;
+  records: string;
+  timeline: BuildTimeline;
+  bars: TimelineBar[];
+}
+
+async function build(builder: 'buildkit' | 'legacy'): Promise<TimedBuild> {
   const context = mkdtempSync(join(tmpdir(), 'berth-timeline-'));
   const records = mkdtempSync(join(tmpdir(), 'berth-timeline-records-'));
   dirs.push(context, records);
@@ -96,7 +109,15 @@ async function build(
   ).done;
   expect(model.failure).toBeNull();
   expect(model.state).toBe('succeeded');
-  return { model, times, records };
+  const timeline = buildTimeline(model, model.endedAt!);
+  return { model, times, records, timeline, bars: timeline.stages.flatMap((s) => s.bars) };
+}
+
+/** The record gives the same timeline as the build did live, and a well-formed trace. */
+async function checkRecord(records: string, live: BuildModel): Promise<void> {
+  const record = await openRecord(records, live.buildId);
+  expect(buildTimeline(record, record.endedAt!)).toEqual(buildTimeline(live, live.endedAt!));
+  checkTrace(record);
 }
 
 /** BuildKit's `[stage n/m]` of a step: its place among its stage's layer steps (this Dockerfile has no metadata in stages). */
@@ -146,9 +167,7 @@ describe('the build timeline on the real engine', () => {
   it('BuildKit: the critical path runs through the slow parallel stage, bars are the vertex times', {
     timeout: BUILD_TIMEOUT_MS,
   }, async () => {
-    const { model, times, records } = await build('buildkit');
-    const timeline = buildTimeline(model, model.endedAt!);
-    const bars = timeline.stages.flatMap((s) => s.bars);
+    const { model, times, records, timeline, bars } = await build('buildkit');
     for (const bar of bars.filter((b) => b.start !== null)) {
       const engine = times.get(buildkitKey(model, bar.stepId));
       // BuildKit runs the identical FROM of the three stages as one vertex, named for the first.
@@ -178,18 +197,13 @@ describe('the build timeline on the real engine', () => {
     expect(timeline.whatIf!.savedMs).toBeGreaterThan(0);
     expect(timeline.whatIf!.savedMs).toBeLessThanOrEqual(timeline.whatIf!.durationMs);
     expect(timeline.whatIf!.wallMs).toBe(timeline.totalMs - timeline.whatIf!.savedMs);
-
-    const record = await openRecord(records, model.buildId);
-    expect(buildTimeline(record, record.endedAt!)).toEqual(timeline);
-    checkTrace(record);
+    await checkRecord(records, model);
   });
 
   it('legacy: the same timeline, in order, every step on the critical path', {
     timeout: BUILD_TIMEOUT_MS,
   }, async () => {
-    const { model, times, records } = await build('legacy');
-    const timeline = buildTimeline(model, model.endedAt!);
-    const bars = timeline.stages.flatMap((s) => s.bars);
+    const { model, times, records, timeline, bars } = await build('legacy');
     expect(bars.every((b) => b.start !== null)).toBe(true);
     for (const bar of bars) {
       const engine = times.get(bar.stepId)!;
@@ -201,9 +215,6 @@ describe('the build timeline on the real engine', () => {
     // In order, caching the slowest step saves all of its time.
     expect(timeline.whatIf?.stepId).toBe(stepId(model, 'sleep'));
     expect(timeline.whatIf!.savedMs).toBe(timeline.whatIf!.durationMs);
-
-    const record = await openRecord(records, model.buildId);
-    expect(buildTimeline(record, record.endedAt!)).toEqual(timeline);
-    checkTrace(record);
+    await checkRecord(records, model);
   });
 });
