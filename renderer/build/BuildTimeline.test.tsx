@@ -164,6 +164,12 @@ describe('BuildTimeline', () => {
     expect(await screen.findByText('No build record b1.')).toBeInTheDocument();
   });
 
+  it('says when nothing ran outside the cache', () => {
+    const cached = succeeded(500, [timed('c1', 0, 'stage-0', 'FROM alpine', 0, 10, [], 'cached')]);
+    renderWithApi(<BuildTimeline model={cached} now={NOW} />);
+    expect(screen.getByTestId('timeline-what-if')).toHaveTextContent('No step ran outside the cache');
+  });
+
   it('picks 1, 2 or 5 times a power of ten for the axis ticks', () => {
     expect([900, 5000, 12_000, 61_000].map(tickStep)).toEqual([200, 1000, 5000, 20_000]);
   });

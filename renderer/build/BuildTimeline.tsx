@@ -40,9 +40,13 @@ function barLabel(bar: TimelineBar): string {
   return `${what}, ${timing}${bar.critical ? ', on the critical path' : ''}`;
 }
 
-function WhatIf({ timeline }: { timeline: Timeline }) {
+function WhatIf({ timeline, finished }: { timeline: Timeline; finished: boolean }) {
   const { whatIf } = timeline;
-  if (!whatIf) return null;
+  if (!whatIf) {
+    return finished ? (
+      <p data-testid="timeline-what-if">No step ran outside the cache: caching cannot make this build faster.</p>
+    ) : null;
+  }
   return (
     <p data-testid="timeline-what-if">
       If the slowest step, <code>{whatIf.instruction}</code> ({formatDuration(whatIf.durationMs)}), were cached, the
@@ -159,7 +163,7 @@ export function BuildTimeline({
           </>
         )}
       </p>
-      <WhatIf timeline={timeline} />
+      <WhatIf timeline={timeline} finished={finished} />
       <div className="timeline-axis" aria-hidden="true">
         {ticks.map((t) => (
           <span key={t} className="timeline-tick" style={{ left: percent(t) }}>
