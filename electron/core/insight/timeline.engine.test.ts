@@ -110,6 +110,10 @@ async function build(builder: 'buildkit' | 'legacy'): Promise<TimedBuild> {
   expect(model.failure).toBeNull();
   expect(model.state).toBe('succeeded');
   const timeline = buildTimeline(model, model.endedAt!);
+  const { whatIf } = timeline;
+  console.info(
+    `${builder}: wall ${timeline.totalMs} ms, critical path ${timeline.criticalPath.length} steps ending at ${timeline.criticalMs} ms; caching ${whatIf?.instruction} (${whatIf?.durationMs} ms) saves ${whatIf?.savedMs} ms`,
+  );
   return { model, times, records, timeline, bars: timeline.stages.flatMap((s) => s.bars) };
 }
 
