@@ -14,6 +14,8 @@ export type BuildEvent =
       startedAt?: number;
       endedAt?: number;
       error?: string;
+      /** BuildKit's vertex for the step and the vertexes it takes as inputs (digests); the legacy builder has none. */
+      vertex?: { digest: string; inputs: string[] };
     }
   /** Output as it arrives (not cut into lines); `unknown` when the builder does not say which stream. */
   | { kind: 'log'; ref: StepRef; stream: 'stdout' | 'stderr' | 'unknown'; text: string }

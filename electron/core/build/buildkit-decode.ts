@@ -61,6 +61,7 @@ export class BuildKitDecoder {
         ...(vertex.started !== undefined && { startedAt: vertex.started }),
         ...(vertex.completed !== undefined && { endedAt: vertex.completed }),
         ...(vertex.error !== undefined && { error: vertex.error }),
+        vertex: { digest: vertex.digest, inputs: vertex.inputs },
       });
     }
     for (const log of trace.logs) {

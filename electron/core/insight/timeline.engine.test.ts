@@ -2,7 +2,8 @@
  * Where the time went, on real builds: a Dockerfile with two parallel stages, one sleeping, both copied into
  * the last stage. Built with BuildKit the critical path goes through the sleeping stage; built with the legacy
  * builder everything runs in order. Every bar is the engine's own times (BuildKit's vertex times, the legacy
- * decoder's stamps), the record gives the same timeline, and its OTLP export nests and contains its spans.
+ * decoder's stamps), what each step starts from is BuildKit's own vertex graph, the record gives the same
+ * timeline, and its OTLP export nests and contains its spans.
  *
  * Everything runs on a fresh labelled base image (made here), so every intermediate image inherits the labels
  * and is removed by them afterwards.
@@ -74,7 +75,7 @@ afterAll(() => {
 });
 
 /** The engine's own times for each step, keyed like the step model's ids are made (by stage and position for BuildKit). */
-type EngineTimes = Map<string, { start?: number; end?: number }>;
+type EngineTimes = Map<string, { start?: number; end?: number; vertex?: { digest: string; inputs: string[] } }>;
 
 interface TimedBuild {
   model: BuildModel;
@@ -99,6 +100,7 @@ async function build(builder: 'buildkit' | 'legacy'): Promise<TimedBuild> {
         : `${event.ref.stage?.toLowerCase() ?? LAST_STAGE}/${event.ref.position}`;
     const seen = times.get(key) ?? {};
     seen.start ??= event.startedAt;
+    if (event.vertex) seen.vertex = event.vertex;
     if (event.endedAt !== undefined) seen.end = event.endedAt;
     times.set(key, seen);
   };
@@ -129,6 +131,37 @@ function buildkitKey(model: BuildModel, stepId: string): string {
   const step = model.steps.find((s) => s.id === stepId)!;
   const position = model.steps.filter((s) => s.stage === step.stage && s.index <= step.index).length;
   return `${step.stage}/${position}`;
+}
+
+/**
+ * What each step starts from, by BuildKit's own graph: the step vertexes among its vertex's inputs (the
+ * context and other internal vertexes left out), and by the step model's `after`, both as vertex digests. A
+ * step with no vertex of its own passes through: a metadata step to what it comes after, a FROM that BuildKit
+ * merged into an identical one to that one's vertex.
+ */
+function inputsBothWays(model: BuildModel, times: EngineTimes): { engine: string[][]; model: string[][] } {
+  const digestOf = new Map<string, string>();
+  for (const step of model.steps) {
+    const digest = times.get(buildkitKey(model, step.id))?.vertex?.digest;
+    if (digest && !step.metadataOnly) digestOf.set(step.id, digest);
+  }
+  const stepDigests = new Set(digestOf.values());
+  const resolve = (id: string): string[] => {
+    const step = model.steps.find((s) => s.id === id)!;
+    const own = digestOf.get(id);
+    if (own) return [own];
+    const base = (instruction: string) => instruction.replace(/\s+AS\s+\S+$/i, '');
+    const twin = model.steps.find((s) => base(s.instruction) === base(step.instruction) && digestOf.has(s.id));
+    if (!step.metadataOnly && twin) return [digestOf.get(twin.id)!];
+    return (step.after ?? []).flatMap(resolve);
+  };
+  const withVertex = model.steps.filter((s) => times.get(buildkitKey(model, s.id))?.vertex);
+  return {
+    engine: withVertex.map((s) =>
+      [...new Set(times.get(buildkitKey(model, s.id))!.vertex!.inputs.filter((d) => stepDigests.has(d)))].sort(),
+    ),
+    model: withVertex.map((s) => [...new Set((s.after ?? []).flatMap(resolve))].sort()),
+  };
 }
 
 const stepId = (model: BuildModel, text: string) => model.steps.find((s) => s.instruction.includes(text))!.id;
@@ -195,6 +228,10 @@ describe('the build timeline on the real engine', () => {
       stepId(model, 'RUN cat'),
     ]);
     expect(timeline.stages.map((s) => s.stage)).toEqual([null, 'slow', 'fast', 'stage-2']);
+    // The steps each step starts from are BuildKit's own: its vertex inputs, stage to stage included.
+    const inputs = inputsBothWays(model, times);
+    expect(inputs.model).toEqual(inputs.engine);
+    expect(inputs.engine.filter((i) => i.length === 2)).toHaveLength(2); // the two COPY --from
     // The slowest step that ran is the sleep; the fast stage's path caps what caching it saves.
     expect(timeline.whatIf?.stepId).toBe(slowRun);
     expect(timeline.whatIf!.durationMs).toBeGreaterThanOrEqual(SLOW_SECONDS * 1000);
