@@ -12,7 +12,8 @@ import { inject } from 'vitest';
 import { OtlpTrace } from '../electron/contract';
 import { EngineLitter, uniqueName } from '../test/engine-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
-import { copyNotesProject, REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { captureFailure } from './failure-capture';
+import { copyNotesProject, REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 /** Generous: the build sleeps 3 s and its other steps take about a second here. */
@@ -48,19 +49,10 @@ CMD ["cat", "/assets.txt"]
   );
   berth = await startWebMode({ projectDir: notesDir });
   launched = await launchChromium();
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: 20_000 });
+  page = await signedInPage(launched.browser, berth);
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && page) {
-    await page.screenshot({ path: join(tmpdir(), `berth-e2e-failure-${context.task.name.slice(0, 40)}.png`) });
-  }
-});
+afterEach((context) => captureFailure(context, page));
 
 afterAll(async () => {
   await launched?.close();

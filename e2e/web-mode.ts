@@ -1,6 +1,7 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 import { type Backend, createBackend } from '../electron/api/backend';
 import { Engine } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
@@ -64,4 +65,18 @@ export async function startWebMode(options: { projectDir: string; dockerHost?: s
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** How long the engine bar may take to say "connected" after sign-in. */
+export const CONNECT_DEADLINE_MS = 20_000;
+
+/** A new page of `browser`, signed in to `berth`, once the engine bar says connected. */
+export async function signedInPage(browser: BrowserContext, berth: RunningWebMode): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(berth.signInUrl());
+  await page
+    .getByLabel('Engine connection')
+    .filter({ hasText: /^\s*connected\s*$/i })
+    .waitFor({ timeout: CONNECT_DEADLINE_MS });
+  return page;
 }
