@@ -20,6 +20,8 @@ export interface BackendOptions {
   projectDir?: string;
   /** A chosen engine connection (tests); by default resolved like the docker CLI does. */
   engine?: Engine;
+  /** Where the docker CLI config and credential helpers are found (tests); process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Backend {

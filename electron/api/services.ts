@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { BuildModel, PushModel } from '../contract';
 import type { Build } from '../core/build';
+import { AppSecrets, RegistryLogins } from '../core/credentials';
 import { Engine, EngineEvents, type EngineHandle } from '../core/engine';
 import { JobRunner } from '../core/job-runner';
 import { RecentProjects } from '../core/project/recent-projects';
@@ -15,12 +16,19 @@ export interface ServiceOptions {
   secretStore: SecretStore;
   /** Tests point the backend at a chosen engine; by default it is resolved like the docker CLI does. */
   engine?: Engine;
+  /** Where the docker CLI config (DOCKER_CONFIG, HOME) and credential helpers (PATH) are found; process.env by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface Services {
   engine: Engine;
   events: EngineEvents;
+  /** Berth's own saved logins (one of the sources `logins` reads). */
   credentials: CredentialStore;
+  /** Every login Berth can use: the docker CLI's config file and helpers, and Berth's own. */
+  logins: RegistryLogins;
+  /** Named secrets for deploys (Heroku API key, Azure tokens), kept like Berth's own logins. */
+  secrets: AppSecrets;
   /** Where one record per finished build is written. */
   recordsDir: string;
   /** The projects built lately, for the build form. */
@@ -39,10 +47,17 @@ export const engineNow = (engine: Engine): EngineHandle => ({ docker: engine.doc
 export function createServices(options: ServiceOptions): Services {
   const engine = options.engine ?? new Engine();
   const events = new EngineEvents(engine);
+  const credentials = new CredentialStore(options.secretStore);
   return {
     engine,
     events,
-    credentials: new CredentialStore(options.secretStore),
+    credentials,
+    logins: new RegistryLogins({
+      saved: credentials,
+      keeping: options.secretStore.keeping,
+      ...(options.env && { env: options.env }),
+    }),
+    secrets: new AppSecrets(options.secretStore),
     recordsDir: join(options.dataDir, 'builds'),
     recent: new RecentProjects(options.dataDir),
     builds: new JobRunner({ noun: 'build', fix: 'Start the build again, or open it from the build history.' }),

@@ -10,6 +10,7 @@ export const ErrorCode = z.enum([
   'BUILD_FAILED', // the engine reported an error during a build
   'PUSH_FAILED', // the registry or engine reported an error during a push
   'AUTH_FAILED', // registry credentials rejected
+  'HELPER_FAILED', // a docker credential helper failed, hung or answered something unreadable
   'DEPLOY_FAILED', // Heroku or Azure reported an error
   'CANCELLED', // the user cancelled
   'UNSUPPORTED', // not possible in this mode (e.g. openExternal in web mode)

@@ -15,6 +15,7 @@ export * from './build-timeline';
 export * from './builds';
 export * from './cache-causes';
 export * from './containers';
+export * from './credentials';
 export * from './engine';
 export * from './errors';
 export * from './fields';

@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { BuildModel, BuildRecordSummary, BuildRequest } from './builds';
 import { ContainerSummary, RunSpec } from './containers';
+import { LoginList, NamespaceCheck, SecretKeeping } from './credentials';
 import { EngineContext, EngineEvent, EngineStatus } from './engine';
 import type { BerthError } from './errors';
-import { ContainerRef, ContextName, HostIp, Port, RunId } from './ids';
+import { ContainerRef, ContextName, HostIp, Port, RegistryHost, RunId } from './ids';
 import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
@@ -70,10 +71,21 @@ export const procedures = {
 
   'registry.login': {
     input: RegistryCredentials.extend({ remember: z.boolean().default(false) }).strict(),
-    output: z.object({ message: z.string() }),
+    output: z.object({
+      message: z.string(),
+      /** Where a remembered login was kept: the user's helper, the OS keychain, or memory for this session. */
+      keeping: SecretKeeping.optional(),
+      helper: z.string().nullable().optional(),
+    }),
   },
   'registry.saved': { input: Empty, output: z.array(z.object({ registry: z.string(), username: z.string() })) },
   'push.start': { input: PushRequest, output: z.object({ pushId: z.string() }) },
+  /** Every login Berth can use, each with its source (config file, helper, Berth); never a secret. */
+  'registry.logins': { input: Empty, output: LoginList },
+  /** Forgets the login Berth would use for a registry (Berth's own, or through the helper). */
+  'registry.logout': { input: z.object({ registry: RegistryHost }).strict(), output: Ok },
+  /** Whether a push target's namespace belongs to the login for its registry, with a retag when it does not. */
+  'registry.namespace': { input: z.object({ target: TagRef }).strict(), output: NamespaceCheck },
 
   'app.openExternal': {
     input: z.object({ url: z.string().url('give a full http(s) URL') }).strict(),

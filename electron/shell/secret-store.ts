@@ -68,6 +68,7 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
   }
 
   return {
+    keeping: 'keychain',
     async get(key) {
       refuseUnlessEncrypted(safeStorage, platform);
       const blob = (await load()).get(key);

@@ -5,6 +5,7 @@ import { type AppOptions, appHandlers } from './app';
 import { buildTraceHandlers } from './build-trace';
 import { buildHandlers } from './builds';
 import { containerHandlers } from './containers';
+import { credentialHandlers } from './credentials';
 import { engineHandlers } from './engine';
 import { imageHandlers } from './images';
 import { layerExplorerHandlers } from './layer-explorer';
@@ -22,6 +23,7 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...buildHandlers(services),
     ...buildTraceHandlers(services),
     ...registryHandlers(services),
+    ...credentialHandlers(services),
     ...appHandlers(services, options),
   } satisfies Handlers;
 }

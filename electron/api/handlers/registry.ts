@@ -4,12 +4,12 @@ import { engineNow, type Services } from '../services';
 
 type RegistryHandlers = Pick<Handlers, 'registry.login' | 'registry.saved' | 'push.start'>;
 
-export function registryHandlers({ engine, credentials, pushes }: Services): RegistryHandlers {
+export function registryHandlers({ engine, credentials, logins, pushes }: Services): RegistryHandlers {
   return {
-    'registry.login': (input) => login(engine, credentials, input),
+    'registry.login': (input) => login(engine, logins, input),
     'registry.saved': () => credentials.saved(),
     'push.start': async (request) => ({
-      pushId: pushes.add(startPush({ engine: engineNow(engine), request, store: credentials })),
+      pushId: pushes.add(startPush({ engine: engineNow(engine), request, store: logins })),
     }),
   };
 }

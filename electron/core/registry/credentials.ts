@@ -18,6 +18,8 @@ export interface SavedLogin {
 
 /** Somewhere to keep secrets by key. Implementations must not log or expose the values. */
 export interface SecretStore {
+  /** `keychain`: encrypted by the OS (safeStorage); `memory`: forgotten when the process ends. */
+  readonly keeping: 'keychain' | 'memory';
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
@@ -25,6 +27,7 @@ export interface SecretStore {
 
 /** A SecretStore that forgets everything when the process ends: web mode and tests. */
 export class MemorySecretStore implements SecretStore {
+  readonly keeping = 'memory' as const;
   private readonly values = new Map<string, string>();
 
   async get(key: string): Promise<string | undefined> {
@@ -42,12 +45,16 @@ const INDEX_KEY = 'registry-logins';
 const loginKey = (registry: string): string => `registry-login:${registry}`;
 
 /** The X-Registry-Auth object the engine expects; `{}` without credentials (never omitted). */
-export function authConfigFor(credentials: RegistryCredentials | undefined): {
+export function authConfigFor(credentials: (RegistryCredentials & { identityToken?: string }) | undefined): {
   username?: string;
   password?: string;
+  identitytoken?: string;
   serveraddress?: string;
 } {
   if (!credentials) return {};
+  if (credentials.identityToken) {
+    return { identitytoken: credentials.identityToken, serveraddress: serverAddress(credentials.registry) };
+  }
   return {
     username: credentials.username,
     password: credentials.password,

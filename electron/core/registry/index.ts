@@ -7,8 +7,8 @@ export {
   type SecretStore,
 } from './credentials';
 export { loginFailure, missingImage, pushFailure } from './failures';
-export { checkCredentials, login, requireRegistryHost } from './login';
-export { Push, type PushListener, type PushSetup, startPush } from './push';
+export { checkCredentials, type LoginSaver, login, requireRegistryHost } from './login';
+export { type LoginLookup, Push, type PushListener, type PushLogin, type PushSetup, startPush } from './push';
 export {
   type DigestProof,
   failPush,

@@ -1,7 +1,7 @@
 /** Checking registry credentials through the engine (POST /auth), and remembering them. */
-import { BerthError, isRegistryHost, normalizeRegistry } from '../../contract';
+import { BerthError, isRegistryHost, normalizeRegistry, type SecretKeeping } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
-import type { CredentialStore, RegistryCredentials } from './credentials';
+import type { RegistryCredentials } from './credentials';
 import { authConfigFor } from './credentials';
 import { loginFailure } from './failures';
 
@@ -34,14 +34,20 @@ export function requireRegistryHost(registry: string): void {
   );
 }
 
-/** The 'registry.login' procedure: check, then save when asked to remember. */
+/** Where a checked login is remembered: RegistryLogins says where it went (helper, keychain or memory). */
+export interface LoginSaver {
+  save(credentials: RegistryCredentials): Promise<{ keeping: SecretKeeping; helper: string | null }>;
+}
+
+/** The 'registry.login' procedure: check, then save when asked to remember, saying where it was kept. */
 export async function login(
   engine: EngineHandle,
-  store: CredentialStore,
+  store: LoginSaver,
   input: RegistryCredentials & { remember?: boolean },
-): Promise<{ message: string }> {
+): Promise<{ message: string; keeping?: SecretKeeping; helper?: string | null }> {
   const { remember = false, ...credentials } = input;
   const result = await checkCredentials(engine, credentials);
-  if (remember) await store.save(credentials);
-  return result;
+  if (!remember) return result;
+  const kept = await store.save(credentials);
+  return { ...result, ...kept };
 }

@@ -8,6 +8,7 @@ import {
   type TestRegistry,
 } from '../../../test/registry-harness';
 import { BerthError, PushModel, parseImageReference } from '../../contract';
+import { RegistryLogins } from '../credentials';
 import { JobRunner } from '../job-runner';
 import { CredentialStore, MemorySecretStore, type RegistryCredentials } from './credentials';
 import { checkCredentials, login } from './login';
@@ -81,11 +82,17 @@ describe('checkCredentials against a real registry', () => {
 
   it('login remembers the credentials only when asked', async () => {
     const store = new CredentialStore(new MemorySecretStore());
-    await login(engine, store, { ...good, remember: false });
+    // An empty DOCKER_CONFIG: no helper is set, so a remembered login goes to Berth's own store.
+    const logins = new RegistryLogins({ saved: store, keeping: 'memory', env: { DOCKER_CONFIG: '/nonexistent' } });
+    expect(await login(engine, logins, { ...good, remember: false })).toEqual({ message: 'Login Succeeded' });
     expect(await store.saved()).toEqual([]);
-    await login(engine, store, { ...good, remember: true });
+    expect(await login(engine, logins, { ...good, remember: true })).toEqual({
+      message: 'Login Succeeded',
+      keeping: 'memory',
+      helper: null,
+    });
     expect(await store.saved()).toEqual([{ registry: registry.address, username: registry.username }]);
-    await expect(login(engine, store, { ...good, password: 'bad', remember: true })).rejects.toMatchObject({
+    await expect(login(engine, logins, { ...good, password: 'bad', remember: true })).rejects.toMatchObject({
       code: 'AUTH_FAILED',
     });
   });

@@ -6,19 +6,23 @@
 import { randomUUID } from 'node:crypto';
 import {
   BerthError,
+  checkNamespace,
   invalidInput,
   isAmbiguousTagName,
   JsonLines,
+  type LoginSource,
   normalizeRegistry,
   type PushModel,
   PushRequest,
   parseImageReference,
   registryHost,
+  repositoryPage,
+  type TagPush,
 } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import { engineAnswers } from '../engine-check';
 import { engineMessage, toBerthError, unreachable } from '../errors';
-import { authConfigFor, type CredentialStore, type RegistryCredentials } from './credentials';
+import { authConfigFor, type RegistryCredentials } from './credentials';
 import { missingImage, pushFailure } from './failures';
 import { checkCredentials } from './login';
 import {
@@ -31,6 +35,14 @@ import {
   type PushStreamEvent,
 } from './push-progress';
 
+/** A login for the push: typed for this push, or found by a LoginLookup (with its source). Holds the secret. */
+export type PushLogin = RegistryCredentials & { identityToken?: string; source?: LoginSource };
+
+/** Where a push finds the login for a registry (RegistryLogins, or Berth's CredentialStore alone). */
+export interface LoginLookup {
+  load(registry: string): Promise<PushLogin | undefined>;
+}
+
 export interface PushSetup {
   engine: EngineHandle;
   /** Validated by startPush: INVALID_INPUT with the fields at fault. */
@@ -38,14 +50,14 @@ export interface PushSetup {
   /** Overrides `request.credentials`. */
   credentials?: RegistryCredentials;
   /** Where saved logins are looked up when neither `credentials` nor the request carries any. */
-  store?: CredentialStore;
+  store?: LoginLookup;
   pushId?: string;
 }
 
 interface ValidSetup {
   engine: EngineHandle;
   request: PushRequest;
-  credentials: RegistryCredentials | Promise<RegistryCredentials | undefined> | undefined;
+  credentials: PushLogin | Promise<PushLogin | undefined> | undefined;
   pushId?: string;
 }
 
@@ -55,8 +67,6 @@ export class Push {
   readonly pushId: string;
   readonly done: Promise<PushModel>;
   private model: PushModel;
-  /** The digest the stream has sent so far; it goes into the model only when the push succeeds. */
-  private proof: DigestProof | null = null;
   private readonly listeners = new Set<PushListener>();
 
   constructor(setup: ValidSetup) {
@@ -97,7 +107,6 @@ export class Push {
   }
 
   private fail(error: BerthError): void {
-    this.proof = null;
     this.update(failPush(this.model, error));
   }
 
@@ -131,6 +140,7 @@ export class Push {
       );
     if (found) return this.fail(found);
 
+    // A helper that fails or hangs fails the push with its own error, rather than a silent anonymous push.
     const login = await credentials;
     const registry = registryHost(target);
     if (login) {
@@ -144,6 +154,11 @@ export class Push {
           ),
         );
       }
+      this.update({ ...this.model, login: { username: login.username, source: login.source ?? 'typed' } });
+    }
+    const namespace = namespaceRefusal(target, login?.username || null, request.allowOtherNamespace === true);
+    if (namespace) return this.fail(namespace);
+    if (login) {
       const checked = await checkCredentials(engine, login).then(
         () => undefined,
         (error: BerthError) => error,
@@ -151,19 +166,81 @@ export class Push {
       if (checked) return this.fail(checked);
     }
 
-    if (source !== target) {
+    const tags = [tag, ...(request.alsoTags ?? []).filter((t) => t !== tag)];
+    const targets = tags.map((t) => `${repository}:${t}`);
+    this.update({
+      ...this.model,
+      tags: targets.map((t) => ({ target: t, state: 'waiting', digest: null, pushed: 0, existing: 0 })),
+    });
+    const toTag = tags.filter((_t, i) => i > 0 || source !== target);
+    if (toTag.length > 0) {
       this.update({ ...this.model, state: 'tagging' });
-      const tagged = await docker
-        .getImage(source)
-        .tag({ repo: repository, tag })
-        .then(
-          () => undefined,
-          (error: unknown) => asMissing(error, source, endpoint),
-        );
-      if (tagged) return this.fail(tagged);
+      for (const t of toTag) {
+        if (`${repository}:${t}` === source) continue;
+        const tagged = await docker
+          .getImage(source)
+          .tag({ repo: repository, tag: t })
+          .then(
+            () => undefined,
+            (error: unknown) => asMissing(error, source, endpoint),
+          );
+        if (tagged) return this.fail(tagged);
+      }
     }
 
     this.update({ ...this.model, state: 'pushing' });
+    let first: DigestProof | null = null;
+    // One tag after another: the second finds the first's layers in the registry ("Layer already exists").
+    for (const [index, t] of tags.entries()) {
+      const proof = await this.pushTag(engine, repository, t, index, source, login);
+      if (!proof) return;
+      first ??= proof;
+    }
+    if (!first) return;
+    this.update({
+      ...this.model,
+      state: 'succeeded',
+      digest: first.digest,
+      size: first.size,
+      page: repositoryPage(target),
+    });
+  }
+
+  /** Pushes one tag, folding its stream into the model; its digest, or null once the push has failed. */
+  private async pushTag(
+    engine: EngineHandle,
+    repository: string,
+    tag: string,
+    index: number,
+    source: string,
+    login: PushLogin | undefined,
+  ): Promise<DigestProof | null> {
+    const { docker, endpoint } = engine;
+    const target = `${repository}:${tag}`;
+    let progress: PushProgress = {
+      model: { ...newPushModel(this.pushId, target), state: 'pushing' },
+      proof: null,
+    };
+    const show = (entry: Partial<TagPush>) => {
+      const layers = progress.model.layers;
+      const tags = (this.model.tags ?? []).map((t, i) =>
+        i === index
+          ? {
+              ...t,
+              ...entry,
+              pushed: layers.filter((l) => l.status === 'pushed').length,
+              existing: layers.filter((l) => l.status === 'exists').length,
+            }
+          : t,
+      );
+      this.update({ ...this.model, layers, tags });
+    };
+    const failTag = (error: BerthError): null => {
+      show({ state: 'failed' });
+      this.fail(error);
+      return null;
+    };
+    show({ state: 'pushing' });
     // authconfig is always sent, `{}` without credentials: the engine answers 400 without X-Registry-Auth.
     const stream = await docker
       .getImage(repository)
@@ -174,16 +251,17 @@ export class Push {
       });
     const lines = new JsonLines<PushStreamEvent>();
     const fold = (events: PushStreamEvent[]) => {
-      let next: PushProgress = { model: this.model, proof: this.proof };
-      for (const event of events) next = foldPushEvent(next, event, source);
-      this.proof = next.proof;
-      this.update(next.model);
+      for (const event of events) progress = foldPushEvent(progress, event, source);
+      show({});
     };
     try {
-      for await (const chunk of stream) fold(lines.push(chunk as Uint8Array | string));
+      for await (const chunk of stream) {
+        fold(lines.push(chunk as Uint8Array | string));
+        if (progress.model.failure) return failTag(BerthError.fromShape(progress.model.failure));
+      }
       fold(lines.end());
     } catch (error) {
-      return this.fail(
+      return failTag(
         (await engineAnswers(docker))
           ? new BerthError(
               'PUSH_FAILED',
@@ -193,21 +271,42 @@ export class Push {
           : engineLost(endpoint, target, error),
       );
     }
-    if (this.model.state === 'pushing' && !this.proof && !(await engineAnswers(docker))) {
-      return this.fail(engineLost(endpoint, target, 'the push stream ended early'));
+    if (progress.model.failure) return failTag(BerthError.fromShape(progress.model.failure));
+    if (!progress.proof && !(await engineAnswers(docker))) {
+      return failTag(engineLost(endpoint, target, 'the push stream ended early'));
     }
-    this.update(
-      finishPush(
-        { model: this.model, proof: this.proof },
-        () =>
-          new BerthError(
-            'PUSH_FAILED',
-            `The push of "${target}" to ${registry} ended without a digest, so it cannot be confirmed.`,
-            'Push again; if it keeps happening, check the registry log.',
-          ),
-      ),
+    const done = finishPush(
+      progress,
+      () =>
+        new BerthError(
+          'PUSH_FAILED',
+          `The push of "${target}" to ${registryHost(target)} ended without a digest, so it cannot be confirmed.`,
+          'Push again; if it keeps happening, check the registry log.',
+        ),
     );
+    if (done.failure) return failTag(BerthError.fromShape(done.failure));
+    show({ state: 'succeeded', digest: done.digest });
+    return progress.proof;
   }
+}
+
+/**
+ * The namespace check before anything reaches the registry: INVALID_INPUT (on `target`, with the retag in
+ * the fix) when the target's namespace is not the logged-in user's, unless the user said to push anyway.
+ */
+function namespaceRefusal(target: string, username: string | null, allowed: boolean): BerthError | undefined {
+  const check = checkNamespace(target, username);
+  if (allowed || (check.verdict !== 'not-yours' && check.verdict !== 'official')) return undefined;
+  const retag = check.retag
+    ? `Push it as "${check.retag}" instead (the Ship view offers that retag)`
+    : 'Pick a target under your own name';
+  const anyway =
+    check.verdict === 'not-yours'
+      ? `, or push anyway if "${check.namespace}" is an organisation or group you may write to`
+      : '';
+  return new BerthError('INVALID_INPUT', `Nothing was pushed. ${check.message}`, `${retag}${anyway}.`, {
+    target: [`the namespace "${check.namespace}" is not "${username}"`],
+  });
 }
 
 /** The engine stopped answering in the middle of a push. */
@@ -238,7 +337,7 @@ export function startPush({ engine, request, credentials, store, pushId }: PushS
   return new Push({
     engine,
     request: parsed.data,
-    credentials: given ?? store?.load(registryHost(parsed.data.target)).catch(() => undefined),
+    credentials: given ?? store?.load(registryHost(parsed.data.target)),
     ...(pushId !== undefined && { pushId }),
   });
 }
