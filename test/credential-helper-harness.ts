@@ -70,7 +70,11 @@ const hangScript = `#!/bin/sh
 sleep 600
 `;
 
-export async function installTestHelpers(names: { store?: string; fail?: string; hang?: string }): Promise<TestHelpers> {
+export async function installTestHelpers(names: {
+  store?: string;
+  fail?: string;
+  hang?: string;
+}): Promise<TestHelpers> {
   const dir = await mkdtemp(join(tmpdir(), 'berth-helpers-'));
   const storeFile = join(dir, 'store.json');
   const scripts: [string | undefined, string][] = [

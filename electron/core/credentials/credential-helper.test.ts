@@ -72,7 +72,9 @@ describe('CredentialHelper against a real helper program on PATH', () => {
   });
 
   it('a helper that is not installed says so', async () => {
-    const error = await helper('berthnowhere').get('x').catch((e: unknown) => e);
+    const error = await helper('berthnowhere')
+      .get('x')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'HELPER_FAILED' });
     expect((error as BerthError).message).toContain('docker-credential-berthnowhere is not on PATH');
   });

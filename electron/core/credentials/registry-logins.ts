@@ -129,22 +129,33 @@ export class RegistryLogins {
     }
     if (config) {
       const helperNames = new Set([...(config.credsStore ? [config.credsStore] : []), ...config.credHelpers.values()]);
-      for (const helperName of helperNames) {
-        try {
-          for (const [url, username] of Object.entries(await this.helper(helperName).list())) {
-            const registry = normalizeRegistry(url);
-            if (!registry || helperFor(config, registry) !== helperName) continue;
-            const identityToken = username === IDENTITY_TOKEN_USERNAME;
-            logins.push({
-              registry,
-              username: identityToken ? '' : username,
-              source: 'helper',
-              helper: helperName,
-              identityToken,
-            });
-          }
-        } catch (error) {
-          problems.push(asShape(error));
+      const known = config;
+      // Helpers answer in parallel: one that hangs costs one deadline, not one per helper.
+      const answers = await Promise.all(
+        [...helperNames].map((helperName) =>
+          this.helper(helperName)
+            .list()
+            .then(
+              (entries) => ({ helperName, entries }),
+              (error: unknown) => {
+                problems.push(asShape(error));
+                return { helperName, entries: {} };
+              },
+            ),
+        ),
+      );
+      for (const { helperName, entries } of answers) {
+        for (const [url, username] of Object.entries(entries)) {
+          const registry = normalizeRegistry(url);
+          if (!registry || helperFor(known, registry) !== helperName) continue;
+          const identityToken = username === IDENTITY_TOKEN_USERNAME;
+          logins.push({
+            registry,
+            username: identityToken ? '' : username,
+            source: 'helper',
+            helper: helperName,
+            identityToken,
+          });
         }
       }
       for (const file of config.auths.values()) {
