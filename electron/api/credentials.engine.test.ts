@@ -9,7 +9,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { installTestHelpers, type TestHelpers } from '../../test/credential-helper-harness';
 import { EngineLitter, uniqueName } from '../../test/engine-harness';
 import {
@@ -24,7 +23,6 @@ import { MemorySecretStore } from '../core/registry';
 import { type Backend, createBackend } from './backend';
 import { followStream } from './test/follow-stream';
 
-const execFileAsync = promisify(execFile);
 /** Generous: a push of under 1 MiB to a registry on this machine ends in well under a second. */
 const PUSH_DEADLINE_MS = 60_000;
 

@@ -1,11 +1,11 @@
 import { type FormEvent, useState } from 'react';
-import type { ErrorShape } from '../../electron/contract';
+import { type ErrorShape, type LoginList, normalizeRegistry } from '../../electron/contract';
 import { useApi } from '../app/api-context';
-import { useProcedure } from '../app/use-procedure';
 import { Button } from '../ui/Button';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { fieldError, toErrorShape } from '../ui/errors';
 import { Field } from '../ui/Field';
+import { helperForRegistry, keepingLabel, Logins } from './Logins';
 
 export interface Credentials {
   registry: string;
@@ -16,12 +16,17 @@ export interface Credentials {
 interface LoginFormProps {
   credentials: Credentials;
   onChange: (credentials: Credentials) => void;
+  /** Every login Berth can use (registry.logins), or null while it loads. */
+  logins: LoginList | null;
+  onLoginsChanged: () => void;
 }
 
-/** Log in to a registry (optionally remembered in the OS keychain); lists the saved logins. */
-export function LoginForm({ credentials, onChange }: LoginFormProps) {
+/**
+ * Log in to a registry, optionally remembered (through the user's credential helper when one is set, else
+ * encrypted by the OS keychain, else in memory for the session); lists every login with its source.
+ */
+export function LoginForm({ credentials, onChange, logins, onLoginsChanged }: LoginFormProps) {
   const api = useApi();
-  const saved = useProcedure('registry.saved', {});
   const [remember, setRemember] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorShape | null>(null);
@@ -40,8 +45,12 @@ export function LoginForm({ credentials, onChange }: LoginFormProps) {
     setMessage(null);
     try {
       const result = await api.call('registry.login', { ...credentials, remember });
-      setMessage(result.message);
-      if (remember) saved.reload();
+      setMessage(
+        result.keeping
+          ? `${result.message}: remembered ${keepingLabel(result.keeping, result.helper ?? null)}`
+          : result.message,
+      );
+      if (remember) onLoginsChanged();
     } catch (e) {
       setError(toErrorShape(e));
     } finally {
@@ -49,6 +58,24 @@ export function LoginForm({ credentials, onChange }: LoginFormProps) {
     }
   };
 
+  const logout = async (registry: string) => {
+    setError(null);
+    setMessage(null);
+    try {
+      await api.call('registry.logout', { registry });
+      setMessage(`Logged out of ${registry}`);
+    } catch (e) {
+      setError(toErrorShape(e));
+    }
+    onLoginsChanged();
+  };
+
+  const helper = helperForRegistry(logins, normalizeRegistry(credentials.registry));
+  const rememberWhere = helper
+    ? keepingLabel('helper', helper)
+    : logins
+      ? keepingLabel(logins.keeping, null)
+      : 'saved encrypted by the OS';
   return (
     <form className="panel" aria-label="Registry login" onSubmit={login}>
       <h3>Registry login</h3>
@@ -74,8 +101,8 @@ export function LoginForm({ credentials, onChange }: LoginFormProps) {
       </div>
       <div className="toolbar">
         <label>
-          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember (saved
-          encrypted by the OS)
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember (
+          {rememberWhere})
         </label>
         <span className="spacer" />
         <Button type="submit" disabled={busy}>
@@ -84,20 +111,12 @@ export function LoginForm({ credentials, onChange }: LoginFormProps) {
       </div>
       {message && <output className="notice">{message}</output>}
       {error && <ErrorNotice title="Login failed" error={error} />}
-      {saved.data && saved.data.length > 0 && (
-        <ul className="saved-logins" aria-label="Saved logins">
-          {saved.data.map((s) => (
-            <li key={`${s.registry}/${s.username}`}>
-              <button
-                type="button"
-                className="link-button"
-                onClick={() => set({ registry: s.registry, username: s.username, password: '' })}
-              >
-                {s.username} @ {s.registry}
-              </button>
-            </li>
-          ))}
-        </ul>
+      {logins && (
+        <Logins
+          list={logins}
+          onPick={(l) => set({ registry: l.registry, username: l.username, password: '' })}
+          onLogout={logout}
+        />
       )}
     </form>
   );

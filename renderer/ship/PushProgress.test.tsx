@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { PushModel } from '../../electron/contract';
 import { pushModel } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
 import { PushProgress } from './PushProgress';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
@@ -38,5 +39,47 @@ describe('PushProgress', () => {
   it('shows no digest while the push is still under way', () => {
     render(<PushProgress model={pushModel({ state: 'pushing', digest: DIGEST, size: 739 })} />);
     expect(screen.queryByTestId('push-digest')).toBeNull();
+  });
+
+  it('shows each tag of a multi-tag push: the layers went up once', () => {
+    const latest = '127.0.0.1:5000/notas-iv:latest';
+    const first = '127.0.0.1:5000/notas-iv:1.2.0';
+    const model = pushModel({
+      target: first,
+      state: 'succeeded',
+      digest: DIGEST,
+      size: 739,
+      tags: [
+        { target: first, state: 'succeeded', digest: DIGEST, pushed: 2, existing: 0 },
+        { target: latest, state: 'succeeded', digest: DIGEST, pushed: 0, existing: 2 },
+      ],
+      login: { username: 'berth', source: 'helper' },
+      page: { url: null, note: '127.0.0.1:5000 has no repository web page that Berth knows of.' },
+    });
+    expect(PushModel.safeParse(model).success).toBe(true);
+    renderWithApi(<PushProgress model={model} />);
+    const tags = within(screen.getByRole('list', { name: 'Tags' })).getAllByRole('listitem');
+    expect(tags[0]).toHaveTextContent('2 layers pushed, 0 already in the registry');
+    expect(tags[1]).toHaveTextContent('0 layers pushed, 2 already in the registry');
+    expect(screen.getByText(/as berth \(credential helper\)/)).toBeInTheDocument();
+    expect(screen.getByText('127.0.0.1:5000 has no repository web page that Berth knows of.')).toBeInTheDocument();
+  });
+
+  it("links Docker Hub's repository page after a push", () => {
+    renderWithApi(
+      <PushProgress
+        model={pushModel({
+          target: 'ana/notas-iv:1.0',
+          state: 'succeeded',
+          digest: DIGEST,
+          size: 739,
+          page: { url: 'https://hub.docker.com/r/ana/notas-iv', note: 'The repository on Docker Hub.' },
+        })}
+      />,
+    );
+    expect(screen.getByRole('link', { name: 'https://hub.docker.com/r/ana/notas-iv' })).toHaveAttribute(
+      'href',
+      'https://hub.docker.com/r/ana/notas-iv',
+    );
   });
 });

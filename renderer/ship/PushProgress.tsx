@@ -1,11 +1,13 @@
-import { useState } from 'react';
-import type { PushLayer, PushModel } from '../../electron/contract';
+import { type MouseEvent, useState } from 'react';
+import type { PushLayer, PushModel, TagPush } from '../../electron/contract';
+import { useApi } from '../app/api-context';
 import { Badge, type BadgeTone } from '../ui/Badge';
 import { Button } from '../ui/Button';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { formatBytes } from '../ui/format';
 import { ProgressBar } from '../ui/ProgressBar';
 import { Spinner } from '../ui/Spinner';
+import { sourceLabel } from './Logins';
 
 const LAYER_LABEL: Record<PushLayer['status'], string> = {
   waiting: 'waiting',
@@ -55,6 +57,55 @@ function LayerRow({ layer }: { layer: PushLayer }) {
   );
 }
 
+const TAG_TONE: Record<TagPush['state'], BadgeTone> = {
+  waiting: 'muted',
+  pushing: 'info',
+  succeeded: 'good',
+  failed: 'bad',
+};
+
+/** Each tag of a multi-tag push: the first sends the layers, the next find them already in the registry. */
+function TagRows({ tags }: { tags: TagPush[] }) {
+  return (
+    <ol className="push-tags" aria-label="Tags">
+      {tags.map((tag) => (
+        <li key={tag.target}>
+          <code>{tag.target}</code> <Badge tone={TAG_TONE[tag.state]}>{tag.state}</Badge>{' '}
+          {tag.state !== 'waiting' && (
+            <span className="muted">
+              {tag.pushed} layer{tag.pushed === 1 ? '' : 's'} pushed, {tag.existing} already in the registry
+            </span>
+          )}
+          {tag.digest && (
+            <>
+              {' '}
+              <code className="push-tag-digest">{tag.digest}</code>
+            </>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The repository's web page after a push, or why there is none. */
+function RepositoryPageLink({ url, note }: { url: string | null; note: string }) {
+  const api = useApi();
+  if (!url) return <p className="muted push-page">{note}</p>;
+  const open = (event: MouseEvent) => {
+    event.preventDefault();
+    api.call('app.openExternal', { url }).catch(() => window.open(url, '_blank', 'noopener,noreferrer'));
+  };
+  return (
+    <p className="push-page">
+      {note}{' '}
+      <a href={url} target="_blank" rel="noopener noreferrer" onClick={open}>
+        {url}
+      </a>
+    </p>
+  );
+}
+
 /**
  * The push as it happens: one bar per layer, the overall state, then the digest or the registry's error.
  * The digest is shown only for a push that succeeded: a digest on any other model proves nothing.
@@ -75,7 +126,17 @@ export function PushProgress({ model }: { model: PushModel }) {
           {!finished && <Spinner label="Pushing" />} <Badge tone={STATE_TONE[model.state]}>{model.state}</Badge>
         </output>
         <code>{model.target}</code>
+        {model.login && (
+          <span className="muted push-login">
+            as {model.login.username || '(identity token)'} (
+            {model.login.source === 'typed'
+              ? 'typed for this push'
+              : sourceLabel({ source: model.login.source, helper: null })}
+            )
+          </span>
+        )}
       </div>
+      {model.tags && model.tags.length > 1 && <TagRows tags={model.tags} />}
       {model.layers.length > 0 && (
         <ol className="push-layers" aria-label="Layers">
           {model.layers.map((layer) => (
@@ -92,6 +153,7 @@ export function PushProgress({ model }: { model: PushModel }) {
           {model.size !== null && <span className="muted"> ({formatBytes(model.size)} manifest)</span>}
         </p>
       )}
+      {model.state === 'succeeded' && model.page && <RepositoryPageLink url={model.page.url} note={model.page.note} />}
       {model.failure && <ErrorNotice title="The registry refused the push" error={model.failure} />}
     </section>
   );

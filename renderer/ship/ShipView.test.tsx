@@ -4,11 +4,19 @@ import { FakeApi } from '../test/fake-api';
 import { images, pushModel } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
 import { ShipView } from './ShipView';
+import { berthLogin, loginList } from './test-logins';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 
-function setup() {
-  const api = new FakeApi().on('images.list', images).on('registry.saved', []).on('push.start', { pushId: 'p1' });
+/** Types over the whole value (clearing first would let the view propose a target again). */
+const replaceText = (input: HTMLElement, text: string) =>
+  userEvent.type(input, text, {
+    initialSelectionStart: 0,
+    initialSelectionEnd: (input as HTMLInputElement).value.length,
+  });
+
+function setup(logins = loginList()) {
+  const api = new FakeApi().on('images.list', images).on('registry.logins', logins).on('push.start', { pushId: 'p1' });
   renderWithApi(<ShipView />, api);
   return api;
 }
@@ -41,15 +49,17 @@ describe('ShipView', () => {
     expect(alert).toHaveTextContent('Check the user name and password');
 
     api
-      .on('registry.login', { message: 'Login Succeeded' })
-      .on('registry.saved', [{ registry: '127.0.0.1:5000', username: 'berth' }]);
+      .on('registry.login', { message: 'Login Succeeded', keeping: 'keychain', helper: null })
+      .on('registry.logins', loginList([berthLogin]));
     await userEvent.clear(within(login).getByLabelText('Password or token'));
     // The error spoke of the old password: editing it takes the error away.
     expect(within(login).queryByRole('alert')).toBeNull();
     await userEvent.type(within(login).getByLabelText('Password or token'), 'right');
     await userEvent.click(within(login).getByRole('checkbox', { name: /Remember/ }));
     await userEvent.click(within(login).getByRole('button', { name: 'Log in' }));
-    expect(await within(login).findByText('Login Succeeded')).toBeInTheDocument();
+    expect(
+      await within(login).findByText('Login Succeeded: remembered encrypted by the OS keychain'),
+    ).toBeInTheDocument();
     expect(within(login).queryByRole('alert')).toBeNull();
     expect(api.callsTo('registry.login').at(-1)).toEqual({
       registry: '127.0.0.1:5000',
@@ -57,9 +67,9 @@ describe('ShipView', () => {
       password: 'right',
       remember: true,
     });
-    expect(await within(login).findByRole('list', { name: 'Saved logins' })).toHaveTextContent(
-      'berth @ 127.0.0.1:5000',
-    );
+    const list = await within(login).findByRole('list', { name: 'Logins' });
+    expect(list).toHaveTextContent('berth @ 127.0.0.1:5000');
+    expect(list).toHaveTextContent('Berth');
   });
 
   it('pushes with the typed credentials, draws a bar per layer and ends with a copyable digest', async () => {
@@ -153,5 +163,41 @@ describe('ShipView', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Push' }));
     expect(await screen.findByText(/not a valid image reference/)).toBeInTheDocument();
     expect(screen.getByLabelText('Push to')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('catches a namespace that is not the login user before the push, and offers the retag', async () => {
+    const api = setup(loginList([{ ...berthLogin, registry: 'docker.io', username: 'ana' }]));
+    const target = screen.getByLabelText('Push to');
+    await waitFor(() => expect(target).toHaveValue('127.0.0.1:5000/notas-iv:latest'));
+    await replaceText(target, 'bob/notas-iv:1.2.0');
+    const notice = await screen.findByRole('alert', { name: 'Namespace check' });
+    await waitFor(() => expect(notice).toHaveTextContent('The namespace "bob" is not your user name "ana"'));
+    expect(screen.getByRole('button', { name: 'Push' })).toBeDisabled();
+
+    await userEvent.click(within(notice).getByRole('button', { name: 'Retag as ana/notas-iv:1.2.0' }));
+    expect(target).toHaveValue('ana/notas-iv:1.2.0');
+    expect(await screen.findByText('"ana" is your namespace on docker.io.')).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText('Also tag'), 'latest');
+    await userEvent.click(screen.getByRole('button', { name: 'Push' }));
+    expect(api.callsTo('push.start').at(-1)).toEqual({
+      source: 'notas-iv:latest',
+      target: 'ana/notas-iv:1.2.0',
+      alsoTags: ['latest'],
+    });
+  });
+
+  it('pushes to an organisation only when the user says so', async () => {
+    const api = setup(loginList([{ ...berthLogin, registry: 'docker.io', username: 'ana' }]));
+    const target = screen.getByLabelText('Push to');
+    await waitFor(() => expect(target).toHaveValue('127.0.0.1:5000/notas-iv:latest'));
+    await replaceText(target, 'acme/notas-iv:1.0');
+    const notice = await screen.findByRole('alert', { name: 'Namespace check' });
+    await userEvent.click(within(notice).getByRole('checkbox', { name: /Push anyway/ }));
+    await userEvent.click(screen.getByRole('button', { name: 'Push' }));
+    expect(api.callsTo('push.start').at(-1)).toEqual({
+      source: 'notas-iv:latest',
+      target: 'acme/notas-iv:1.0',
+      allowOtherNamespace: true,
+    });
   });
 });

@@ -1,10 +1,12 @@
 import { type FormEvent, useEffect, useId, useState } from 'react';
 import {
+  checkNamespace,
   type ErrorShape,
   normalizeRegistry,
   onRegistry,
   type PushModel,
   type PushRequest,
+  parseImageReference,
   registryHost,
 } from '../../electron/contract';
 import { useApi } from '../app/api-context';
@@ -17,16 +19,26 @@ import { fieldErrorUnder, toErrorShape } from '../ui/errors';
 import { Field } from '../ui/Field';
 import { DeployPlaceholder } from './DeployPlaceholder';
 import { type Credentials, LoginForm } from './LoginForm';
+import { NamespaceNotice } from './NamespaceNotice';
 import { PushProgress } from './PushProgress';
 import './ship.css';
 
 const LOCAL_REGISTRY = '127.0.0.1:5000';
 
-/** Tag and push an image to a registry, with live per-layer progress and the digest at the end. */
+/** "latest, 1.2" → ["latest", "1.2"]. */
+const tagList = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
+
+/**
+ * Tag and push an image to a registry: the logins the user already has (with their source), a namespace
+ * check with a retag, several tags at once, live per-layer progress, the digest and the repository page.
+ */
 export function ShipView() {
   const api = useApi();
   const { route } = useNavigation();
   const images = useProcedure('images.list', {});
+  const logins = useProcedure('registry.logins', {});
+  const [alsoTags, setAlsoTags] = useState('');
+  const [pushAnyway, setPushAnyway] = useState(false);
   const listId = useId();
   const tags = (images.data ?? []).flatMap((i) => i.tags);
   const [source, setSource] = useState(route.params.source ?? '');
@@ -57,6 +69,9 @@ export function ShipView() {
     const { registry, username, password } = credentials;
     if (username && password && normalizeRegistry(registry) === registryHost(request.target))
       request.credentials = { registry, username, password };
+    const extra = tagList(alsoTags);
+    if (extra.length > 0) request.alsoTags = extra;
+    if (pushAnyway) request.allowOtherNamespace = true;
     try {
       setPushId((await api.call('push.start', request)).pushId);
     } catch (e) {
@@ -65,10 +80,22 @@ export function ShipView() {
   };
 
   const running = model !== null && model.state !== 'succeeded' && model.state !== 'failed';
+  // The user name a push would use: the one typed for this registry, else the login in use for it.
+  const targetRegistry = target ? registryHost(target.trim()) : '';
+  const typed = credentials.username && normalizeRegistry(credentials.registry) === targetRegistry;
+  const inUse = logins.data?.logins.find((l) => l.inUse && l.registry === targetRegistry);
+  const username = typed ? credentials.username : inUse?.username || null;
+  const namespace = parseImageReference(target.trim()) ? checkNamespace(target.trim(), username) : null;
+  const blocked = namespace !== null && (namespace.verdict === 'not-yours' || namespace.verdict === 'official');
   return (
     <div className="ship-view">
       <h2>Ship</h2>
-      <LoginForm credentials={credentials} onChange={setCredentials} />
+      <LoginForm
+        credentials={credentials}
+        onChange={setCredentials}
+        logins={logins.data}
+        onLoginsChanged={logins.reload}
+      />
       <form className="panel" aria-label="Tag and push" onSubmit={push}>
         <h3>Tag and push</h3>
         <div className="split">
@@ -85,13 +112,34 @@ export function ShipView() {
             error={fieldErrorUnder(error, 'target')}
             hint="registry/name:tag, e.g. 127.0.0.1:5000/notas-iv:latest"
           >
-            <input value={target} onChange={(e) => setTarget(e.target.value)} spellCheck={false} />
+            <input
+              value={target}
+              onChange={(e) => {
+                setTarget(e.target.value);
+                setPushAnyway(false);
+              }}
+              spellCheck={false}
+            />
+          </Field>
+          <Field label="Also tag" hint="more tags of the same repository, e.g. latest; shared layers go up once">
+            <input value={alsoTags} onChange={(e) => setAlsoTags(e.target.value)} spellCheck={false} />
           </Field>
         </div>
+        {namespace && (
+          <NamespaceNotice
+            check={namespace}
+            pushAnyway={pushAnyway}
+            onPushAnyway={setPushAnyway}
+            onRetag={(retag) => {
+              setTarget(retag);
+              setPushAnyway(false);
+            }}
+          />
+        )}
         <div className="toolbar">
           <span className="muted">Registry: {target ? registryHost(target) : '—'}</span>
           <span className="spacer" />
-          <Button type="submit" variant="primary" disabled={running || !source || !target}>
+          <Button type="submit" variant="primary" disabled={running || !source || !target || (blocked && !pushAnyway)}>
             Push
           </Button>
         </div>
