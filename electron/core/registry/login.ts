@@ -48,6 +48,13 @@ export async function login(
   const { remember = false, ...credentials } = input;
   const result = await checkCredentials(engine, credentials);
   if (!remember) return result;
-  const kept = await store.save(credentials);
+  const kept = await store.save(credentials).catch((error: unknown) => {
+    const cause = error instanceof BerthError ? error : undefined;
+    throw new BerthError(
+      cause?.code ?? 'INTERNAL',
+      `The login to ${normalizeRegistry(credentials.registry)} succeeded, but it could not be remembered: ${cause?.message ?? String(error)}`,
+      cause?.fix ?? 'Log in again without "Remember", or fix where Berth keeps secrets.',
+    );
+  });
   return { ...result, ...kept };
 }
