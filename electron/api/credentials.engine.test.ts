@@ -6,63 +6,42 @@
  * push their shared layers once; the digest is the one the registry serves.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { installTestHelpers, type TestHelpers } from '../../test/credential-helper-harness';
-import { EngineLitter, uniqueName } from '../../test/engine-harness';
-import {
-  buildPushableImage,
-  registryManifestDigest,
-  removeLabelledImages,
-  startTestRegistry,
-  type TestRegistry,
-} from '../../test/registry-harness';
+import type { TestHelpers } from '../../test/credential-helper-harness';
+import { uniqueName } from '../../test/engine-harness';
+import { buildPushableImage, registryManifestDigest, type TestRegistry } from '../../test/registry-harness';
+import { ShipFixture } from '../../test/ship-fixture';
 import { type LoginList, type NamespaceCheck, PushModel, parseImageReference } from '../contract';
 import { MemorySecretStore } from '../core/registry';
-import { type Backend, createBackend } from './backend';
+import type { Backend } from './backend';
 import { followStream } from './test/follow-stream';
 
 /** Generous: a push of under 1 MiB to a registry on this machine ends in well under a second. */
 const PUSH_DEADLINE_MS = 60_000;
 
-const litter = new EngineLitter();
+const fixture = new ShipFixture();
+const { litter } = fixture;
 let registry: TestRegistry;
 let helpers: TestHelpers;
 let source: string;
-const temps: string[] = [];
-const backends: Backend[] = [];
 
 beforeAll(async () => {
-  registry = await startTestRegistry({ username: 'berth', password: uniqueName('pw') });
-  helpers = await installTestHelpers({ store: 'berthtest' });
+  await fixture.start(uniqueName('pw'), { store: 'berthtest' });
+  ({ registry, helpers } = fixture);
   source = await buildPushableImage(litter.image(`${uniqueName('creds-src')}:1.0`));
 });
 
-afterAll(async () => {
-  for (const b of backends) await b.close();
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
-  await litter.cleanup();
-  await removeLabelledImages();
-  await registry?.stop();
-  await helpers?.remove();
-});
+afterAll(() => fixture.stop());
 
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const tempDir = (prefix: string) => fixture.tempDir(prefix);
 
 /** A backend whose docker CLI config is `configDir` (and whose PATH has the test helpers). */
 async function backendWith(configDir: string): Promise<Backend> {
-  const backend = createBackend({
+  return fixture.backend(configDir, {
     dataDir: await tempDir('berth-creds-data-'),
     secretStore: new MemorySecretStore(),
-    env: helpers.env({ DOCKER_CONFIG: configDir }),
   });
-  backends.push(backend);
-  return backend;
 }
 
 async function push(backend: Backend, request: object): Promise<PushModel[]> {

@@ -6,16 +6,14 @@
  * searched for the password, plain and in the base64 `user:password` form config.json would hold.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installTestHelpers, type TestHelpers } from '../../test/credential-helper-harness';
-import { EngineLitter, testLabels, uniqueName } from '../../test/engine-harness';
-import { removeLabelledImages, startTestRegistry, type TestRegistry } from '../../test/registry-harness';
+import { testLabels, uniqueName } from '../../test/engine-harness';
+import { ShipFixture } from '../../test/ship-fixture';
 import type { BuildModel, PushModel } from '../contract';
 import { Engine } from '../core/engine';
 import { createSafeStorageSecretStore, type SafeStorageLike } from '../shell/secret-store';
-import { type Backend, createBackend } from './backend';
 import { followStream } from './test/follow-stream';
 
 /** Generous: a two-file scratch build and a push of under 1 MiB take about a second here. */
@@ -61,35 +59,15 @@ async function* changedFiles(dir: string, since: number, depth = 0): AsyncGenera
   }
 }
 
-const litter = new EngineLitter();
-let registry: TestRegistry;
-let helpers: TestHelpers;
-const temps: string[] = [];
-const backends: Backend[] = [];
+const fixture = new ShipFixture();
+const { litter } = fixture;
 
-beforeAll(async () => {
-  registry = await startTestRegistry({ username: 'berth', password: `pw-${randomBytes(12).toString('hex')}` });
-  helpers = await installTestHelpers({ fail: 'berthfail' });
-});
-
-afterAll(async () => {
-  for (const b of backends) await b.close();
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
-  await litter.cleanup();
-  await removeLabelledImages();
-  await registry?.stop();
-  await helpers?.remove();
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+beforeAll(() => fixture.start(`pw-${randomBytes(12).toString('hex')}`, { fail: 'berthfail' }));
+afterAll(() => fixture.stop());
 
 it('after a whole ship, no secret is in logs, errors, records, events, the data folder or /tmp', async () => {
   const started = Date.now();
-  const { password, username, address } = registry;
+  const { password, username, address } = fixture.registry;
   const wrongPassword = `wrong-${randomBytes(12).toString('hex')}`;
   const said: string[] = [];
   // Everything the backend prints while it works.
@@ -107,11 +85,11 @@ it('after a whole ship, no secret is in logs, errors, records, events, the data 
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => said.push(args.map(String).join(' '))),
   );
 
-  const dataDir = await tempDir('berth-secrets-data-');
-  const configDir = await tempDir('berth-secrets-dockercfg-');
-  const contextDir = await tempDir('berth-secrets-context-');
+  const dataDir = await fixture.tempDir('berth-secrets-data-');
+  const configDir = await fixture.tempDir('berth-secrets-dockercfg-');
+  const contextDir = await fixture.tempDir('berth-secrets-context-');
   try {
-    const backend = createBackend({
+    const backend = fixture.backend(configDir, {
       dataDir,
       secretStore: createSafeStorageSecretStore({
         safeStorage: encryptingSafeStorage(),
@@ -119,9 +97,7 @@ it('after a whole ship, no secret is in logs, errors, records, events, the data 
         platform: 'linux',
       }),
       engine: new Engine({ labels: testLabels() }),
-      env: helpers.env({ DOCKER_CONFIG: configDir }),
     });
-    backends.push(backend);
     const call = async (name: string, input: object): Promise<unknown> => {
       try {
         const out = await backend.router.call(name, input);

@@ -15,6 +15,15 @@ const replaceText = (input: HTMLElement, text: string) =>
     initialSelectionEnd: (input as HTMLInputElement).value.length,
   });
 
+/** The Ship view with ana logged in to Docker Hub, the target typed, and the namespace notice it shows. */
+async function pushAsAnaTo(text: string) {
+  const api = setup(loginList([{ ...berthLogin, registry: 'docker.io', username: 'ana' }]));
+  const target = screen.getByLabelText('Push to');
+  await waitFor(() => expect(target).toHaveValue('127.0.0.1:5000/notas-iv:latest'));
+  await replaceText(target, text);
+  return { api, target, notice: await screen.findByRole('alert', { name: 'Namespace check' }) };
+}
+
 function setup(logins = loginList()) {
   const api = new FakeApi().on('images.list', images).on('registry.logins', logins).on('push.start', { pushId: 'p1' });
   renderWithApi(<ShipView />, api);
@@ -166,11 +175,7 @@ describe('ShipView', () => {
   });
 
   it('catches a namespace that is not the login user before the push, and offers the retag', async () => {
-    const api = setup(loginList([{ ...berthLogin, registry: 'docker.io', username: 'ana' }]));
-    const target = screen.getByLabelText('Push to');
-    await waitFor(() => expect(target).toHaveValue('127.0.0.1:5000/notas-iv:latest'));
-    await replaceText(target, 'bob/notas-iv:1.2.0');
-    const notice = await screen.findByRole('alert', { name: 'Namespace check' });
+    const { api, target, notice } = await pushAsAnaTo('bob/notas-iv:1.2.0');
     await waitFor(() => expect(notice).toHaveTextContent('The namespace "bob" is not your user name "ana"'));
     expect(screen.getByRole('button', { name: 'Push' })).toBeDisabled();
 
@@ -187,11 +192,7 @@ describe('ShipView', () => {
   });
 
   it('pushes to an organisation only when the user says so', async () => {
-    const api = setup(loginList([{ ...berthLogin, registry: 'docker.io', username: 'ana' }]));
-    const target = screen.getByLabelText('Push to');
-    await waitFor(() => expect(target).toHaveValue('127.0.0.1:5000/notas-iv:latest'));
-    await replaceText(target, 'acme/notas-iv:1.0');
-    const notice = await screen.findByRole('alert', { name: 'Namespace check' });
+    const { api, notice } = await pushAsAnaTo('acme/notas-iv:1.0');
     await userEvent.click(within(notice).getByRole('checkbox', { name: /Push anyway/ }));
     await userEvent.click(screen.getByRole('button', { name: 'Push' }));
     expect(api.callsTo('push.start').at(-1)).toEqual({
