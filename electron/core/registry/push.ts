@@ -251,14 +251,13 @@ export class Push {
       });
     const lines = new JsonLines<PushStreamEvent>();
     const fold = (events: PushStreamEvent[]) => {
+      const before = progress.model;
       for (const event of events) progress = foldPushEvent(progress, event, source);
-      show({});
+      if (progress.model !== before) show({});
     };
     try {
-      for await (const chunk of stream) {
-        fold(lines.push(chunk as Uint8Array | string));
-        if (progress.model.failure) return failTag(BerthError.fromShape(progress.model.failure));
-      }
+      // Read to the end even after an error line, as the engine sends it: later lines change nothing.
+      for await (const chunk of stream) fold(lines.push(chunk as Uint8Array | string));
       fold(lines.end());
     } catch (error) {
       return failTag(
