@@ -1,5 +1,6 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { loginList } from '../ship/test-logins';
 import { FakeApi } from '../test/fake-api';
 import { connectedStatus, container, downStatus, images, projectDefaults } from '../test/fixtures';
 import { App } from './App';
@@ -13,7 +14,7 @@ function fake() {
     .on('images.list', images)
     .on('containers.list', [container()])
     .on('ports.suggest', { port: 5000 })
-    .on('registry.saved', []);
+    .on('registry.logins', loginList());
 }
 
 function renderApp(api = fake()) {
