@@ -217,7 +217,25 @@ function cases(): HostileCase[] {
       input: () => ({ registry, ...credentials }),
       field: 'registry',
     });
+    list.push({
+      name: `registry.logout of ${label}`,
+      kind: 'call',
+      target: 'registry.logout',
+      input: () => ({ registry }),
+      field: 'registry',
+    });
   }
+  list.push({
+    name: 'push.start with another tag that is not a tag',
+    kind: 'call',
+    target: 'push.start',
+    input: () => ({
+      source: 'berth-hostile-never:1',
+      target: '127.0.0.1:5999/berth-hostile-never:1',
+      alsoTags: ['../latest'],
+    }),
+    field: 'alsoTags.0',
+  });
   list.push({
     name: 'push.start with credentials for file:///etc/passwd',
     hole: 5,
