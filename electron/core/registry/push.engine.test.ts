@@ -173,7 +173,9 @@ describe('push against a real registry', () => {
       });
       const final = await run.done;
       expect(newPassword).toBeDefined();
-      expect([...new Set(models.map((m) => m.state))]).toEqual(['tagging', 'pushing', 'failed']);
+      // The first change a late listener sees is still 'checking': the model names the login it uses.
+      expect([...new Set(models.map((m) => m.state))]).toEqual(['checking', 'tagging', 'pushing', 'failed']);
+      expect(models[0]?.login).toEqual({ username: revoking.username, source: 'typed' });
       expect(final.failure).toMatchObject({ code: 'AUTH_FAILED' });
       expect(final.failure?.message).toContain(revoking.address);
       expect(final.failure?.message).toContain('unauthorized: authentication required');
