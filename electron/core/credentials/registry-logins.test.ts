@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installTestHelpers, type TestHelpers } from '../../../test/credential-helper-harness';
+import { BerthError } from '../../contract';
 import { CredentialStore, MemorySecretStore } from '../registry/credentials';
 import { RegistryLogins } from './registry-logins';
 
@@ -163,5 +164,16 @@ describe('RegistryLogins', () => {
     const list = await logins(store).list();
     expect(list.logins).toHaveLength(1);
     expect(list.problems).toEqual([expect.objectContaining({ code: 'INVALID_INPUT' })]);
+  });
+
+  it("a Berth store that cannot be read (no keyring) is a listed problem, and the CLI's logins still work", async () => {
+    await writeConfig({ auths: { '127.0.0.1:5999': { auth: b64('ana:file-pw') } } });
+    const locked = new MemorySecretStore();
+    locked.get = () => Promise.reject(new BerthError('UNSUPPORTED', 'no keyring', 'Install one.'));
+    const book = logins(new CredentialStore(locked));
+    expect(await book.load('127.0.0.1:5999')).toMatchObject({ username: 'ana', source: 'config-file' });
+    const list = await book.list();
+    expect(list.logins.map((l) => l.source)).toEqual(['config-file']);
+    expect(list.problems).toEqual([{ code: 'UNSUPPORTED', message: 'no keyring', fix: 'Install one.' }]);
   });
 });

@@ -74,7 +74,8 @@ export class RegistryLogins {
    */
   async load(registry: string): Promise<RegistryLogin | undefined> {
     const name = normalizeRegistry(registry);
-    const own = await this.saved.load(name);
+    // Berth's store may be unusable (a desktop without a keyring): the CLI's logins still work then.
+    const own = await this.saved.load(name).catch(() => undefined);
     if (own) return { ...own, source: 'berth', helper: null };
     const config = await this.config();
     const helperName = helperFor(config, name);
@@ -115,7 +116,11 @@ export class RegistryLogins {
   /** Every login, each with its source and whether a push would use it; problems are listed, not thrown. */
   async list(): Promise<LoginList> {
     const problems: ErrorShape[] = [];
-    const logins: Omit<LoginSummary, 'inUse'>[] = (await this.saved.saved()).map((l) => ({
+    const own = await this.saved.saved().catch((error: unknown) => {
+      problems.push(asShape(error));
+      return [];
+    });
+    const logins: Omit<LoginSummary, 'inUse'>[] = own.map((l) => ({
       ...l,
       source: 'berth',
       helper: null,
