@@ -39,7 +39,12 @@ export interface RunningWebMode {
  * Berth in web mode, in this process, exactly as `npm start -- --web` assembles it, except that everything it
  * creates in the engine carries the test run's label (so the suite's teardown finds it).
  */
-export async function startWebMode(options: { projectDir: string; dockerHost?: string }): Promise<RunningWebMode> {
+export async function startWebMode(options: {
+  projectDir: string;
+  dockerHost?: string;
+  /** Where the docker CLI config and credential helpers are found (DOCKER_CONFIG, PATH); process.env by default. */
+  env?: NodeJS.ProcessEnv;
+}): Promise<RunningWebMode> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`${RENDERER_DIR} is missing: run \`npm run build\` (npm test's pre-script does).`);
   }
@@ -53,6 +58,7 @@ export async function startWebMode(options: { projectDir: string; dockerHost?: s
     secretStore: new MemorySecretStore(),
     projectDir: options.projectDir,
     engine,
+    ...(options.env && { env: options.env }),
   });
   const server = await startWebServer({ router: backend.router, port: 0, staticDir: RENDERER_DIR });
   return {

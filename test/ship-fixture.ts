@@ -2,6 +2,7 @@
  * What the credential and ship engine tests share: a real registry with htpasswd, the test credential
  * helpers on PATH, temp folders and backends, all removed by `stop()` (images by their test label).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,19 @@ export class ShipFixture {
     const backend = createBackend({ ...options, env: this.helpers.env({ DOCKER_CONFIG: configDir }) });
     this.backends.push(backend);
     return backend;
+  }
+
+  /** The real docker CLI logs in to the registry, storing the login where `configDir`'s config.json says. */
+  dockerLogin(configDir: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const child = execFile(
+        'docker',
+        ['login', '--username', this.registry.username, '--password-stdin', this.registry.address],
+        { env: this.helpers.env({ DOCKER_CONFIG: configDir }) },
+        (error) => (error ? reject(error) : resolve()),
+      );
+      child.stdin?.end(this.registry.password);
+    });
   }
 
   async stop(): Promise<void> {

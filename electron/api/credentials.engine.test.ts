@@ -5,7 +5,6 @@
  * registry's words; a namespace mismatch is caught before anything reaches the registry; several tags
  * push their shared layers once; the digest is the one the registry serves.
  */
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestHelpers } from '../../test/credential-helper-harness';
@@ -62,18 +61,7 @@ async function catalog(): Promise<string[]> {
   return ((await res.json()) as { repositories: string[] }).repositories;
 }
 
-/** The real docker CLI logs in, storing the login where `configDir`'s config.json says. */
-async function dockerLogin(configDir: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = execFile(
-      'docker',
-      ['login', '--username', registry.username, '--password-stdin', registry.address],
-      { env: helpers.env({ DOCKER_CONFIG: configDir }) },
-      (error) => (error ? reject(error) : resolve()),
-    );
-    child.stdin?.end(registry.password);
-  });
-}
+const dockerLogin = (configDir: string) => fixture.dockerLogin(configDir);
 
 describe('a login made with the docker CLI is reused without asking again', () => {
   it('from config.json auths (the file)', async () => {
