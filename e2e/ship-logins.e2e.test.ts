@@ -81,5 +81,7 @@ it('reuses the docker CLI login, catches the namespace, retags, and pushes two t
   expect(await progress.innerText()).toContain(`${address} has no repository web page that Berth knows of`);
   expect(await digest.innerText()).toBe(await registryManifestDigest(fixture.registry, `${username}/${name}`, '1.2.0'));
   await page.getByRole('form', { name: 'Registry login' }).scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(SCREENSHOTS, 'ship-logins.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, 'ship-logins.png') });
+  await progress.scrollIntoViewIfNeeded();
+  await progress.screenshot({ path: join(SCREENSHOTS, 'ship-tags.png') });
 });
