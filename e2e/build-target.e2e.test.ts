@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { EngineLitter, uniqueName } from '../test/engine-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
-import { copyNotesProject, REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { copyNotesProject, REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 /** Generous: this build of three tiny steps takes about a second here. */
@@ -72,12 +72,7 @@ beforeAll(async () => {
   writeFileSync(join(missingBaseDir, 'index.js'), 'console.log("hello");\n');
   berth = await startWebMode({ projectDir: notesDir });
   launched = await launchChromium();
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: 20_000 });
+  page = await signedInPage(launched.browser, berth, 20_000);
 });
 
 afterEach(async (context) => {

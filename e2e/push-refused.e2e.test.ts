@@ -15,7 +15,7 @@ import {
   type TestRegistry,
 } from '../test/registry-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
-import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 /** Generous deadlines: each of these takes well under a second on an idle machine. */
 const CONNECT_DEADLINE_MS = 30_000;
@@ -34,12 +34,7 @@ beforeAll(async () => {
   source = await buildPushableImage(litter.image(`${uniqueName('e2e-push-src')}:1.0`));
   berth = await startWebMode({ projectDir: REPO_ROOT });
   launched = await launchChromium();
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: CONNECT_DEADLINE_MS });
+  page = await signedInPage(launched.browser, berth, CONNECT_DEADLINE_MS);
 });
 
 afterEach(async (context) => {

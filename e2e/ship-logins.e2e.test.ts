@@ -10,7 +10,7 @@ import { uniqueName } from '../test/engine-harness';
 import { buildPushableImage, registryManifestDigest } from '../test/registry-harness';
 import { ShipFixture } from '../test/ship-fixture';
 import { type LaunchedBrowser, launchChromium } from './browser';
-import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 /** Generous deadlines: each of these takes well under a second on an idle machine. */
 const CONNECT_DEADLINE_MS = 30_000;
@@ -31,12 +31,7 @@ beforeAll(async () => {
   await fixture.dockerLogin(configDir);
   berth = await startWebMode({ projectDir: REPO_ROOT, env: fixture.helpers.env({ DOCKER_CONFIG: configDir }) });
   launched = await launchChromium();
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: CONNECT_DEADLINE_MS });
+  page = await signedInPage(launched.browser, berth, CONNECT_DEADLINE_MS);
 });
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import { docker, EngineLitter, freePort, uniqueName } from '../test/engine-harne
 import { startTestRegistry, type TestRegistry } from '../test/registry-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { captureFailure } from './failure-capture';
-import { copyNotesProject, REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { copyNotesProject, REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const BUILD_TIMEOUT = 240_000;
@@ -75,12 +75,7 @@ beforeAll(async () => {
   registry = await startTestRegistry({ username: 'berth', password: 'right-password' });
   berth = await startWebMode({ projectDir });
   launched = await launchChromium();
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: 20_000 });
+  page = await signedInPage(launched.browser, berth, 20_000);
 });
 
 // A failing step leaves a picture of the page and the text of its alerts behind, and in the failure message.

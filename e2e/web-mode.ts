@@ -77,12 +77,16 @@ export async function startWebMode(options: {
 export const CONNECT_DEADLINE_MS = 20_000;
 
 /** A new page of `browser`, signed in to `berth`, once the engine bar says connected. */
-export async function signedInPage(browser: BrowserContext, berth: RunningWebMode): Promise<Page> {
+export async function signedInPage(
+  browser: BrowserContext,
+  berth: RunningWebMode,
+  deadlineMs = CONNECT_DEADLINE_MS,
+): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(berth.signInUrl());
   await page
     .getByLabel('Engine connection')
     .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: CONNECT_DEADLINE_MS });
+    .waitFor({ timeout: deadlineMs });
   return page;
 }
