@@ -13,11 +13,12 @@ import { baseRefs, explainMisses, type StepInput, stepInputs, withDigests } from
 import type { ContextFile } from './context';
 import { listRecords, readRecord } from './records';
 
-const KEY_FILE = '.fingerprint-key';
+/** The one file in the records folder that is not a record: the fingerprint key (0600). */
+export const FINGERPRINT_KEY_FILE = '.fingerprint-key';
 
 /** The records folder's random key for fingerprints of secret values, made (0600) on first use. */
 async function fingerprintKey(dir: string): Promise<Buffer> {
-  const path = join(dir, KEY_FILE);
+  const path = join(dir, FINGERPRINT_KEY_FILE);
   const existing = await readFile(path).catch(() => null);
   if (existing && existing.length >= 32) return existing;
   await mkdir(dir, { recursive: true, mode: 0o700 });
