@@ -10,6 +10,7 @@
  * The renderer imports this folder, so every module in it must stay free of Node and Electron imports.
  * (Strict id and name patterns belong in ids.ts beside these.)
  */
+export * from './advice';
 export * from './bridge';
 export * from './build-timeline';
 export * from './builds';

@@ -1,5 +1,13 @@
 /** Every procedure the UI may call and every stream it may subscribe to, with the types both sides use. */
 import { z } from 'zod';
+import {
+  AdviceInput,
+  AdviceMeasurement,
+  AdviceReport,
+  ApplyAdviceInput,
+  ApplyAdviceResult,
+  MeasureInput,
+} from './advice';
 import { BuildModel, BuildRecordSummary, BuildRequest } from './builds';
 import { ContainerSummary, RunSpec } from './containers';
 import { LoginList, NamespaceCheck, SecretKeeping } from './credentials';
@@ -68,6 +76,11 @@ export const procedures = {
   'build.records': { input: Empty, output: z.array(BuildRecordSummary) },
   /** A finished build's trace (OTLP/JSON): one span for the build, one per stage and per step that ran. */
   'build.trace': { input: z.object({ buildId: RunId }).strict(), output: OtlpTrace },
+
+  /** Dockerfile advice (issue 11 part 3): findings with fixes, applying one, and measuring a rebuild. */
+  'advice.check': { input: AdviceInput, output: AdviceReport },
+  'advice.apply': { input: ApplyAdviceInput, output: ApplyAdviceResult },
+  'advice.measure': { input: MeasureInput, output: AdviceMeasurement },
 
   'registry.login': {
     input: RegistryCredentials.extend({ remember: z.boolean().default(false) }).strict(),

@@ -1,6 +1,7 @@
 /** Every procedure and stream of the contract, mapped to the core service that answers it. */
 import type { Handlers } from '../handler-types';
 import type { Services } from '../services';
+import { adviceHandlers } from './advice';
 import { type AppOptions, appHandlers } from './app';
 import { buildTraceHandlers } from './build-trace';
 import { buildHandlers } from './builds';
@@ -22,6 +23,7 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...containerHandlers(services),
     ...buildHandlers(services),
     ...buildTraceHandlers(services),
+    ...adviceHandlers(services),
     ...registryHandlers(services),
     ...credentialHandlers(services),
     ...appHandlers(services, options),

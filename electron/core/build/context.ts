@@ -121,6 +121,20 @@ export async function readContext(contextDir: string, dockerfile = 'Dockerfile')
   };
 }
 
+/**
+ * The files a build of this folder would send, with their sizes, as `readContext` lists them; `ignoreText`
+ * stands in for the .dockerignore on disk (the advisor measures a .dockerignore before writing it). The
+ * folder and Dockerfile are NOT checked here: call checkContext first.
+ */
+export async function listContextFiles(
+  dir: string,
+  dockerfile: string,
+  ignoreText?: string,
+): Promise<Array<{ path: string; size: number }>> {
+  const entries = await listContext(dir, dockerfile, ignoreText);
+  return entries.filter((e) => e.type === 'file').map(({ path, size }) => ({ path, size }));
+}
+
 const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 async function readIgnore(dir: string): Promise<string> {
@@ -128,8 +142,8 @@ async function readIgnore(dir: string): Promise<string> {
 }
 
 /** Walks the context like the docker CLI: ignored folders are entered only when a `!` pattern may let something back. */
-async function listContext(dir: string, dockerfile: string): Promise<ContextEntry[]> {
-  const patterns = await readIgnore(dir);
+async function listContext(dir: string, dockerfile: string, ignoreText?: string): Promise<ContextEntry[]> {
+  const patterns = ignoreText ?? (await readIgnore(dir));
   const matcher = dockerignore({ ignorecase: false }).add(patterns);
   const hasExceptions = patterns.split(/\r?\n/).some((line) => line.trim().startsWith('!'));
   const alwaysSent = new Set([dockerfile, '.dockerignore']);

@@ -26,6 +26,12 @@ export interface DockerfileInstruction {
   legacyNumber: number;
   /** The instruction carries a heredoc (`RUN <<EOF`), which needs a frontend that supports it. */
   heredoc: boolean;
+  /** The `--name=value` flags before the arguments (`--from=build`, `--chown=node`, `--mount=...`); value null for a bare `--flag`. */
+  flags: Array<{ name: string; value: string | null }>;
+  /** The arguments after the flags, split on blanks as dockerfile-ast reads them (variables not expanded). */
+  words: string[];
+  /** The exec (JSON array) form's strings, when the arguments are one: `CMD ["node", "x"]`; null otherwise. */
+  json: string[] | null;
 }
 
 export interface DockerfileStage {
@@ -101,6 +107,9 @@ export function parseDockerfile(source: string): ParsedDockerfile {
       stage,
       legacyNumber: instructions.length + 1,
       heredoc,
+      flags: flagsOf(node),
+      words: node.getArguments().map((a) => a.getValue()),
+      json: jsonForm(args),
     };
     instructions.push(instruction);
     if (keyword === 'FROM') {
@@ -127,6 +136,22 @@ export function parseDockerfile(source: string): ParsedDockerfile {
   const directive = ast.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax');
   const syntax = directive ? { image: directive.getValue(), line: directive.getRange().start.line + 1 } : null;
   return { instructions, stages, args, syntax, escape: escapeChar };
+}
+
+function flagsOf(node: unknown): DockerfileInstruction['flags'] {
+  const withFlags = node as { getFlags?(): Array<{ getName(): string; getValue(): string | null }> };
+  return (withFlags.getFlags?.() ?? []).map((f) => ({ name: f.getName(), value: f.getValue() }));
+}
+
+/** The exec form as the builders read it: the arguments are a JSON array of strings. */
+function jsonForm(args: string): string[] | null {
+  if (!args.startsWith('[')) return null;
+  try {
+    const value: unknown = JSON.parse(args);
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The stage a `FROM <ref>` or `COPY --from=<ref>` names: by name, or by index. */
