@@ -7,6 +7,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { toErrorShape } from '../ui/errors';
 import { Spinner } from '../ui/Spinner';
 import { useNow } from '../ui/use-now';
+import { AdvicePanel } from './AdvicePanel';
 import { BuildCompare } from './BuildCompare';
 import { BuildForm } from './BuildForm';
 import { BuildHistory } from './BuildHistory';
@@ -41,6 +42,8 @@ export function BuildView() {
   const reloadRecords = records.reload;
   const dockerfile = useDockerfile(model?.request.contextDir ?? null, model?.request.dockerfile ?? 'Dockerfile');
   const [openStep, setOpenStep] = useState<{ stepId: string; seq: number } | null>(null);
+  // The advice follows the project of the build shown, else the default project.
+  const adviceProject = model?.request ?? defaults.data;
 
   useEffect(() => {
     if (finished) {
@@ -117,6 +120,7 @@ export function BuildView() {
           />
         </>
       )}
+      {adviceProject && <AdvicePanel project={adviceProject} />}
       <h3>History</h3>
       {records.status === 'error' && <ErrorNotice title="Could not read the build history" error={records.error} />}
       {records.status === 'loading' && !records.data && <Spinner label="Loading build history" />}

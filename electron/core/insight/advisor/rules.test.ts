@@ -190,6 +190,27 @@ describe('each rule fires on a Dockerfile written for it, and not on its correct
   });
 });
 
+describe("the tutorial's Dockerfile (docker-tutorial-es)", () => {
+  it('keeps its lesson (requirements first) and is told about its shell-form CMD, its pip cache and root', () => {
+    const tutorial = [
+      'FROM python:3.7-alpine',
+      'LABEL maintainer="someone"',
+      'EXPOSE $PORT',
+      'COPY requirements.txt /tmp',
+      'RUN cd /tmp && pip install -r requirements.txt',
+      'COPY . /app',
+      'WORKDIR /app',
+      'CMD gunicorn -b 0.0.0.0:${PORT} app:app',
+      '',
+    ].join('\n');
+    const advice = adviseDockerfile(facts(tutorial, { contextFiles: ['Dockerfile', 'requirements.txt', 'app.py'] }));
+    expect(advice.map((a) => a.finding.id)).toEqual(['runs-as-root:1', 'install-without-cleanup:5', 'shell-form:8']);
+    expect(advice.find((a) => a.finding.rule === 'shell-form')?.newText).toContain(
+      'CMD exec gunicorn -b 0.0.0.0:${PORT} app:app',
+    );
+  });
+});
+
 describe('the diff shown before a fix is written', () => {
   it('is a unified diff with context lines, empty for equal texts', () => {
     const before = 'a\nb\nc\nd\ne\nf\ng\nh\n';

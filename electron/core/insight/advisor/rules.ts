@@ -515,10 +515,21 @@ function dockerignoreRule(ctx: Context): AdviceFinding | null {
     prediction: {
       contextBytes: { before: ctx.facts.contextBytes, after: facts.bytesAfterFix },
       cachedAfterEdit: null,
-      image: 'unchanged',
+      // What leaves the context also leaves the image when the whole context is copied into it.
+      image: wholeContextCopy(ctx) && leaking.length > 0 ? 'smaller' : 'unchanged',
     },
   };
 }
+
+const wholeContextCopy = (ctx: Context): boolean =>
+  ctx.needed.some((stage) =>
+    stage.instructions.some(
+      (i) =>
+        (i.keyword === 'COPY' || i.keyword === 'ADD') &&
+        !i.flags.some((f) => f.name === 'from') &&
+        sourcesOf(i).some(isWholeContext),
+    ),
+  );
 
 /** Names a COPY source already says explicitly: `.dockerignore` must not exclude what the Dockerfile copies. */
 export function copiedExplicitly(source: string, path: string): boolean {

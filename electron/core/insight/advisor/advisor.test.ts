@@ -1,0 +1,146 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BerthError } from '../../../contract';
+import { readContext } from '../../build/context';
+import { copyNotesContext } from '../../build/test/notes-build';
+import { applyAdvice, checkAdvice } from './advisor';
+import { unifiedDiff } from './diff';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A small Node project written for the test, with what a careless context lets in. */
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-advice-'));
+  made.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const DOCKERFILE =
+  'FROM node:22-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install && npm cache clean --force\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n';
+
+async function rejection(promise: Promise<unknown>): Promise<BerthError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(BerthError);
+  return error as BerthError;
+}
+
+describe('the advice on real files', () => {
+  it('gives the bundled Dockerfile no findings, on its own context', async () => {
+    const dir = copyNotesContext();
+    made.push(dir);
+    const report = await checkAdvice({ contextDir: dir });
+    expect(report.findings).toEqual([]);
+    expect(report.context.files).toBeGreaterThan(3);
+  });
+
+  it('measures what each .dockerignore entry keeps out, and the written fix sends exactly the predicted bytes', async () => {
+    const dir = project({
+      Dockerfile: DOCKERFILE,
+      'package.json': '{"name":"x","version":"1.0.0"}\n',
+      'index.js': 'console.log(1);\n',
+      'node_modules/left-pad/index.js': 'x'.repeat(4000),
+      'node_modules/left-pad/package.json': '{}',
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'npm-debug.log': 'y'.repeat(700),
+      'dist/bundle.js': 'z'.repeat(1500),
+    });
+    const before = await readContext(dir);
+    const report = await checkAdvice({ contextDir: dir });
+    const finding = report.findings.find((f) => f.rule === 'dockerignore');
+    expect(finding?.title).toBe('.dockerignore is missing');
+    expect(finding?.details).toEqual([
+      { label: 'node_modules', bytes: 4002 },
+      { label: '.git', bytes: 21 },
+      { label: 'logs', bytes: 700 },
+      { label: 'build output', bytes: 1500 },
+    ]);
+    expect(finding?.prediction.contextBytes?.before).toBe(before.bytes);
+
+    const applied = await applyAdvice({
+      contextDir: dir,
+      findingId: finding!.id,
+      fileSha256: finding!.fix!.fileSha256,
+    });
+    const written = readFileSync(join(dir, '.dockerignore'), 'utf8');
+    expect(unifiedDiff('.dockerignore', null, written)).toBe(finding!.fix!.diff);
+    const after = await readContext(dir);
+    expect(after.bytes).toBe(finding!.prediction.contextBytes!.after);
+    expect(applied.report.findings.map((f) => f.rule)).toEqual([]);
+    expect(readdirSync(dir).filter((n) => n.includes('berth-fix'))).toEqual([]);
+  });
+
+  it('writes a Dockerfile fix exactly as its diff showed it', async () => {
+    const dir = project({
+      Dockerfile: DOCKERFILE.replace('CMD ["node", "index.js"]', 'CMD node index.js'),
+      '.dockerignore': '.git\n',
+      'index.js': '',
+    });
+    const original = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    const { findings } = await checkAdvice({ contextDir: dir });
+    expect(findings.map((f) => f.id)).toEqual(['shell-form:7']);
+    const fix = findings[0]!.fix!;
+    await applyAdvice({ contextDir: dir, findingId: 'shell-form:7', fileSha256: fix.fileSha256 });
+    expect(unifiedDiff('Dockerfile', original, readFileSync(join(dir, 'Dockerfile'), 'utf8'))).toBe(fix.diff);
+  });
+});
+
+describe('the apply path refuses, with a code, a message and a fix, and writes nothing', () => {
+  it('refuses a Dockerfile path that leaves the context, and a Dockerfile linked from outside', async () => {
+    const outside = project({ Dockerfile: 'FROM node\nCMD node x.js\n' });
+    const dir = project({ 'index.js': '' });
+    symlinkSync(join(outside, 'Dockerfile'), join(dir, 'Dockerfile'));
+    for (const dockerfile of ['../../etc/passwd', `../${outside.split('/').pop()}/Dockerfile`, 'Dockerfile']) {
+      const error = await rejection(
+        applyAdvice({ contextDir: dir, dockerfile, findingId: 'shell-form:2', fileSha256: null }),
+      );
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(error.message).toMatch(/outside the context/);
+      expect(error.fix).toBeTruthy();
+    }
+    expect(readFileSync(join(outside, 'Dockerfile'), 'utf8')).toBe('FROM node\nCMD node x.js\n');
+  });
+
+  it('refuses a .dockerignore that is a link to a file outside the context', async () => {
+    const outside = project({ secrets: 'top secret\n' });
+    const dir = project({ Dockerfile: DOCKERFILE, 'index.js': '' });
+    symlinkSync(join(outside, 'secrets'), join(dir, '.dockerignore'));
+    const error = await rejection(checkAdvice({ contextDir: dir }));
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', fix: expect.stringContaining('.dockerignore') });
+  });
+
+  it('refuses a stale diff: the file changed after the diff was shown', async () => {
+    const dir = project({
+      Dockerfile: 'FROM node:22-alpine\nUSER node\nCMD node x.js\n',
+      '.dockerignore': '.git\n',
+      'x.js': '',
+    });
+    const { findings } = await checkAdvice({ contextDir: dir });
+    const shown = findings.find((f) => f.rule === 'shell-form')!;
+    const edited = 'FROM node:22-alpine\nUSER node\nCMD node x.js --verbose\n';
+    writeFileSync(join(dir, 'Dockerfile'), edited);
+    const error = await rejection(
+      applyAdvice({ contextDir: dir, findingId: shown.id, fileSha256: shown.fix!.fileSha256 }),
+    );
+    expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/changed since the diff/) });
+    expect(error.fix).toBeTruthy();
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(edited);
+    // A finding that no longer exists, and a finding with no fix to write, are refused too.
+    expect(
+      (await rejection(applyAdvice({ contextDir: dir, findingId: 'runs-as-root:1', fileSha256: null }))).code,
+    ).toBe('CONFLICT');
+    expect((await rejection(applyAdvice({ contextDir: dir, findingId: 'x', fileSha256: 'not a sha' }))).code).toBe(
+      'INVALID_INPUT',
+    );
+  });
+});
