@@ -32,6 +32,8 @@ export interface DockerfileInstruction {
   words: string[];
   /** The exec (JSON array) form's strings, when the arguments are one: `CMD ["node", "x"]`; null otherwise. */
   json: string[] | null;
+  /** An ENV's variables as dockerfile-ast reads them (`A=1 B="x y"`, or the old `A value`), values unquoted; else []. */
+  env: Array<{ name: string; value: string }>;
 }
 
 export interface DockerfileStage {
@@ -110,6 +112,7 @@ export function parseDockerfile(source: string): ParsedDockerfile {
       flags: flagsOf(node),
       words: node.getArguments().map((a) => a.getValue()),
       json: jsonForm(args),
+      env: envOf(node),
     };
     instructions.push(instruction);
     if (keyword === 'FROM') {
@@ -141,6 +144,12 @@ export function parseDockerfile(source: string): ParsedDockerfile {
 function flagsOf(node: unknown): DockerfileInstruction['flags'] {
   const withFlags = node as { getFlags?(): Array<{ getName(): string; getValue(): string | null }> };
   return (withFlags.getFlags?.() ?? []).map((f) => ({ name: f.getName(), value: f.getValue() }));
+}
+
+function envOf(node: unknown): DockerfileInstruction['env'] {
+  const env = node as { getProperties?(): Array<{ getName(): string; getValue(): string | null }> };
+  if (!env.getProperties || (node as { getKeyword(): string }).getKeyword().toUpperCase() !== 'ENV') return [];
+  return env.getProperties().map((p) => ({ name: p.getName(), value: p.getValue() ?? '' }));
 }
 
 /** The exec form as the builders read it: the arguments are a JSON array of strings. */

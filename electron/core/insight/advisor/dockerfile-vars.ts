@@ -23,20 +23,6 @@ export function globalVars(parsed: ParsedDockerfile): Map<string, string> {
   return vars;
 }
 
-/** One `ENV` instruction's pairs (`ENV A=1 B=2`, or the old `ENV A 1`), values unquoted. */
-export function envPairs(instruction: DockerfileInstruction): Array<{ name: string; value: string }> {
-  const words = instruction.words;
-  if (words.length >= 2 && !words[0]!.includes('=')) {
-    return [{ name: words[0]!, value: unquote(words.slice(1).join(' ')) }];
-  }
-  return words.flatMap((word) => {
-    const eq = word.indexOf('=');
-    return eq > 0 ? [{ name: word.slice(0, eq), value: unquote(word.slice(eq + 1)) }] : [];
-  });
-}
-
-const unquote = (value: string): string => value.replace(/^"(.*)"$/s, '$1').replace(/^'(.*)'$/s, '$1');
-
 /**
  * The variables in force just before line `beforeLine` of `stage`: global ARGs it redeclares, its own ARG
  * defaults and ENVs, and (for a stage FROM an earlier stage) that stage's ENVs.
@@ -57,7 +43,7 @@ export function stageVars(
         const value = arg.defaultValue !== null ? expand(arg.defaultValue, vars) : globals.get(arg.name);
         if (value !== undefined && !vars.has(arg.name)) vars.set(arg.name, value);
       } else if (instruction.keyword === 'ENV') {
-        for (const { name, value } of envPairs(instruction)) vars.set(name, expand(value, vars));
+        for (const { name, value } of instruction.env) vars.set(name, expand(value, vars));
       }
     }
   }

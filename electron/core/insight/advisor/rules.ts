@@ -21,7 +21,7 @@ import {
   parseDockerfile,
 } from '../../dockerfile';
 import { unifiedDiff } from './diff';
-import { envPairs, expand, globalVars, stageVars } from './dockerfile-vars';
+import { expand, globalVars, stageVars } from './dockerfile-vars';
 import { chooseEditedFile, predictCachedAfterEdit, sourcesOf, takes } from './predict';
 
 /** The .dockerignore facts the IO side measured on the real context (see advisor.ts). */
@@ -367,9 +367,9 @@ function secretsInImage(ctx: Context): Draft[] {
         if (!arg || !looksSecret(arg.name)) continue;
         drafts.push(secretArg(ctx, stage, instruction, arg.name));
       } else if (instruction.keyword === 'ENV') {
-        const pairs = envPairs(instruction).filter((p) => looksSecret(p.name) && p.value !== '');
+        const pairs = instruction.env.filter((p) => looksSecret(p.name) && p.value !== '');
         for (const pair of pairs) {
-          const only = envPairs(instruction).length === 1;
+          const only = instruction.env.length === 1;
           drafts.push({
             rule: 'secret-in-image',
             line: instruction.line,
