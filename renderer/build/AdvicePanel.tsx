@@ -282,7 +282,7 @@ export function AdvicePanel({ project }: { project: AdviceProject }) {
         <p className="advice-none">No findings: this Dockerfile follows every rule Berth checks.</p>
       )}
       {report && report.findings.length > 0 && (
-        <ul className="advice-list" aria-label="Findings">
+        <ul className="step-list" aria-label="Findings">
           {report.findings.map((f) => (
             <FindingItem
               key={f.id}

@@ -2,8 +2,7 @@
  * The advice's predictions against real rebuilds on the engine: apply a fix, rebuild a temporary copy (twice,
  * the second after a source edit), and compare what was measured with what was predicted.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
@@ -12,24 +11,12 @@ import type { AdviceFinding } from '../../../contract';
 import type { EngineHandle } from '../../engine/engine-handle';
 import { applyAdvice, checkAdvice } from './advisor';
 import { MEASURE_LABEL, measureBuild } from './measure';
+import { writeProject as project, removeProjects } from './test/project';
 
 /** Two builds per measurement, of a tiny Node app: generous on a loaded 2-core machine. */
 const MEASURE_TIMEOUT_MS = 240_000;
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-advice-engine-'));
-  made.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+afterAll(removeProjects);
 
 const engine = (): EngineHandle => ({
   docker: new Dockerode(),

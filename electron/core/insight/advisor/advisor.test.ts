@@ -1,44 +1,19 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BerthError } from '../../../contract';
 import { readContext } from '../../build/context';
 import { copyNotesContext } from '../../build/test/notes-build';
 import { applyAdvice, checkAdvice } from './advisor';
 import { unifiedDiff } from './diff';
+import { keepForRemoval, writeProject as project, removeProjects } from './test/project';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A small Node project written for the test, with what a careless context lets in. */
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-advice-'));
-  made.push(dir);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
-}
+afterAll(removeProjects);
 
 const DOCKERFILE =
   'FROM node:22-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install && npm cache clean --force\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n';
 
-async function rejection(promise: Promise<unknown>): Promise<BerthError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BerthError);
-  return error as BerthError;
-}
-
 describe('the advice on real files', () => {
   it('gives the bundled Dockerfile no findings, on its own context', async () => {
-    const dir = copyNotesContext();
-    made.push(dir);
+    const dir = keepForRemoval(copyNotesContext());
     const report = await checkAdvice({ contextDir: dir });
     expect(report.findings).toEqual([]);
     expect(report.context.files).toBeGreaterThan(3);
@@ -95,18 +70,22 @@ describe('the advice on real files', () => {
   });
 });
 
+/** Every refusal says how to put it right. */
+const FIX = expect.stringMatching(/\w/);
+
 describe('the apply path refuses, with a code, a message and a fix, and writes nothing', () => {
   it('refuses a Dockerfile path that leaves the context, and a Dockerfile linked from outside', async () => {
     const outside = project({ Dockerfile: 'FROM node\nCMD node x.js\n' });
     const dir = project({ 'index.js': '' });
     symlinkSync(join(outside, 'Dockerfile'), join(dir, 'Dockerfile'));
     for (const dockerfile of ['../../etc/passwd', `../${outside.split('/').pop()}/Dockerfile`, 'Dockerfile']) {
-      const error = await rejection(
+      await expect(
         applyAdvice({ contextDir: dir, dockerfile, findingId: 'shell-form:2', fileSha256: null }),
-      );
-      expect(error.code).toBe('INVALID_INPUT');
-      expect(error.message).toMatch(/outside the context/);
-      expect(error.fix).toBeTruthy();
+      ).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringMatching(/outside the context/),
+        fix: FIX,
+      });
     }
     expect(readFileSync(join(outside, 'Dockerfile'), 'utf8')).toBe('FROM node\nCMD node x.js\n');
   });
@@ -115,8 +94,10 @@ describe('the apply path refuses, with a code, a message and a fix, and writes n
     const outside = project({ secrets: 'top secret\n' });
     const dir = project({ Dockerfile: DOCKERFILE, 'index.js': '' });
     symlinkSync(join(outside, 'secrets'), join(dir, '.dockerignore'));
-    const error = await rejection(checkAdvice({ contextDir: dir }));
-    expect(error).toMatchObject({ code: 'INVALID_INPUT', fix: expect.stringContaining('.dockerignore') });
+    await expect(checkAdvice({ contextDir: dir })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      fix: expect.stringContaining('.dockerignore'),
+    });
   });
 
   it('refuses a stale diff: the file changed after the diff was shown', async () => {
@@ -129,18 +110,17 @@ describe('the apply path refuses, with a code, a message and a fix, and writes n
     const shown = findings.find((f) => f.rule === 'shell-form')!;
     const edited = 'FROM node:22-alpine\nUSER node\nCMD node x.js --verbose\n';
     writeFileSync(join(dir, 'Dockerfile'), edited);
-    const error = await rejection(
+    await expect(
       applyAdvice({ contextDir: dir, findingId: shown.id, fileSha256: shown.fix!.fileSha256 }),
-    );
-    expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/changed since the diff/) });
-    expect(error.fix).toBeTruthy();
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/changed since the diff/), fix: FIX });
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(edited);
     // A finding that no longer exists, and a finding with no fix to write, are refused too.
-    expect(
-      (await rejection(applyAdvice({ contextDir: dir, findingId: 'runs-as-root:1', fileSha256: null }))).code,
-    ).toBe('CONFLICT');
-    expect((await rejection(applyAdvice({ contextDir: dir, findingId: 'x', fileSha256: 'not a sha' }))).code).toBe(
-      'INVALID_INPUT',
+    await expect(applyAdvice({ contextDir: dir, findingId: 'runs-as-root:1', fileSha256: null })).rejects.toMatchObject(
+      { code: 'CONFLICT', fix: FIX },
     );
+    await expect(applyAdvice({ contextDir: dir, findingId: 'x', fileSha256: 'not a sha' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      fields: { fileSha256: expect.any(Array) },
+    });
   });
 });

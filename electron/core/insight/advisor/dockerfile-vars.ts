@@ -2,7 +2,7 @@
  * What a stage's variables hold, as far as the Dockerfile itself says: the global ARG defaults (for FROM
  * lines), then each stage's ARGs and ENVs in order. Build args given at build time are not known here.
  */
-import type { DockerfileInstruction, DockerfileStage, ParsedDockerfile } from '../../dockerfile';
+import type { DockerfileStage, ParsedDockerfile } from '../../dockerfile';
 
 export type Vars = ReadonlyMap<string, string>;
 
