@@ -135,6 +135,20 @@ export async function listContextFiles(
   return entries.filter((e) => e.type === 'file').map(({ path, size }) => ({ path, size }));
 }
 
+/**
+ * The files still sent once ignore `patterns` (none starting with `!`) are appended to the .dockerignore: the
+ * last matching pattern wins, so an appended pattern excludes what it matches, whatever came before. Equal to
+ * listing the context again with the longer file, without walking it again.
+ */
+export function stillSent<F extends { path: string }>(
+  files: readonly F[],
+  dockerfile: string,
+  patterns: string[],
+): F[] {
+  const matcher = dockerignore({ ignorecase: false }).add(patterns);
+  return files.filter((f) => f.path === dockerfile || f.path === '.dockerignore' || !matcher.ignores(f.path));
+}
+
 const sha = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 async function readIgnore(dir: string): Promise<string> {

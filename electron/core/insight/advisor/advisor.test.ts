@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readContext } from '../../build/context';
+import { listContextFiles, readContext, stillSent } from '../../build/context';
 import { copyNotesContext } from '../../build/test/notes-build';
 import { applyAdvice, checkAdvice } from './advisor';
 import { unifiedDiff } from './diff';
@@ -10,6 +10,30 @@ afterAll(removeProjects);
 
 const DOCKERFILE =
   'FROM node:22-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install && npm cache clean --force\nCOPY . .\nUSER node\nCMD ["node", "index.js"]\n';
+
+describe('appended .dockerignore patterns, judged without walking the context again', () => {
+  it.each([
+    ['no .dockerignore', null],
+    ['a plain one', 'secret.txt\n'],
+    ['one that excludes all and lets a few back in', '*\n!src\n!node_modules/keep\n!Dockerfile\n'],
+  ])('agree with listing the context again: %s', async (_, ignore) => {
+    const dir = project({
+      Dockerfile: 'FROM x\n',
+      'src/a.js': 'a',
+      'src/node_modules/n.js': 'nn',
+      'node_modules/keep/k.js': 'kkk',
+      'node_modules/other.js': 'oooo',
+      'secret.txt': 's',
+      'logs/x.txt': 'll',
+      'dist/app.log': 'd',
+      ...(ignore !== null && { '.dockerignore': ignore }),
+    });
+    const patterns = ['**/node_modules', '**/*.log', 'logs', 'dist'];
+    const now = await listContextFiles(dir, 'Dockerfile');
+    const again = await listContextFiles(dir, 'Dockerfile', `${ignore ?? ''}\n${patterns.join('\n')}\n`);
+    expect(stillSent(now, 'Dockerfile', patterns)).toEqual(again);
+  });
+});
 
 describe('the advice on real files', () => {
   it('gives the bundled Dockerfile no findings, on its own context', async () => {

@@ -15,7 +15,7 @@ import {
   BerthError,
   invalidInput,
 } from '../../../contract';
-import { listContextFiles } from '../../build/context';
+import { listContextFiles, stillSent } from '../../build/context';
 import { readDockerfile } from '../../project/dockerfile-file';
 import { type Advice, type AdviceFacts, adviseDockerfile, copiedExplicitly, type DockerignoreFacts } from './rules';
 
@@ -79,13 +79,12 @@ async function readIgnoreFile(dir: string): Promise<string | null> {
 const withoutIgnoreFile = (files: Array<{ path: string; size: number }>): number =>
   files.reduce((sum, f) => (f.path === '.dockerignore' ? sum : sum + f.size), 0);
 
-async function dockerignoreFacts(
-  dir: string,
+function dockerignoreFacts(
   dockerfile: string,
   source: string,
   text: string | null,
   files: Array<{ path: string; size: number }>,
-): Promise<DockerignoreFacts> {
+): DockerignoreFacts {
   const present = BUILD_OUTPUT.filter((d) => files.some((f) => f.path.startsWith(`${d}/`)));
   const candidates = [...STANDARD_ENTRIES, ...(present.length ? [{ label: 'build output', patterns: present }] : [])]
     .map((e) => ({ ...e, patterns: e.patterns.filter((p) => !copiedExplicitly(source, p.replace(/^\*\*\//, ''))) }))
@@ -93,17 +92,16 @@ async function dockerignoreFacts(
   const current = text ?? '';
   const base = current === '' || current.endsWith('\n') ? current : `${current}\n`;
   const now = withoutIgnoreFile(files);
-  const entries: DockerignoreFacts['entries'] = [];
-  for (const entry of candidates) {
-    const listed = await listContextFiles(dir, dockerfile, `${base}${entry.patterns.join('\n')}\n`);
-    entries.push({ ...entry, bytes: now - withoutIgnoreFile(listed) });
-  }
+  const entries: DockerignoreFacts['entries'] = candidates.map((entry) => ({
+    ...entry,
+    bytes: now - withoutIgnoreFile(stillSent(files, dockerfile, entry.patterns)),
+  }));
   const added = (text === null ? entries : entries.filter((e) => e.bytes > 0)).flatMap((e) => e.patterns);
   const fixText =
     text === null
       ? `# Kept out of the build context (written by Berth)\n${added.join('\n')}\n`
       : `${base}# Added by Berth: kept out of the build context\n${added.join('\n')}\n`;
-  const afterFix = await listContextFiles(dir, dockerfile, fixText);
+  const afterFix = stillSent(files, dockerfile, added);
   return {
     text,
     sha256: text === null ? null : sha256(text),
@@ -135,7 +133,7 @@ async function gather(input: z.output<typeof AdviceInput>, lookup?: DigestLookup
     target: input.target,
     contextFiles: files.map((f) => f.path),
     contextBytes,
-    dockerignore: await dockerignoreFacts(dir, file.dockerfile, file.text, ignoreText, files),
+    dockerignore: dockerignoreFacts(file.dockerfile, file.text, ignoreText, files),
   };
   let advice = adviseDockerfile(facts);
   // Unpinned bases: when the engine has the image, its digest is the pin (asked only for the bases flagged).
