@@ -3,7 +3,7 @@
  * write and the effect it predicts, and the measured effect of a rebuild to set beside that prediction.
  */
 import { z } from 'zod';
-import { StageName } from './ids';
+import { Port, StageName } from './ids';
 import { DockerfilePath, FolderPath } from './projects';
 
 export const AdviceRule = z.enum([
@@ -72,6 +72,9 @@ export const AdviceInput = z
     contextDir: FolderPath,
     dockerfile: DockerfilePath.default('Dockerfile'),
     target: StageName.optional(),
+    runPort: Port.optional().describe(
+      'the PORT the project is run with (its run settings, e.g. `-e PORT=5000`); without it, the ENV PORT of the Dockerfile',
+    ),
   })
   .strict();
 

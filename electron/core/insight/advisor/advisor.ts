@@ -131,6 +131,7 @@ async function gather(input: z.output<typeof AdviceInput>, lookup?: DigestLookup
     dockerfilePath: file.dockerfile,
     dockerfileSha256: sha256(file.text),
     target: input.target,
+    runPort: input.runPort,
     contextFiles: files.map((f) => f.path),
     contextBytes,
     dockerignore: dockerignoreFacts(file.dockerfile, file.text, ignoreText, files),

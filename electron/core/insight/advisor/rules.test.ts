@@ -177,6 +177,11 @@ describe('each rule fires on a Dockerfile written for it, and not on its correct
     expect(rulesOf(`FROM node:22-alpine\nENV PORT=8080\nEXPOSE 8080/tcp\n${GOOD_TAIL}`)).toEqual([]);
     expect(rulesOf(`FROM node:22-alpine\nENV PORT=8080\nEXPOSE $PORT\n${GOOD_TAIL}`)).toEqual([]);
     expect(rulesOf(`FROM node:22-alpine\nEXPOSE 3000\n${GOOD_TAIL}`)).toEqual([]);
+    // The project's run settings (PORT=5000) win over the Dockerfile.
+    const run = only(`FROM node:22-alpine\nEXPOSE 3000\n${GOOD_TAIL}`, 'expose-port-mismatch', { runPort: 5000 });
+    expect(run.finding.title).toBe('EXPOSE 3000, but the app reads PORT=5000 (the run settings give it)');
+    expect(run.newText).toContain('EXPOSE 5000\n');
+    expect(rulesOf(`FROM node:22-alpine\nENV PORT=5000\nEXPOSE $PORT\n${GOOD_TAIL}`, { runPort: 5000 })).toEqual([]);
   });
 
   it('an image that runs as root: no USER, or USER root last', () => {

@@ -42,6 +42,8 @@ export interface AdviceFacts {
   dockerfilePath: string;
   dockerfileSha256: string;
   target?: string | undefined;
+  /** The PORT the project's run settings give the app; it wins over the Dockerfile's ENV PORT. */
+  runPort?: number | undefined;
   /** The paths the build sends (after .dockerignore). */
   contextFiles: readonly string[];
   contextBytes: number;
@@ -431,28 +433,33 @@ function exposeMismatch(ctx: Context): Draft[] {
   const final = ctx.chain.at(-1);
   if (!final) return [];
   const vars = stageVars(ctx.parsed, ctx.chain);
-  const port = vars.get('PORT');
+  const port = ctx.facts.runPort !== undefined ? String(ctx.facts.runPort) : vars.get('PORT');
   if (!port || !/^\d+$/.test(port)) return [];
+  const from = ctx.facts.runPort !== undefined ? 'the run settings give it' : 'its ENV says';
   const exposes = final.instructions.filter((i) => i.keyword === 'EXPOSE');
   if (exposes.length === 0) return [];
   const exposed = exposes.flatMap((i) => i.words.map((w) => expand(w, vars).replace(/\/(tcp|udp)$/i, '')));
   if (exposed.includes(port)) return [];
   const last = exposes.at(-1)!;
+  // $PORT keeps the two together when the Dockerfile sets PORT to the port the app reads; else the number.
+  const exposeTo = vars.get('PORT') === port ? '$PORT' : port;
   const single = last.words.length === 1 && exposes.length === 1 && last.line === last.endLine;
   return [
     {
       rule: 'expose-port-mismatch',
       line: last.line,
       endLine: last.endLine,
-      title: `EXPOSE ${exposed.join(' ')}, but the app reads PORT=${port}`,
+      title: `EXPOSE ${exposed.join(' ')}, but the app reads PORT=${port} (${from})`,
       why:
         'The app listens on the PORT it is given, so the exposed port is not the one that answers: `docker run -P`, ' +
         'Berth and platforms that read EXPOSE publish a port where nothing listens.',
       fixText: single
-        ? 'Expose $PORT, so the two can never disagree again.'
+        ? exposeTo === '$PORT'
+          ? 'Expose $PORT, so the two can never disagree again.'
+          : `Expose ${port}, the PORT the app is run with.`
         : `Expose ${port} (the PORT the app reads); this EXPOSE names several ports, so Berth leaves the edit to you.`,
-      newSource: single ? joinLines(editLines(ctx.lines, last.line, last.endLine, ['EXPOSE $PORT'])) : null,
-      summary: 'EXPOSE $PORT',
+      newSource: single ? joinLines(editLines(ctx.lines, last.line, last.endLine, [`EXPOSE ${exposeTo}`])) : null,
+      summary: `EXPOSE ${exposeTo}`,
     },
   ];
 }
