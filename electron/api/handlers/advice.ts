@@ -17,6 +17,7 @@ export function adviceHandlers({ engine }: Services): AdviceHandlers {
   return {
     'advice.check': (input) => checkAdvice(input, digestOf),
     'advice.apply': (input) => applyAdvice(input, digestOf),
-    'advice.measure': (input) => measureBuild(engineNow(engine), input),
+    // The engine's labels go on the measuring builds too (engineNow alone leaves them out).
+    'advice.measure': (input) => measureBuild({ ...engineNow(engine), labels: engine.labels }, input),
   };
 }
