@@ -79,7 +79,7 @@ it('finds what the careless Dockerfile should change, writes the COPY-order fix 
   const copyFirst = findings.nth(2);
   await copyFirst.getByRole('button', { name: 'Show the fix' }).click();
   const diff = copyFirst.getByRole('group', { name: /Diff of Dockerfile/ });
-  expect(await diff.innerText()).toContain('+COPY package.json ./');
+  expect(await diff.innerText()).toContain('+COPY package.json .\n');
   await copyFirst.evaluate((element) => element.scrollIntoView({ block: 'center' }));
   await page.screenshot({ path: join(SCREENSHOTS, 'advice-diff.png') });
   // Nothing is written before the confirmation.
@@ -92,7 +92,7 @@ it('finds what the careless Dockerfile should change, writes the COPY-order fix 
     .poll(() => cachedRow.innerText(), { timeout: MEASURE_TIMEOUT, interval: 250 })
     .toMatch(/1 of 3\s+1 → 3 of 4 \(edit of index\.js\)\s+3 of 4/);
   expect(readFileSync(join(appDir, 'Dockerfile'), 'utf8')).toContain(
-    'COPY package.json ./\nRUN npm install --no-audit --no-fund && npm cache clean --force\nCOPY . .\n',
+    'COPY package.json .\nRUN npm install --no-audit --no-fund && npm cache clean --force\nCOPY . .\n',
   );
   // The user's source was never edited: the measuring edits went to temporary copies.
   expect(readFileSync(join(appDir, 'index.js'), 'utf8')).toMatch(/^console\.log\("hello \d+"\);\n$/);
