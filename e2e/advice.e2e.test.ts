@@ -91,6 +91,11 @@ it('finds what the careless Dockerfile should change, writes the COPY-order fix 
   await expect
     .poll(() => cachedRow.innerText(), { timeout: MEASURE_TIMEOUT, interval: 250 })
     .toMatch(/1 of 3\s+1 → 3 of 4 \(edit of index\.js\)\s+3 of 4/);
+  // The context grows by the bytes of the added COPY line, as predicted, and the rebuild measures exactly that.
+  const contextRow = await effect.getByRole('row', { name: /Context sent/ }).innerText();
+  const figures = [...contextRow.matchAll(/\(([\d,]+) bytes\)/g)].map((m) => m[1]);
+  expect(figures).toHaveLength(4);
+  expect([figures[0], figures[3]]).toEqual([figures[1], figures[2]]);
   expect(readFileSync(join(appDir, 'Dockerfile'), 'utf8')).toContain(
     'COPY package.json .\nRUN npm install --no-audit --no-fund && npm cache clean --force\nCOPY . .\n',
   );

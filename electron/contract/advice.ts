@@ -27,13 +27,13 @@ export const AdvicePrediction = z.object({
   contextBytes: z
     .object({ before: z.number(), after: z.number() })
     .nullable()
-    .describe('bytes the engine is sent, now and with the fix (the .dockerignore itself counted)'),
+    .describe('bytes the engine is sent, now and with the fix (the edited Dockerfile or .dockerignore itself counted)'),
   cachedAfterEdit: z
     .object({ before: z.number(), after: z.number(), of: z.number(), editedFile: z.string() })
     .nullable()
     .describe('layer steps (FROM left out) that stay cached after an edit of editedFile, now and with the fix'),
   image: z
-    .enum(['smaller', 'unchanged'])
+    .enum(['smaller', 'about the same'])
     .describe('what the fix does to the image size (measured by the rebuild; not predicted in bytes)'),
 });
 export type AdvicePrediction = z.infer<typeof AdvicePrediction>;

@@ -26,7 +26,7 @@ const copyFirst: AdviceFinding = {
   prediction: {
     contextBytes: null,
     cachedAfterEdit: { before: 1, after: 3, of: 4, editedFile: 'index.js' },
-    image: 'unchanged',
+    image: 'about the same',
   },
 };
 

@@ -63,7 +63,7 @@ function Effect({ applied, measuring }: { applied: Applied; measuring: boolean }
           <tr>
             <th scope="row">Context sent</th>
             <td>{before ? bytes(before.contextBytes) : '—'}</td>
-            <td>{context ? `${bytes(context.before)} → ${bytes(context.after)}` : 'unchanged'}</td>
+            <td>{context ? `${bytes(context.before)} → ${bytes(context.after)}` : 'the same'}</td>
             <td>{after ? bytes(after.contextBytes) : '—'}</td>
           </tr>
           <tr>

@@ -57,6 +57,10 @@ describe('a fix, rebuilt on the engine, has the effect it predicted', () => {
     await applyAdvice({ contextDir: dir, findingId: finding.id, fileSha256: finding.fix!.fileSha256 });
     const after = await measure(dir);
     expect(after).toMatchObject({ editedFile: 'index.js', cachedAfterEdit: predicted.after, layerSteps: predicted.of });
+    expect([before.contextBytes, after.contextBytes]).toEqual([
+      finding.prediction.contextBytes?.before,
+      finding.prediction.contextBytes?.after,
+    ]);
     expect(after.cachedAfterEdit).toBeGreaterThan(before.cachedAfterEdit);
     // The user's source file was never edited: the edits went to temporary copies.
     expect(readFileSync(join(dir, 'index.js'), 'utf8')).toMatch(/^console\.log\(\d+\);\n$/);

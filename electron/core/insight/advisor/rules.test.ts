@@ -50,6 +50,11 @@ describe('each rule fires on a Dockerfile written for it, and not on its correct
       of: 4,
       editedFile: 'src/index.js',
     });
+    // The Dockerfile is sent too: the context grows by the line the fix adds.
+    expect(advice.finding.prediction.contextBytes).toEqual({
+      before: 1000,
+      after: 1000 + advice.newText!.length - source.length,
+    });
     expect(rulesOf(advice.newText!)).toEqual([]);
   });
 

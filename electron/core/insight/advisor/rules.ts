@@ -80,6 +80,8 @@ function editLines(lines: readonly string[], start: number, end: number, replace
 
 const joinLines = (lines: readonly string[]): string => lines.join('\n');
 
+const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
+
 const isWholeContext = (source: string): boolean => /^(\.\/?|\.\/\*|\*)$/.test(source);
 
 function finalChain(parsed: ParsedDockerfile, target?: string): DockerfileStage[] {
@@ -473,7 +475,8 @@ function runsAsRoot(ctx: Context): Draft[] {
   const user = lastUser ? expand(lastUser.words[0] ?? '', vars) : null;
   if (user !== null && !/^(root|0)(:.*)?$/.test(user)) return [];
   const base = expand(ctx.chain[0]?.base ?? '', globalVars(ctx.parsed));
-  const name = /(^|\/)node(:|@|$)/.test(base) ? 'node' : '65534:65534';
+  // Images built on the node images (node, cimg/node, a local node base) have the `node` user (uid 1000).
+  const name = /(^|[/-])node([-:@]|$)/.test(base) ? 'node' : '65534:65534';
   const after = lastLayerStep(final);
   const insertAt = Math.max(after.endLine, lastUser?.endLine ?? 0);
   return [
@@ -523,7 +526,7 @@ function dockerignoreRule(ctx: Context): AdviceFinding | null {
       contextBytes: { before: ctx.facts.contextBytes, after: facts.bytesAfterFix },
       cachedAfterEdit: null,
       // What leaves the context also leaves the image when the whole context is copied into it.
-      image: wholeContextCopy(ctx) && leaking.length > 0 ? 'smaller' : 'unchanged',
+      image: wholeContextCopy(ctx) && leaking.length > 0 ? 'smaller' : 'about the same',
     },
   };
 }
@@ -599,12 +602,15 @@ export function adviseDockerfile(facts: AdviceFacts): Advice[] {
       details: details ?? [],
       fix,
       prediction: {
-        contextBytes: null,
+        // The Dockerfile is always sent: the context changes by exactly the bytes the fix adds or removes.
+        contextBytes: newSource
+          ? { before: facts.contextBytes, after: facts.contextBytes - utf8Length(facts.source) + utf8Length(newSource) }
+          : null,
         cachedAfterEdit:
           before && after && editedFile
             ? { before: before.cached, after: after.cached, of: after.of, editedFile }
             : null,
-        image: 'unchanged',
+        image: 'about the same',
         ...prediction,
       },
     };
