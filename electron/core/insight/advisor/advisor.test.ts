@@ -94,6 +94,30 @@ describe('the advice on real files', () => {
   });
 });
 
+describe('an unpinned base image', () => {
+  it('is pinned to the digest the engine reports for it; only unpinned bases are looked up', async () => {
+    const dir = project({
+      Dockerfile: 'FROM alpine:3 AS tools\nFROM node\nUSER node\nCMD ["node", "x.js"]\n',
+      '.dockerignore': '.git\n',
+    });
+    const digest = `node@sha256:${'3'.repeat(64)}`;
+    const asked: string[] = [];
+    const lookup = async (ref: string) => {
+      asked.push(ref);
+      return ref === 'node' ? digest : null;
+    };
+    const { findings } = await checkAdvice({ contextDir: dir }, lookup);
+    expect(asked).toEqual(['node']);
+    expect(findings.map((f) => f.id)).toEqual(['unpinned-base:2']);
+    expect(findings[0]?.fix?.diff).toContain(`-FROM node\n+FROM ${digest}\n`);
+    await applyAdvice(
+      { contextDir: dir, findingId: 'unpinned-base:2', fileSha256: findings[0]!.fix!.fileSha256 },
+      lookup,
+    );
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain(`\nFROM ${digest}\n`);
+  });
+});
+
 /** Every refusal says how to put it right. */
 const FIX = expect.stringMatching(/\w/);
 

@@ -17,7 +17,14 @@ import {
 } from '../../../contract';
 import { listContextFiles, stillSent } from '../../build/context';
 import { readDockerfile } from '../../project/dockerfile-file';
-import { type Advice, type AdviceFacts, adviseDockerfile, copiedExplicitly, type DockerignoreFacts } from './rules';
+import {
+  type Advice,
+  type AdviceFacts,
+  adviseDockerfile,
+  copiedExplicitly,
+  type DockerignoreFacts,
+  unpinnedBases,
+} from './rules';
 
 /** Looks up a digest-pinned reference for a base image the engine has (`node@sha256:...`), or null. */
 export type DigestLookup = (ref: string) => Promise<string | null>;
@@ -136,17 +143,13 @@ async function gather(input: z.output<typeof AdviceInput>, lookup?: DigestLookup
     contextBytes,
     dockerignore: dockerignoreFacts(file.dockerfile, file.text, ignoreText, files),
   };
-  let advice = adviseDockerfile(facts);
   // Unpinned bases: when the engine has the image, its digest is the pin (asked only for the bases flagged).
-  const unpinned = advice.filter((a) => a.finding.rule === 'unpinned-base');
-  if (lookup && unpinned.length > 0) {
-    const pinnedBases: Record<string, string> = {};
-    for (const ref of new Set(unpinned.map((a) => /base image (\S+)/.exec(a.finding.title)?.[1] ?? ''))) {
-      const pinned = ref ? await lookup(ref).catch(() => null) : null;
-      if (pinned) pinnedBases[ref] = pinned;
-    }
-    if (Object.keys(pinnedBases).length > 0) advice = adviseDockerfile({ ...facts, pinnedBases });
+  const pinnedBases: Record<string, string> = {};
+  for (const ref of lookup ? unpinnedBases(file.text, input.target) : []) {
+    const pinned = await lookup!(ref).catch(() => null);
+    if (pinned) pinnedBases[ref] = pinned;
   }
+  const advice = adviseDockerfile({ ...facts, pinnedBases });
   return {
     dir,
     dockerfile: file.dockerfile,

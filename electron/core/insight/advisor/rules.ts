@@ -193,16 +193,31 @@ function shellForm(ctx: Context): Draft[] {
   return drafts;
 }
 
-function unpinnedBase(ctx: Context): Draft[] {
-  const globals = globalVars(ctx.parsed);
-  const drafts: Draft[] = [];
-  for (const stage of ctx.needed) {
-    const earlier = findStage(ctx.parsed.stages, stage.base);
-    if (earlier && earlier.index < stage.index) continue;
+/** The needed stages FROM an image with no tag or `latest` (resolved through the global ARG defaults). */
+function unpinnedStages(parsed: ParsedDockerfile, needed: readonly DockerfileStage[]) {
+  const globals = globalVars(parsed);
+  return needed.flatMap((stage) => {
+    const earlier = findStage(parsed.stages, stage.base);
+    if (earlier && earlier.index < stage.index) return [];
     const resolved = expand(stage.base, globals);
-    if (resolved.includes('$') || resolved.toLowerCase() === 'scratch') continue;
+    if (resolved.includes('$') || resolved.toLowerCase() === 'scratch') return [];
     const ref = parseImageReference(resolved);
-    if (!ref || ref.digest !== null || (ref.tag !== null && ref.tag !== 'latest')) continue;
+    if (!ref || ref.digest !== null || (ref.tag !== null && ref.tag !== 'latest')) return [];
+    return [{ stage, resolved, ref }];
+  });
+}
+
+/** The unpinned base images of this Dockerfile and target: what the IO side asks the engine a digest for. */
+export function unpinnedBases(source: string, target?: string): string[] {
+  const parsed = parseDockerfile(source);
+  const needed = neededStages(parsed.stages, target);
+  const stages = parsed.stages.filter((s) => needed.has(s.index));
+  return [...new Set(unpinnedStages(parsed, stages).map((u) => u.resolved))];
+}
+
+function unpinnedBase(ctx: Context): Draft[] {
+  const drafts: Draft[] = [];
+  for (const { stage, resolved, ref } of unpinnedStages(ctx.parsed, ctx.needed)) {
     const pinned = ctx.facts.pinnedBases?.[resolved];
     let newSource: string | null = null;
     if (pinned) {
