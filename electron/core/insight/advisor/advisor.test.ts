@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Dockerode from 'dockerode';
 import { listContextFiles, readContext, stillSent } from '../../build/context';
 import { copyNotesContext } from '../../build/test/notes-build';
 import { applyAdvice, checkAdvice } from './advisor';
 import { unifiedDiff } from './diff';
+import { measureBuild } from './measure';
 import { keepForRemoval, writeProject as project, removeProjects } from './test/project';
 
 afterAll(removeProjects);
@@ -136,6 +138,23 @@ describe('the apply path refuses, with a code, a message and a fix, and writes n
       });
     }
     expect(readFileSync(join(outside, 'Dockerfile'), 'utf8')).toBe('FROM node\nCMD node x.js\n');
+  });
+
+  it('refuses a relative folder, and a measurement of a file the build does not send, before touching the engine', async () => {
+    await expect(checkAdvice({ contextDir: 'relative/dir' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      fix: FIX,
+    });
+    const dir = project({ Dockerfile: DOCKERFILE, '.dockerignore': 'secret.txt\n', 'index.js': '', 'secret.txt': 's' });
+    // An engine that answers nothing: a refusal must come before any call to it.
+    const nowhere = { docker: new Dockerode({ socketPath: join(dir, 'no-engine.sock') }), endpoint: 'unix:///nowhere' };
+    for (const editedFile of ['../../etc/passwd', 'secret.txt', '/etc/passwd']) {
+      await expect(measureBuild(nowhere, { contextDir: dir, editedFile })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+        fields: { editedFile: expect.any(Array) },
+        fix: FIX,
+      });
+    }
   });
 
   it('refuses a .dockerignore that is a link to a file outside the context', async () => {
