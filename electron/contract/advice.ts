@@ -49,6 +49,7 @@ export const AdviceFix = z.object({
     .string()
     .nullable()
     .describe('sha256 of the file as the diff was made from it; null: it does not exist'),
+  diffSha256: z.string().describe('sha256 of `diff`: applying refuses when the fix would now write anything else'),
 });
 export type AdviceFix = z.infer<typeof AdviceFix>;
 
@@ -93,6 +94,10 @@ export const ApplyAdviceInput = AdviceInput.extend({
     .regex(/^[0-9a-f]{64}$/, 'the sha256 of the file as the diff was shown')
     .nullable()
     .describe('from the fix that was shown: the write is refused when the file changed since'),
+  diffSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'the sha256 of the diff that was shown')
+    .describe('from the fix that was shown: the write is refused when the fix would now differ from that diff'),
 }).strict();
 
 export const ApplyAdviceResult = z.object({

@@ -6,6 +6,7 @@ import { renderWithApi } from '../test/render';
 import { AdvicePanel } from './AdvicePanel';
 
 const SHA = 'a'.repeat(64);
+const DIFF_SHA = 'd'.repeat(64);
 
 const copyFirst: AdviceFinding = {
   id: 'copy-before-install:3',
@@ -22,6 +23,7 @@ const copyFirst: AdviceFinding = {
     summary: 'Copy package.json before the install; the whole context after it',
     diff: '--- a/Dockerfile\n+++ b/Dockerfile\n@@ -2,3 +2,4 @@\n WORKDIR /app\n-COPY . .\n+COPY package.json ./\n RUN npm ci\n+COPY . .\n',
     fileSha256: SHA,
+    diffSha256: DIFF_SHA,
   },
   prediction: {
     contextBytes: null,
@@ -105,7 +107,13 @@ describe('AdvicePanel', () => {
     await user.keyboard('{Enter}');
     await waitFor(() =>
       expect(api.callsTo('advice.apply')).toEqual([
-        { contextDir: '/p', dockerfile: 'Dockerfile', findingId: 'copy-before-install:3', fileSha256: SHA },
+        {
+          contextDir: '/p',
+          dockerfile: 'Dockerfile',
+          findingId: 'copy-before-install:3',
+          fileSha256: SHA,
+          diffSha256: DIFF_SHA,
+        },
       ]),
     );
     const effect = await screen.findByRole('region', { name: 'Effect of the fix' });

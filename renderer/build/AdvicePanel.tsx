@@ -235,6 +235,7 @@ export function AdvicePanel({ project }: { project: AdviceProject }) {
         ...where,
         findingId: finding.id,
         fileSha256: finding.fix.fileSha256,
+        diffSha256: finding.fix.diffSha256,
       });
       setReport(result.report);
       setOpenId(null);

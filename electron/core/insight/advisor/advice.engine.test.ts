@@ -11,7 +11,7 @@ import type { AdviceFinding } from '../../../contract';
 import type { EngineHandle } from '../../engine/engine-handle';
 import { applyAdvice, checkAdvice } from './advisor';
 import { MEASURE_LABEL, measureBuild } from './measure';
-import { writeProject as project, removeProjects } from './test/project';
+import { writeProject as project, removeProjects, shownFix } from './test/project';
 
 /** Two builds per measurement, of a tiny Node app: generous on a loaded 2-core machine. */
 const MEASURE_TIMEOUT_MS = 240_000;
@@ -54,7 +54,7 @@ describe('a fix, rebuilt on the engine, has the effect it predicted', () => {
 
     const before = await measure(dir);
     expect(before).toMatchObject({ editedFile: 'index.js', cachedAfterEdit: predicted.before, layerSteps: 3 });
-    await applyAdvice({ contextDir: dir, findingId: finding.id, fileSha256: finding.fix!.fileSha256 });
+    await applyAdvice({ contextDir: dir, ...shownFix(finding) });
     const after = await measure(dir);
     expect(after).toMatchObject({ editedFile: 'index.js', cachedAfterEdit: predicted.after, layerSteps: predicted.of });
     expect([before.contextBytes, after.contextBytes]).toEqual([
@@ -88,7 +88,7 @@ describe('a fix, rebuilt on the engine, has the effect it predicted', () => {
 
     const before = await measure(dir);
     expect(before.contextBytes).toBe(predicted.before);
-    await applyAdvice({ contextDir: dir, findingId: finding.id, fileSha256: finding.fix!.fileSha256 });
+    await applyAdvice({ contextDir: dir, ...shownFix(finding) });
     const after = await measure(dir);
     expect(after.contextBytes).toBe(predicted.after);
     expect(before.contextBytes - after.contextBytes).toBe(predicted.before - predicted.after);

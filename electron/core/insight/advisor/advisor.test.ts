@@ -6,7 +6,7 @@ import { copyNotesContext } from '../../build/test/notes-build';
 import { applyAdvice, checkAdvice } from './advisor';
 import { unifiedDiff } from './diff';
 import { measureBuild } from './measure';
-import { keepForRemoval, writeProject as project, removeProjects } from './test/project';
+import { keepForRemoval, writeProject as project, removeProjects, shownFix } from './test/project';
 
 afterAll(removeProjects);
 
@@ -68,11 +68,7 @@ describe('the advice on real files', () => {
     ]);
     expect(finding?.prediction.contextBytes?.before).toBe(before.bytes);
 
-    const applied = await applyAdvice({
-      contextDir: dir,
-      findingId: finding!.id,
-      fileSha256: finding!.fix!.fileSha256,
-    });
+    const applied = await applyAdvice({ contextDir: dir, ...shownFix(finding!) });
     const written = readFileSync(join(dir, '.dockerignore'), 'utf8');
     expect(unifiedDiff('.dockerignore', null, written)).toBe(finding!.fix!.diff);
     const after = await readContext(dir);
@@ -91,7 +87,7 @@ describe('the advice on real files', () => {
     const { findings } = await checkAdvice({ contextDir: dir });
     expect(findings.map((f) => f.id)).toEqual(['shell-form:7']);
     const fix = findings[0]!.fix!;
-    await applyAdvice({ contextDir: dir, findingId: 'shell-form:7', fileSha256: fix.fileSha256 });
+    await applyAdvice({ contextDir: dir, ...shownFix(findings[0]!) });
     expect(unifiedDiff('Dockerfile', original, readFileSync(join(dir, 'Dockerfile'), 'utf8'))).toBe(fix.diff);
   });
 });
@@ -112,15 +108,13 @@ describe('an unpinned base image', () => {
     expect(asked).toEqual(['node']);
     expect(findings.map((f) => f.id)).toEqual(['unpinned-base:2']);
     expect(findings[0]?.fix?.diff).toContain(`-FROM node\n+FROM ${digest}\n`);
-    await applyAdvice(
-      { contextDir: dir, findingId: 'unpinned-base:2', fileSha256: findings[0]!.fix!.fileSha256 },
-      lookup,
-    );
+    await applyAdvice({ contextDir: dir, ...shownFix(findings[0]!) }, lookup);
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain(`\nFROM ${digest}\n`);
   });
 });
 
 /** Every refusal says how to put it right. */
+const NO_DIFF = '0'.repeat(64);
 const FIX = expect.stringMatching(/\w/);
 
 describe('the apply path refuses, with a code, a message and a fix, and writes nothing', () => {
@@ -130,7 +124,7 @@ describe('the apply path refuses, with a code, a message and a fix, and writes n
     symlinkSync(join(outside, 'Dockerfile'), join(dir, 'Dockerfile'));
     for (const dockerfile of ['../../etc/passwd', `../${outside.split('/').pop()}/Dockerfile`, 'Dockerfile']) {
       await expect(
-        applyAdvice({ contextDir: dir, dockerfile, findingId: 'shell-form:2', fileSha256: null }),
+        applyAdvice({ contextDir: dir, dockerfile, findingId: 'shell-form:2', fileSha256: null, diffSha256: NO_DIFF }),
       ).rejects.toMatchObject({
         code: 'INVALID_INPUT',
         message: expect.stringMatching(/outside the context/),
@@ -167,6 +161,25 @@ describe('the apply path refuses, with a code, a message and a fix, and writes n
     });
   });
 
+  it('refuses a fix that would now write other than the diff shown, though the file is the same', async () => {
+    const dir = project({
+      Dockerfile: DOCKERFILE,
+      '.dockerignore': '*.tmp\n',
+      'index.js': '',
+      'node_modules/a.js': 'a',
+    });
+    const shown = (await checkAdvice({ contextDir: dir })).findings.find((f) => f.rule === 'dockerignore')!;
+    expect(shown.fix?.diff).toContain('+**/node_modules');
+    // The context changes: .git now leaks too, so the fix would add a line the diff did not show.
+    writeFileSync(join(dir, '.git'), 'gitdir: elsewhere\n');
+    await expect(applyAdvice({ contextDir: dir, ...shownFix(shown) })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/other than the diff shown/),
+      fix: FIX,
+    });
+    expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('*.tmp\n');
+  });
+
   it('refuses a stale diff: the file changed after the diff was shown', async () => {
     const dir = project({
       Dockerfile: 'FROM node:22-alpine\nUSER node\nCMD node x.js\n',
@@ -177,15 +190,19 @@ describe('the apply path refuses, with a code, a message and a fix, and writes n
     const shown = findings.find((f) => f.rule === 'shell-form')!;
     const edited = 'FROM node:22-alpine\nUSER node\nCMD node x.js --verbose\n';
     writeFileSync(join(dir, 'Dockerfile'), edited);
-    await expect(
-      applyAdvice({ contextDir: dir, findingId: shown.id, fileSha256: shown.fix!.fileSha256 }),
-    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/changed since the diff/), fix: FIX });
+    await expect(applyAdvice({ contextDir: dir, ...shownFix(shown) })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/changed since the diff/),
+      fix: FIX,
+    });
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe(edited);
     // A finding that no longer exists, and a finding with no fix to write, are refused too.
-    await expect(applyAdvice({ contextDir: dir, findingId: 'runs-as-root:1', fileSha256: null })).rejects.toMatchObject(
-      { code: 'CONFLICT', fix: FIX },
-    );
-    await expect(applyAdvice({ contextDir: dir, findingId: 'x', fileSha256: 'not a sha' })).rejects.toMatchObject({
+    await expect(
+      applyAdvice({ contextDir: dir, findingId: 'runs-as-root:1', fileSha256: null, diffSha256: NO_DIFF }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', fix: FIX });
+    await expect(
+      applyAdvice({ contextDir: dir, findingId: 'x', fileSha256: 'not a sha', diffSha256: NO_DIFF }),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       fields: { fileSha256: expect.any(Array) },
     });

@@ -179,7 +179,7 @@ export async function applyAdvice(
   lookup?: DigestLookup,
 ): Promise<ApplyAdviceResult> {
   const args = parse(ApplyAdviceInput, input, 'fix to apply');
-  const { findingId, fileSha256, ...where } = args;
+  const { findingId, fileSha256, diffSha256, ...where } = args;
   const gathered = await gather(where, lookup);
   const stale = (what: string) =>
     new BerthError(
@@ -205,6 +205,13 @@ export async function applyAdvice(
     );
   }
   if (fix.fileSha256 !== fileSha256) throw stale(fix.path);
+  if (fix.diffSha256 !== diffSha256) {
+    throw new BerthError(
+      'CONFLICT',
+      `The fix for ${findingId} would now write something other than the diff shown (the context changed since), so nothing was written.`,
+      'Look at the advice again: Berth shows the diff as it is now, then write that.',
+    );
+  }
   const target =
     fix.file === 'dockerfile'
       ? gathered.dockerfileFile

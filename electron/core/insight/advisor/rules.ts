@@ -3,6 +3,7 @@
  * gathered about its context, and reports findings with the line, why it matters, the fix in words, and the
  * fixed text Berth can write. Pure: the figures that need the disk (context bytes) arrive in `facts`.
  */
+import { createHash } from 'node:crypto';
 import {
   type AdviceFinding,
   type AdviceFix,
@@ -81,6 +82,9 @@ function editLines(lines: readonly string[], start: number, end: number, replace
 const joinLines = (lines: readonly string[]): string => lines.join('\n');
 
 const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
+
+/** The diff as shown, with the hash the apply path compares: what is written is exactly what was shown. */
+const shownDiff = (diff: string) => ({ diff, diffSha256: createHash('sha256').update(diff).digest('hex') });
 
 const isWholeContext = (source: string): boolean => /^(\.\/?|\.\/\*|\*)$/.test(source);
 
@@ -534,7 +538,7 @@ function dockerignoreRule(ctx: Context): AdviceFinding | null {
       file: 'dockerignore',
       path,
       summary: missing ? 'Create .dockerignore' : 'Extend .dockerignore',
-      diff: unifiedDiff(path, facts.text, facts.fixText),
+      ...shownDiff(unifiedDiff(path, facts.text, facts.fixText)),
       fileSha256: facts.sha256,
     },
     prediction: {
@@ -606,7 +610,7 @@ export function adviseDockerfile(facts: AdviceFacts): Advice[] {
             file: 'dockerfile',
             path: facts.dockerfilePath,
             summary: summary ?? draft.title,
-            diff: mask(unifiedDiff(facts.dockerfilePath, facts.source, newSource)),
+            ...shownDiff(mask(unifiedDiff(facts.dockerfilePath, facts.source, newSource))),
             fileSha256: facts.dockerfileSha256,
           }
         : null;
