@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { type LaunchedBrowser, launchChromium } from './browser';
+import { type LaunchedBrowser, launchChromium, openSignedIn } from './browser';
+import { captureFailure } from './failure-capture';
 import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
@@ -34,19 +35,10 @@ beforeAll(async () => {
   writeFileSync(join(appDir, 'node_modules', 'left-pad', 'index.js'), `module.exports = ${'0'.repeat(20_000)};\n`);
   berth = await startWebMode({ projectDir: appDir });
   launched = await launchChromium();
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: 20_000 });
+  page = await openSignedIn(launched.browser, berth.signInUrl());
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && page) {
-    await page.screenshot({ path: join(tmpdir(), `berth-e2e-failure-${context.task.name.slice(0, 40)}.png`) });
-  }
-});
+afterEach((context) => captureFailure(context, page));
 
 afterAll(async () => {
   await launched?.close();
