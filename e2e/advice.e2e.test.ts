@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { type LaunchedBrowser, launchChromium, openSignedIn } from './browser';
+import { type LaunchedBrowser, launchChromium } from './browser';
 import { captureFailure } from './failure-capture';
-import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 /** Four builds of a tiny app (two to measure before the fix, two after): seconds here, generous for a loaded machine. */
@@ -35,7 +35,7 @@ beforeAll(async () => {
   writeFileSync(join(appDir, 'node_modules', 'left-pad', 'index.js'), `module.exports = ${'0'.repeat(20_000)};\n`);
   berth = await startWebMode({ projectDir: appDir });
   launched = await launchChromium();
-  page = await openSignedIn(launched.browser, berth.signInUrl());
+  page = await signedInPage(launched.browser, berth);
 });
 
 afterEach((context) => captureFailure(context, page));

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's Chromium: Playwright's own browser download is never used. */
 export const CHROMIUM_PATH = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
@@ -39,20 +39,6 @@ export async function launchChromium(options: { colorScheme?: 'light' | 'dark' }
       rmSync(profile, { recursive: true, force: true });
     },
   };
-}
-
-/** How long web mode may take to show the engine as connected after signing in. */
-const CONNECTED_TIMEOUT_MS = 20_000;
-
-/** A new page signed in to web mode with a one-time link, once the engine bar says connected. */
-export async function openSignedIn(browser: BrowserContext, signInUrl: string): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(signInUrl);
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: CONNECTED_TIMEOUT_MS });
-  return page;
 }
 
 export type { Browser };
