@@ -40,9 +40,13 @@ export interface Services {
 
 /**
  * The engine as it is now: a job keeps the client it started with, even if the user switches context
- * while it runs.
+ * while it runs. The engine's labels (a test suite's run label, say) go with it onto what the job creates.
  */
-export const engineNow = (engine: Engine): EngineHandle => ({ docker: engine.docker, endpoint: engine.endpoint });
+export const engineNow = (engine: Engine): EngineHandle => ({
+  docker: engine.docker,
+  endpoint: engine.endpoint,
+  labels: engine.labels,
+});
 
 export function createServices(options: ServiceOptions): Services {
   const engine = options.engine ?? new Engine();
