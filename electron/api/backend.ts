@@ -39,6 +39,8 @@ export function createBackend(options: BackendOptions): Backend {
   return {
     router: createRouter(handlers, streamHandlers(services)),
     async close() {
+      // Debug shells' containers and images go before the engine connection does.
+      await services.terminals.closeAll();
       services.close();
     },
   };

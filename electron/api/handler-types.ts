@@ -3,7 +3,15 @@
  * one function per event stream. The router validates around these, so handlers receive parsed
  * arguments (defaults applied) and may assume them well formed.
  */
-import type { ProcedureArgs, ProcedureName, ProcedureOutput, StreamEvent, StreamName, StreamParams } from '../contract';
+import type {
+  ProcedureArgs,
+  ProcedureName,
+  ProcedureOutput,
+  StreamEvent,
+  StreamInput,
+  StreamName,
+  StreamParams,
+} from '../contract';
 
 export type Handlers = {
   [P in ProcedureName]: (args: ProcedureArgs<P>) => Promise<ProcedureOutput<P>>;
@@ -18,6 +26,15 @@ export type Handlers = {
 export type Readiness = Promise<void> | undefined | void;
 
 /**
+ * What a duplex stream's handler receives from its subscriber: each message, validated against the
+ * stream's `input` schema. `listen` replaces the listener; until one is set, messages are refused (CONFLICT).
+ * A listener that throws refuses that message with the error; the stream goes on.
+ */
+export interface StreamInbox<M> {
+  listen(listener: (message: M) => void): void;
+}
+
+/**
  * A stream handler emits events until its promise resolves (the stream ended on its own) or until
  * `signal` aborts (the subscriber went away); after an abort, further `emit` calls are ignored and
  * answer ready, and every readiness promise already handed out settles.
@@ -27,5 +44,6 @@ export type StreamHandlers = {
     params: StreamParams<S>,
     emit: (event: StreamEvent<S>) => Readiness,
     signal: AbortSignal,
+    inbox: StreamInbox<StreamInput<S>>,
   ) => Promise<void> | void;
 };

@@ -13,12 +13,20 @@ import {
   procedures,
   type StreamEvent,
   type StreamName,
+  streamInputSchema,
   streams,
 } from '../contract';
 import { toPublicError } from './error-mapping';
 import type { Handlers, Readiness, StreamHandlers } from './handler-types';
 
-export type { Handlers, Readiness, StreamHandlers } from './handler-types';
+export type { Handlers, Readiness, StreamHandlers, StreamInbox } from './handler-types';
+
+/** A subscription as a transport holds it: `close` ends it, `send` carries a message up a duplex stream. */
+export interface StreamSession {
+  close(): void;
+  /** Validates and delivers a message; answers the refusal (with a code) or undefined when it was taken. */
+  send(rawMessage: unknown): BerthError | undefined;
+}
 
 export interface Router {
   /** Resolves with the validated output, or rejects with a BerthError (never anything else). */
@@ -36,6 +44,14 @@ export interface Router {
     onError: (error: BerthError) => void,
     onEnd: () => void,
   ): () => void;
+  /** As `subscribe`, for a transport that also carries messages up (duplex streams such as `terminal`). */
+  open(
+    name: unknown,
+    rawParams: unknown,
+    emit: (event: StreamEvent<StreamName>) => Readiness,
+    onError: (error: BerthError) => void,
+    onEnd: () => void,
+  ): StreamSession;
 }
 
 const unknownName = (kind: 'procedure' | 'stream', name: unknown): BerthError =>
@@ -65,13 +81,13 @@ export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers)
     return checked.data as ProcedureOutput<ProcedureName>;
   }
 
-  function subscribe(
+  function open(
     name: unknown,
     rawParams: unknown,
     emit: (event: StreamEvent<StreamName>) => Readiness,
     onError: (error: BerthError) => void,
     onEnd: () => void,
-  ): () => void {
+  ): StreamSession {
     const controller = new AbortController();
     let finished = false;
     const finish = (error?: BerthError): void => {
@@ -85,17 +101,44 @@ export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers)
       finished = true;
       controller.abort();
     };
+    let listener: ((message: unknown) => void) | undefined;
+    const ended = (): BerthError =>
+      new BerthError('NOT_FOUND', 'This stream has ended.', 'Open a new one to send more.');
+    const refuseAll: StreamSession = { close: unsubscribe, send: () => ended() };
 
     if (!isStreamName(name)) {
       queueMicrotask(() => finish(unknownName('stream', name)));
-      return unsubscribe;
+      return refuseAll;
     }
     const spec = streams[name];
     const params = spec.params.safeParse(rawParams);
     if (!params.success) {
       queueMicrotask(() => finish(invalidInput(`parameters for the ${name} stream`, params.error.issues)));
-      return unsubscribe;
+      return refuseAll;
     }
+    const inputSchema = streamInputSchema(name);
+    const send = (rawMessage: unknown): BerthError | undefined => {
+      if (!inputSchema) {
+        return new BerthError('UNSUPPORTED', `The ${name} stream takes no messages.`, 'Only send up duplex streams.');
+      }
+      if (finished || controller.signal.aborted) return ended();
+      const message = inputSchema.safeParse(rawMessage);
+      if (!message.success) return invalidInput(`message for the ${name} stream`, message.error.issues);
+      if (!listener) {
+        return new BerthError('CONFLICT', `The ${name} stream is not ready for input yet.`, 'Wait until it opens.');
+      }
+      try {
+        listener(message.data);
+        return undefined;
+      } catch (error) {
+        return toPublicError(error, `the ${name} stream`);
+      }
+    };
+    const inbox = {
+      listen: (next: (message: unknown) => void): void => {
+        listener = next;
+      },
+    };
 
     const checkedEmit = (event: unknown): Readiness => {
       if (finished || controller.signal.aborted) return undefined;
@@ -108,6 +151,7 @@ export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers)
       params: unknown,
       emit: (event: unknown) => Readiness,
       signal: AbortSignal,
+      inbox: { listen(listener: (message: unknown) => void): void },
     ) => Promise<void> | void;
     // Run on the next tick so callers get their unsubscribe function before the first event.
     // A returned promise ends the stream when it settles; a handler that returns nothing (listener
@@ -116,14 +160,17 @@ export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers)
       if (finished) return;
       const fail = (error: unknown): void => finish(toPublicError(error, `the ${name} stream`));
       try {
-        const running = handler(params.data, checkedEmit, controller.signal);
+        const running = handler(params.data, checkedEmit, controller.signal, inbox);
         if (running instanceof Promise) running.then(() => finish(), fail);
       } catch (error) {
         fail(error);
       }
     });
-    return unsubscribe;
+    return { close: unsubscribe, send };
   }
 
-  return { call, subscribe };
+  const subscribe: Router['subscribe'] = (name, rawParams, emit, onError, onEnd) =>
+    open(name, rawParams, emit, onError, onEnd).close;
+
+  return { call, subscribe, open };
 }

@@ -10,6 +10,7 @@ import { Engine, EngineEvents, type EngineHandle } from '../core/engine';
 import { JobRunner } from '../core/job-runner';
 import { RecentProjects } from '../core/project/recent-projects';
 import { CredentialStore, type Push, type SecretStore } from '../core/registry';
+import { TerminalSessions } from '../core/terminal';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -35,6 +36,8 @@ export interface Services {
   recent: RecentProjects;
   builds: JobRunner<BuildModel, Build>;
   pushes: JobRunner<PushModel, Push>;
+  /** Open terminals: what their debug shells made is removed when the app closes. */
+  terminals: TerminalSessions;
   close(): void;
 }
 
@@ -66,6 +69,7 @@ export function createServices(options: ServiceOptions): Services {
     recent: new RecentProjects(options.dataDir),
     builds: new JobRunner({ noun: 'build', fix: 'Start the build again, or open it from the build history.' }),
     pushes: new JobRunner({ noun: 'push', fix: 'Start the push again; old pushes are forgotten.' }),
+    terminals: new TerminalSessions(),
     close() {
       events.close();
       engine.close();

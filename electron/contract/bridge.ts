@@ -17,7 +17,11 @@ export interface BerthBridge {
     onEvent: (event: unknown, seq: number) => void,
     onError?: (error: ErrorShape) => void,
     onEnd?: () => void,
+    /** A message sent up this subscription was refused (it stays open). */
+    onRefused?: (error: ErrorShape) => void,
   ): string;
+  /** Sends a message up a duplex subscription of this page (a terminal's keystrokes). */
+  send(id: string, message: unknown): void;
   /** Says that every event of subscription `id` up to number `seq` has been handled. */
   ack(id: string, seq: number): void;
   unsubscribe(id: string): void;

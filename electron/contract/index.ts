@@ -31,4 +31,5 @@ export * from './procedures';
 export * from './projects';
 export * from './registry';
 export * from './shapes';
+export * from './terminal';
 export * from './wire';

@@ -22,6 +22,7 @@ import { OtlpTrace } from './otlp-trace';
 import { DockerfileFile, DockerfilePath, FolderPath, RecentProject } from './projects';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
 import { Empty, Millis, Ok } from './shapes';
+import { TerminalEvent, TerminalInput, TerminalParams } from './terminal';
 
 const IdInput = z.object({ id: ContainerRef }).strict();
 const RefInput = z.object({ ref: ImageRef }).strict();
@@ -143,7 +144,12 @@ export const streams = {
   },
   /** The whole push model, re-sent as it changes. */
   push: { params: z.object({ pushId: RunId }).strict(), event: PushModel },
-} as const satisfies Record<string, { params: z.ZodType; event: z.ZodType }>;
+  /**
+   * An interactive shell (exec into a container, or a debug shell before a failed build step): output down,
+   * keystrokes and resizes up on the same subscription (`input`), so only whoever opened it can type in it.
+   */
+  terminal: { params: TerminalParams, event: TerminalEvent, input: TerminalInput },
+} as const satisfies Record<string, { params: z.ZodType; event: z.ZodType; input?: z.ZodType }>;
 
 export type ProcedureName = keyof typeof procedures;
 export type StreamName = keyof typeof streams;
@@ -155,6 +161,20 @@ export type ProcedureOutput<P extends ProcedureName> = z.output<(typeof procedur
 export type StreamParamsInput<S extends StreamName> = z.input<(typeof streams)[S]['params']>;
 export type StreamParams<S extends StreamName> = z.output<(typeof streams)[S]['params']>;
 export type StreamEvent<S extends StreamName> = z.output<(typeof streams)[S]['event']>;
+/** The streams that take messages from the subscriber (duplex streams). */
+export type DuplexStreamName = {
+  [S in StreamName]: (typeof streams)[S] extends { input: z.ZodType } ? S : never;
+}[StreamName];
+/** What a subscriber may send up a duplex stream. */
+export type StreamInput<S extends StreamName> = (typeof streams)[S] extends { input: infer I extends z.ZodType }
+  ? z.output<I>
+  : never;
+
+/** A subscription to a duplex stream: messages go up with `send`; `close` ends it. */
+export interface DuplexSession<S extends DuplexStreamName> {
+  send(message: StreamInput<S>): void;
+  close(): void;
+}
 
 /** What the renderer sees, whichever transport carries it. */
 export interface BerthApi {
@@ -166,9 +186,26 @@ export interface BerthApi {
     onEvent: (event: StreamEvent<S>) => void,
     onError?: (error: BerthError) => void,
   ): () => void;
+  /**
+   * Subscribes to a duplex stream. A message the backend refuses (too big, malformed, the session not open
+   * yet) is reported to `onRefused` and leaves the subscription open.
+   */
+  openSession<S extends DuplexStreamName>(
+    name: S,
+    params: StreamParamsInput<S>,
+    listeners: {
+      onEvent: (event: StreamEvent<S>) => void;
+      onError?: (error: BerthError) => void;
+      onEnd?: () => void;
+      onRefused?: (error: BerthError) => void;
+    },
+  ): DuplexSession<S>;
 }
 
 export const isProcedureName = (name: unknown): name is ProcedureName =>
   typeof name === 'string' && Object.hasOwn(procedures, name);
 export const isStreamName = (name: unknown): name is StreamName =>
   typeof name === 'string' && Object.hasOwn(streams, name);
+/** The input schema of a duplex stream; undefined for a stream that takes no messages. */
+export const streamInputSchema = (name: StreamName): z.ZodType | undefined =>
+  (streams[name] as { input?: z.ZodType }).input;

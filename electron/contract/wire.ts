@@ -11,12 +11,16 @@ export type CallReply = { ok: true; value: unknown } | { ok: false; error: Error
 
 export type ClientMessage =
   | { op: 'subscribe'; sid: string; stream: string; params: unknown }
-  | { op: 'unsubscribe'; sid: string };
+  | { op: 'unsubscribe'; sid: string }
+  /** A message up a duplex stream (a terminal's keystrokes); refused unless `sid` is open on this socket. */
+  | { op: 'send'; sid: string; message: unknown };
 
 export type ServerMessage =
   | { sid: string; event: unknown }
   | { sid: string | null; error: ErrorShape }
-  | { sid: string; end: true };
+  | { sid: string; end: true }
+  /** A message sent up the stream was refused; the subscription stays open. */
+  | { sid: string; refused: ErrorShape };
 
 export const CALL_PATH = '/api/call/';
 export const STREAM_PATH = '/api/stream';

@@ -10,14 +10,16 @@
  * told to wait (see StreamCredit). Log streams wait, which pauses the engine stream.
  */
 import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
-import type { Readiness, Router } from '../api/router';
+import type { Readiness, Router, StreamSession } from '../api/router';
 import { BerthError, type CallReply, SID_PATTERN } from '../contract';
 import {
   ACK_CHANNEL,
   CALL_CHANNEL,
   IPC_STREAM_WINDOW,
+  SEND_CHANNEL,
   StreamAck,
   type StreamDelivery,
+  StreamSend,
   SUBSCRIBE_CHANNEL,
   streamChannel,
   UNSUBSCRIBE_CHANNEL,
@@ -95,7 +97,7 @@ export class StreamCredit {
 }
 
 interface Subscription {
-  unsubscribe(): void;
+  session: StreamSession;
   credit: StreamCredit;
 }
 
@@ -108,7 +110,7 @@ export function installIpcTransport({ ipcMain, router, isTrustedSender }: IpcTra
   // webContents id → (sid → subscription)
   const bySender = new Map<number, Map<string, Subscription>>();
   const end = (subscription: Subscription | undefined): void => {
-    subscription?.unsubscribe();
+    subscription?.session.close();
     subscription?.credit.release();
   };
 
@@ -179,7 +181,7 @@ export function installIpcTransport({ ipcMain, router, isTrustedSender }: IpcTra
       subscriptions.delete(sid);
       credit.release();
     };
-    const unsubscribe = router.subscribe(
+    const session = router.open(
       stream,
       params,
       (streamEvent) => {
@@ -195,7 +197,22 @@ export function installIpcTransport({ ipcMain, router, isTrustedSender }: IpcTra
         deliver({ end: true });
       },
     );
-    subscriptions.set(sid, { unsubscribe, credit });
+    subscriptions.set(sid, { session, credit });
+  };
+
+  // Only the sending page's own subscriptions can be written to: another page's sids are not in its map.
+  const onSend = (event: MessageEvent, message: unknown): void => {
+    if (!isTrustedSender(event.senderFrame)) return;
+    const parsed = StreamSend.safeParse(message);
+    if (!parsed.success) return;
+    const { sid } = parsed.data;
+    const session = bySender.get(event.sender.id)?.get(sid)?.session;
+    const refusal = session
+      ? session.send(parsed.data.message)
+      : new BerthError('NOT_FOUND', `No open subscription ${sid} in this page.`, 'Send only to a stream you opened.');
+    if (refusal && !event.sender.isDestroyed()) {
+      event.sender.send(streamChannel(sid), { refused: refusal.toShape() } satisfies StreamDelivery);
+    }
   };
 
   const onAck = (event: MessageEvent, message: unknown): void => {
@@ -217,12 +234,14 @@ export function installIpcTransport({ ipcMain, router, isTrustedSender }: IpcTra
   ipc.on(SUBSCRIBE_CHANNEL, onSubscribe);
   ipc.on(UNSUBSCRIBE_CHANNEL, onUnsubscribe);
   ipc.on(ACK_CHANNEL, onAck);
+  ipc.on(SEND_CHANNEL, onSend);
 
   return () => {
     ipc.removeHandler(CALL_CHANNEL);
     ipc.removeListener(SUBSCRIBE_CHANNEL, onSubscribe);
     ipc.removeListener(UNSUBSCRIBE_CHANNEL, onUnsubscribe);
     ipc.removeListener(ACK_CHANNEL, onAck);
+    ipc.removeListener(SEND_CHANNEL, onSend);
     for (const subscriptions of bySender.values()) for (const subscription of subscriptions.values()) end(subscription);
     bySender.clear();
   };

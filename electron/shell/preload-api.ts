@@ -6,6 +6,7 @@ import { type BerthBridge, BerthError, type ErrorShape, isProcedureName, isStrea
 import {
   ACK_CHANNEL,
   CALL_CHANNEL,
+  SEND_CHANNEL,
   StreamAck,
   type StreamDelivery,
   SUBSCRIBE_CHANNEL,
@@ -43,7 +44,7 @@ export function createPreloadApi(ipcRenderer: IpcRendererLike): BerthBridge {
       throw reply.error; // a plain ErrorShape value; the renderer maps it to BerthError
     },
 
-    subscribe(stream, params, onEvent, onError, onEnd) {
+    subscribe(stream, params, onEvent, onError, onEnd, onRefused) {
       const sid = `p${nextSid++}`;
       if (!isStreamName(stream)) {
         queueMicrotask(() => onError?.(unknownName('stream', stream)));
@@ -53,6 +54,10 @@ export function createPreloadApi(ipcRenderer: IpcRendererLike): BerthBridge {
         const message = delivery as StreamDelivery;
         if ('event' in message) {
           onEvent(message.event, message.seq);
+          return;
+        }
+        if ('refused' in message) {
+          onRefused?.(message.refused as ErrorShape);
           return;
         }
         stopListening(sid);
@@ -69,6 +74,11 @@ export function createPreloadApi(ipcRenderer: IpcRendererLike): BerthBridge {
       if (typeof id !== 'string' || !listeners.has(id)) return;
       const ack = StreamAck.safeParse({ sid: id, seq });
       if (ack.success) ipcRenderer.send(ACK_CHANNEL, ack.data);
+    },
+
+    send(id, message) {
+      if (typeof id !== 'string' || !listeners.has(id)) return;
+      ipcRenderer.send(SEND_CHANNEL, { sid: id, message });
     },
 
     unsubscribe(id) {

@@ -203,6 +203,7 @@ describe('web mode backpressure', () => {
       logs: unsupported,
       build: unsupported,
       push: unsupported,
+      terminal: unsupported,
     });
     let maxBuffered = 0;
     const socketPath = await serve(

@@ -6,7 +6,7 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import { z } from 'zod';
-import type { Readiness, Router } from '../api/router';
+import type { Readiness, Router, StreamSession } from '../api/router';
 import { BerthError, type ErrorShape, invalidInput, type ServerMessage, SID_PATTERN } from '../contract';
 import { DEFAULT_OUTBOX_LIMITS, type OutboxLimits, SocketOutbox } from './socket-outbox';
 
@@ -15,10 +15,11 @@ const Sid = z.string().regex(SID_PATTERN, 'sid must be 1-64 letters, digits, _ o
 const ClientMessage = z.discriminatedUnion('op', [
   z.object({ op: z.literal('subscribe'), sid: Sid, stream: z.string(), params: z.unknown() }).strict(),
   z.object({ op: z.literal('unsubscribe'), sid: Sid }).strict(),
+  z.object({ op: z.literal('send'), sid: Sid, message: z.unknown() }).strict(),
 ]);
 
 const MESSAGE_FIX =
-  'Send each message as one JSON text frame: {"op":"subscribe","sid":...,"stream":...,"params":...} or {"op":"unsubscribe","sid":...}.';
+  'Send each message as one JSON text frame: {"op":"subscribe","sid":...,"stream":...,"params":...}, {"op":"unsubscribe","sid":...} or {"op":"send","sid":...,"message":...}.';
 
 function parseMessage(data: RawData, isBinary: boolean): z.infer<typeof ClientMessage> | BerthError {
   if (isBinary) return new BerthError('INVALID_INPUT', 'Stream messages must be JSON text.', MESSAGE_FIX);
@@ -43,7 +44,7 @@ const sidOf = (data: RawData): string | null => {
 
 export function serveStreams(ws: WebSocket, router: Router, limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS): void {
   const outbox = new SocketOutbox(ws, limits);
-  const subscriptions = new Map<string, () => void>();
+  const subscriptions = new Map<string, StreamSession>();
   const send = (message: ServerMessage): Readiness => outbox.send(message);
   const fail = (sid: string | null, error: BerthError | ErrorShape): void =>
     void send({ sid, error: error instanceof BerthError ? error.toShape() : error });
@@ -56,8 +57,21 @@ export function serveStreams(ws: WebSocket, router: Router, limits: OutboxLimits
     }
     const { sid } = message;
     if (message.op === 'unsubscribe') {
-      subscriptions.get(sid)?.();
+      subscriptions.get(sid)?.close();
       subscriptions.delete(sid);
+      return;
+    }
+    if (message.op === 'send') {
+      // Only this socket's own subscriptions can be written to: a sid opened elsewhere is unknown here.
+      const session = subscriptions.get(sid);
+      const refusal = session
+        ? session.send(message.message)
+        : new BerthError(
+            'NOT_FOUND',
+            `No open subscription ${sid} on this connection.`,
+            'Send only to a stream you opened.',
+          );
+      if (refusal) void send({ sid, refused: refusal.toShape() });
       return;
     }
     if (subscriptions.has(sid)) {
@@ -68,7 +82,7 @@ export function serveStreams(ws: WebSocket, router: Router, limits: OutboxLimits
       fail(sid, new BerthError('CONFLICT', 'Too many open subscriptions.', 'Unsubscribe from some first.'));
       return;
     }
-    const unsubscribe = router.subscribe(
+    const session = router.open(
       message.stream,
       message.params,
       (event) => send({ sid, event }),
@@ -81,11 +95,11 @@ export function serveStreams(ws: WebSocket, router: Router, limits: OutboxLimits
         void send({ sid, end: true });
       },
     );
-    subscriptions.set(sid, unsubscribe);
+    subscriptions.set(sid, session);
   });
 
   ws.on('close', () => {
-    for (const unsubscribe of subscriptions.values()) unsubscribe();
+    for (const session of subscriptions.values()) session.close();
     subscriptions.clear();
     outbox.stop();
   });

@@ -32,5 +32,23 @@ export function createIpcTransport(bridge: BerthBridge): BerthApi {
       );
       return () => bridge.unsubscribe(id);
     },
+    openSession(name, params, listeners) {
+      const handle = listeners.onEvent as (event: unknown) => void;
+      const id = bridge.subscribe(
+        name,
+        params,
+        (event, seq) => {
+          try {
+            handle(event);
+          } finally {
+            bridge.ack(id, seq);
+          }
+        },
+        (shape) => listeners.onError?.(berthErrorFrom(shape)),
+        () => listeners.onEnd?.(),
+        (shape) => listeners.onRefused?.(berthErrorFrom(shape)),
+      );
+      return { send: (message) => bridge.send(id, message), close: () => bridge.unsubscribe(id) };
+    },
   };
 }

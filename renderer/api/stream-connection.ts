@@ -5,7 +5,7 @@
  * and TCP's flow control is what slows the server (its outbox then holds the log streams back), so no
  * acknowledgements are needed here, unlike over IPC.
  */
-import type { BerthError, ServerMessage } from '../../electron/contract';
+import { BerthError, type ServerMessage } from '../../electron/contract';
 import { berthErrorFrom } from './wire-error';
 
 /** The part of the browser's WebSocket (and of the `ws` package's) this needs. */
@@ -23,6 +23,8 @@ export interface StreamListeners {
   onEvent(event: unknown): void;
   onError?(error: BerthError): void;
   onEnd?(): void;
+  /** A message sent up this subscription was refused; it stays open. */
+  onRefused?(error: BerthError): void;
 }
 
 interface Subscription extends StreamListeners {
@@ -44,10 +46,48 @@ export class StreamConnection {
   constructor(private readonly openSocket: () => SocketLike) {}
 
   subscribe(stream: string, params: unknown, listeners: StreamListeners): () => void {
+    return this.unsubscriber(this.add(stream, params, listeners));
+  }
+
+  /**
+   * A duplex subscription: as `subscribe`, plus `send` for messages up. A message sent while the socket is
+   * down is refused at once (keystrokes are not queued for a shell that may be gone).
+   */
+  openSession(
+    stream: string,
+    params: unknown,
+    listeners: StreamListeners,
+  ): { send(message: unknown): void; close(): void } {
+    const sid = this.add(stream, params, listeners);
+    const close = this.unsubscriber(sid);
+    return {
+      send: (message) => {
+        if (!this.subscriptions.has(sid)) return;
+        if (this.socket?.readyState === OPEN) {
+          this.socket.send(JSON.stringify({ op: 'send', sid, message }));
+          return;
+        }
+        listeners.onRefused?.(
+          new BerthError(
+            'ENGINE_UNREACHABLE',
+            'Not connected to Berth right now.',
+            'Wait for the connection to return.',
+          ),
+        );
+      },
+      close,
+    };
+  }
+
+  private add(stream: string, params: unknown, listeners: StreamListeners): string {
     const sid = `s${this.nextSid++}`;
     this.subscriptions.set(sid, { stream, params, ...listeners });
     if (this.socket?.readyState === OPEN) this.sendSubscribe(sid);
     else this.connect();
+    return sid;
+  }
+
+  private unsubscriber(sid: string): () => void {
     return () => {
       if (!this.subscriptions.delete(sid)) return;
       if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify({ op: 'unsubscribe', sid }));
@@ -104,6 +144,7 @@ export class StreamConnection {
     const subscription = message.sid === null ? undefined : this.subscriptions.get(message.sid);
     if (!subscription || message.sid === null) return;
     if ('event' in message) subscription.onEvent(message.event);
+    else if ('refused' in message) subscription.onRefused?.(berthErrorFrom(message.refused));
     else if ('error' in message) {
       this.subscriptions.delete(message.sid);
       subscription.onError?.(berthErrorFrom(message.error));

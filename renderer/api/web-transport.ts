@@ -3,7 +3,7 @@
  * WebSocket at /api/stream. The launch token travels in an HttpOnly cookie the page never sees.
  */
 import { type BerthApi, BerthError, CALL_PATH, STREAM_PATH } from '../../electron/contract';
-import { type SocketLike, StreamConnection } from './stream-connection';
+import { type SocketLike, StreamConnection, type StreamListeners } from './stream-connection';
 import { berthErrorFrom } from './wire-error';
 
 export interface WebTransportOptions {
@@ -59,6 +59,10 @@ export function createWebTransport(options: WebTransportOptions = {}): BerthApi 
         onEvent: onEvent as (event: unknown) => void,
         onError,
       });
+    },
+    openSession(name, params, listeners) {
+      connection ??= new StreamConnection(() => openSocket(defaultStreamUrl(baseUrl)));
+      return connection.openSession(name, params, listeners as StreamListeners);
     },
     close() {
       connection?.close();

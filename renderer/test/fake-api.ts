@@ -1,11 +1,14 @@
 import {
   type BerthApi,
   BerthError,
+  type DuplexSession,
+  type DuplexStreamName,
   type ErrorCode,
   type ProcedureInput,
   type ProcedureName,
   type ProcedureOutput,
   type StreamEvent,
+  type StreamInput,
   type StreamName,
   type StreamParamsInput,
 } from '../../electron/contract';
@@ -85,6 +88,23 @@ export class FakeApi implements BerthApi {
     this.subscriptions.push(subscription as unknown as Subscription);
     return () => {
       subscription.active = false;
+    };
+  }
+
+  /** What each duplex subscription sent up, in order. */
+  readonly sent: { name: StreamName; message: unknown }[] = [];
+
+  openSession<S extends DuplexStreamName>(
+    name: S,
+    params: StreamParamsInput<S>,
+    listeners: { onEvent: (event: StreamEvent<S>) => void; onError?: (error: BerthError) => void },
+  ): DuplexSession<S> {
+    const close = this.subscribe(name, params, listeners.onEvent, listeners.onError);
+    return {
+      send: (message: StreamInput<S>) => {
+        this.sent.push({ name, message });
+      },
+      close,
     };
   }
 

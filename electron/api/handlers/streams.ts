@@ -1,6 +1,7 @@
 import { followLogs } from '../../core/logs';
 import type { StreamHandlers } from '../handler-types';
 import type { Services } from '../services';
+import { terminalStreamHandlers } from './terminal';
 
 /**
  * Follows a model that is re-sent on every change (build, push) until it reaches a final state or the
@@ -30,8 +31,10 @@ function followModel<M>(
   });
 }
 
-export function streamHandlers({ engine, events, builds, pushes }: Services): StreamHandlers {
+export function streamHandlers(services: Services): StreamHandlers {
+  const { engine, events, builds, pushes } = services;
   return {
+    ...terminalStreamHandlers(services),
     engine: (_params, emit, signal) => {
       emit({ kind: 'status', status: engine.current() });
       const offStatus = engine.onStatus((status) => emit({ kind: 'status', status }));

@@ -64,6 +64,9 @@ export function createEchoBackend(): EchoBackend {
         markAborted();
       });
     },
+    terminal: async () => {
+      throw new BerthError('UNSUPPORTED', 'No terminals in this test backend.');
+    },
     build: async ({ buildId }) => {
       throw new BerthError('BUILD_FAILED', `Build ${buildId} failed at step 3`, 'Fix the RUN command.');
     },

@@ -98,6 +98,7 @@ export function numberedLogRouter(source: NumberedSource, limits: BatchLimits): 
       }
     },
     engine: unsupported,
+    terminal: unsupported,
     build: unsupported,
     push: unsupported,
   };

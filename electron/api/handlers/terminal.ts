@@ -1,0 +1,36 @@
+import { openRecord } from '../../core/build';
+import { runTerminal } from '../../core/terminal';
+import type { StreamHandlers } from '../handler-types';
+import { engineNow, type Services } from '../services';
+
+/** The terminal stream: exec shells and debug shells, each cleaned up when its subscriber leaves. */
+export function terminalStreamHandlers({
+  engine,
+  builds,
+  recordsDir,
+  terminals,
+}: Services): Pick<StreamHandlers, 'terminal'> {
+  return {
+    terminal: (params, emit, signal, inbox) =>
+      runTerminal(
+        {
+          // The engine as it is now, with the labels that mark what Berth creates (a test run's too).
+          engine: { ...engineNow(engine), labels: engine.labels },
+          sessions: terminals,
+          // A build of this session, else a past one from its record.
+          findBuild: async (buildId) => {
+            try {
+              return builds.get(buildId);
+            } catch (error) {
+              if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
+              return openRecord(recordsDir, buildId);
+            }
+          },
+        },
+        params,
+        emit,
+        signal,
+        inbox,
+      ),
+  };
+}

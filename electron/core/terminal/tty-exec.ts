@@ -1,0 +1,159 @@
+/**
+ * A shell in a container over the engine's exec with a TTY (`POST /containers/{id}/exec`, then a hijacked
+ * `POST /exec/{id}/start`): raw bytes both ways (a TTY's output is not multiplexed), resized with
+ * `POST /exec/{id}/resize`, its exit code from `GET /exec/{id}/json` once the output ends.
+ */
+import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { BerthError, type TerminalShell, type TerminalSize } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
+import { toBerthError } from '../errors';
+
+export interface TtyExec {
+  /**
+   * Text the shell wrote; UTF-8 sequences split across reads are joined before they are handed on. What
+   * came before the listener was set is handed to it at once.
+   */
+  onOutput(listener: (text: string) => void): void;
+  write(text: string): void;
+  resize(size: TerminalSize): Promise<void>;
+  /** Stops reading until `resume` (the subscriber is behind: the engine's socket fills and pauses the shell). */
+  pause(): void;
+  resume(): void;
+  /** Resolves with the shell's exit code once its output ends (null when the engine no longer knows it). */
+  readonly exited: Promise<number | null>;
+  /** Hangs up (the shell gets SIGHUP). */
+  close(): void;
+}
+
+/** Which shell to run: `auto` asks the container whether it has bash. */
+export async function chooseShell(
+  engine: EngineHandle,
+  container: string,
+  wanted: TerminalShell,
+): Promise<'sh' | 'bash'> {
+  if (wanted !== 'auto') {
+    if (wanted === 'bash' && !(await hasCommand(engine, container, 'bash'))) {
+      throw new BerthError('NOT_FOUND', `Container ${container} has no bash.`, 'Open the terminal with sh instead.');
+    }
+    return wanted;
+  }
+  return (await hasCommand(engine, container, 'bash')) ? 'bash' : 'sh';
+}
+
+/** Whether `command -v <name>` succeeds in the container (no TTY, output discarded). */
+async function hasCommand(engine: EngineHandle, container: string, name: string): Promise<boolean> {
+  try {
+    const exec = await engine.docker.getContainer(container).exec({
+      Cmd: ['/bin/sh', '-c', `command -v ${name}`],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
+    stream.resume();
+    await new Promise<void>((resolve) => {
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+      stream.once('error', () => resolve());
+    });
+    return (await exec.inspect()).ExitCode === 0;
+  } catch (error) {
+    throw noShell(engine, container, error);
+  }
+}
+
+function noShell(engine: EngineHandle, container: string, error: unknown): BerthError {
+  const berth = toBerthError(error, engine.endpoint, `container "${container}"`);
+  if (/executable file not found|no such file or directory/i.test(berth.message)) {
+    return new BerthError(
+      'NOT_FOUND',
+      `Container ${container} has no /bin/sh to open a terminal with.`,
+      'Images without a shell (distroless, scratch) cannot be opened in a terminal; add a debug variant with a shell.',
+    );
+  }
+  if (/is not running/i.test(berth.message)) {
+    return new BerthError(
+      'CONFLICT',
+      `Container ${container} is not running.`,
+      'Start the container, then open the terminal.',
+    );
+  }
+  return berth;
+}
+
+/** Starts `shell` in the container with a TTY of `size`; `env` and `workdir` override the container's. */
+export async function startTtyExec(
+  engine: EngineHandle,
+  container: string,
+  shell: 'sh' | 'bash',
+  size: TerminalSize,
+  options: { env?: readonly string[] } = {},
+): Promise<TtyExec> {
+  let stream: Duplex;
+  let exec: Awaited<ReturnType<ReturnType<EngineHandle['docker']['getContainer']>['exec']>>;
+  try {
+    exec = await engine.docker.getContainer(container).exec({
+      Cmd: shell === 'bash' ? ['bash', '-i'] : ['/bin/sh', '-i'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      Env: ['TERM=xterm-256color', ...(options.env ?? [])],
+    });
+    stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex;
+  } catch (error) {
+    throw noShell(engine, container, error);
+  }
+  const resize = async ({ cols, rows }: TerminalSize): Promise<void> => {
+    try {
+      await exec.resize({ h: rows, w: cols });
+    } catch (error) {
+      // A shell that has just exited cannot be resized; that is no error worth showing.
+      if ((error as { statusCode?: number }).statusCode !== 409)
+        throw toBerthError(error, engine.endpoint, 'the terminal');
+    }
+  };
+  await resize(size);
+
+  const decoder = new StringDecoder('utf8');
+  // What the shell writes before anyone listens (its first prompt, often) is kept for the first listener.
+  let early = '';
+  let listener: (text: string) => void = (text) => {
+    early += text;
+  };
+  stream.on('data', (chunk: Buffer) => {
+    const text = decoder.write(chunk);
+    if (text) listener(text);
+  });
+  stream.on('error', () => stream.destroy());
+  const exited = new Promise<number | null>((resolve) => {
+    let settled = false;
+    const done = (): void => {
+      if (settled) return;
+      settled = true;
+      const rest = decoder.end();
+      if (rest) listener(rest);
+      exec.inspect().then(
+        (info) => resolve(info.Running ? null : (info.ExitCode ?? null)),
+        () => resolve(null),
+      );
+    };
+    stream.once('end', done);
+    stream.once('close', done);
+  });
+  return {
+    onOutput: (next) => {
+      listener = next;
+      if (early) next(early);
+      early = '';
+    },
+    write: (text) => {
+      if (!stream.destroyed) stream.write(Buffer.from(text, 'utf8'));
+    },
+    resize,
+    pause: () => stream.pause(),
+    resume: () => stream.resume(),
+    exited,
+    close: () => stream.destroy(),
+  };
+}
