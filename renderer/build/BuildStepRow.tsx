@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { BuildStep, StepState } from '../../electron/contract';
 import { Badge, type BadgeTone } from '../ui/Badge';
+import { Button } from '../ui/Button';
 import { formatDuration } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { stepDuration } from './build-stats';
@@ -44,10 +45,12 @@ interface BuildStepRowProps {
   exitCode?: number | null;
   /** Why the step missed the cache, against the previous build of the project. */
   cause?: StepCauseText | undefined;
+  /** Opens a shell in the state just before this (failed) step. */
+  onDebug?: (() => void) | undefined;
 }
 
 /** One Dockerfile instruction with its line, live state, duration and (expandable) output. */
-export function BuildStepRow({ step, now, expanded, onToggle, exitCode, cause }: BuildStepRowProps) {
+export function BuildStepRow({ step, now, expanded, onToggle, exitCode, cause, onDebug }: BuildStepRowProps) {
   const duration = stepDuration(step, now);
   const row = useRef<HTMLLIElement>(null);
   const failed = step.state === 'error';
@@ -106,6 +109,15 @@ export function BuildStepRow({ step, now, expanded, onToggle, exitCode, cause }:
               {step.error ?? 'This step failed.'}
               {exitCode !== undefined && exitCode !== null && <strong> Exit code {exitCode}.</strong>}
             </p>
+          )}
+          {failed && onDebug && (
+            <Button
+              size="small"
+              onClick={onDebug}
+              title="Open a shell in the state just before this step, with the failing command typed at the prompt"
+            >
+              Debug this step
+            </Button>
           )}
           {step.logsDropped > 0 && <p className="muted">… {step.logsDropped} earlier lines not kept</p>}
           {step.logs.some((l) => l.stream === 'unknown') && <p className="muted step-stream-note">{UNKNOWN_STREAM}</p>}

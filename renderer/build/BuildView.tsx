@@ -3,6 +3,7 @@ import type { BuildModel, BuildRequestInput, ErrorShape } from '../../electron/c
 import { useApi } from '../app/api-context';
 import { useProcedure } from '../app/use-procedure';
 import { useSessionState } from '../app/use-session-state';
+import { TerminalPanel } from '../terminal/TerminalPanel';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { toErrorShape } from '../ui/errors';
 import { Spinner } from '../ui/Spinner';
@@ -44,6 +45,10 @@ export function BuildView() {
   const [openStep, setOpenStep] = useState<{ stepId: string; seq: number } | null>(null);
   // The advice follows the project of the build shown, else the default project.
   const adviceProject = model?.request ?? defaults.data;
+
+  // The failed step a debug shell is open for; it closes when another build is shown.
+  const [debugging, setDebugging] = useState<{ buildId: string; stepId: string } | null>(null);
+  const debugStep = debugging && debugging.buildId === model?.buildId ? debugging : null;
 
   useEffect(() => {
     if (finished) {
@@ -99,6 +104,14 @@ export function BuildView() {
       {model && (
         <>
           <BuildSummary model={model} now={now} onCancel={cancel} cancelling={cancelling} />
+          {debugStep && (
+            <TerminalPanel
+              key={`${debugStep.buildId}:${debugStep.stepId}`}
+              target={{ kind: 'debug', buildId: debugStep.buildId, stepId: debugStep.stepId }}
+              title="Debug shell"
+              onClose={() => setDebugging(null)}
+            />
+          )}
           <div className="build-panes">
             {dockerfile.status === 'data' && (
               <DockerfileText
@@ -111,7 +124,13 @@ export function BuildView() {
             {dockerfile.status === 'error' && (
               <ErrorNotice title="Cannot show the Dockerfile's text" error={dockerfile.error} />
             )}
-            <DockerfileSteps key={model.buildId} model={model} now={now} open={openStep} />
+            <DockerfileSteps
+              key={model.buildId}
+              model={model}
+              now={now}
+              open={openStep}
+              onDebug={(stepId) => setDebugging({ buildId: model.buildId, stepId })}
+            />
           </div>
           <BuildTimeline
             model={model}

@@ -15,9 +15,12 @@ export function DockerfileSteps({
   model,
   now,
   open,
+  onDebug,
 }: {
   model: BuildModel;
   now: number;
+  /** Offered on the failed step of a failed build: opens a debug shell before it. */
+  onDebug?: (stepId: string) => void;
   /** A step to open, scroll to and focus (from a click on its line in the Dockerfile text); `seq` repeats it. */
   open?: { stepId: string; seq: number } | null;
 }) {
@@ -56,6 +59,9 @@ export function DockerfileSteps({
                   exitCode={isFailing ? (model.failure?.exitCode ?? null) : undefined}
                   cause={causes.get(step.id)}
                   onToggle={() => setToggled((t) => ({ ...t, [step.id]: !expanded }))}
+                  {...(onDebug &&
+                    model.state === 'failed' &&
+                    step.state === 'error' && { onDebug: () => onDebug(step.id) })}
                 />
               );
             })}

@@ -12,10 +12,13 @@ export function ContainerActions({
   container,
   onError,
   onRemove,
+  onTerminal,
 }: {
   container: ContainerSummary;
   onError: (error: ErrorShape | null) => void;
   onRemove: () => void;
+  /** Opens a shell in the (running) container. */
+  onTerminal?: () => void;
 }) {
   const api = useApi();
   const { navigate } = useNavigation();
@@ -68,6 +71,11 @@ export function ContainerActions({
       >
         {busy === 'containers.recreate' ? 'Recreating…' : 'Rebuild & recreate'}
       </Button>
+      {running && onTerminal && (
+        <Button size="small" onClick={onTerminal} aria-label={`Terminal in ${name}`}>
+          Terminal
+        </Button>
+      )}
       <Button size="small" onClick={() => navigate('logs', { container: container.id })} aria-label={`Logs of ${name}`}>
         Logs
       </Button>

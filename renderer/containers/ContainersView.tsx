@@ -10,6 +10,7 @@ import { Spinner } from '../ui/Spinner';
 import { type Column, Table } from '../ui/Table';
 import { ContainerActions } from './ContainerActions';
 import { HealthBadge, StateBadge } from './ContainerStateBadges';
+import { ExecTerminal } from './ExecTerminal';
 import { PortLink } from './PortLink';
 import { RemoveContainerDialog } from './RemoveContainerDialog';
 import { RunForm } from './RunForm';
@@ -25,6 +26,7 @@ export function ContainersView() {
   useEngineEvents('image', images.reload);
   const { route } = useNavigation();
   const [actionError, setActionError] = useState<ErrorShape | null>(null);
+  const [terminal, setTerminal] = useState<{ id: string; name: string } | null>(null);
   const [removing, setRemoving] = useState<ContainerSummary | null>(null);
   const [started, setStarted] = useState<ContainerSummary | null>(null);
 
@@ -68,7 +70,14 @@ export function ContainersView() {
     {
       key: 'actions',
       header: 'Actions',
-      cell: (c) => <ContainerActions container={c} onError={setActionError} onRemove={() => setRemoving(c)} />,
+      cell: (c) => (
+        <ContainerActions
+          container={c}
+          onError={setActionError}
+          onRemove={() => setRemoving(c)}
+          onTerminal={() => setTerminal({ id: c.id, name: c.name })}
+        />
+      ),
     },
   ];
 
@@ -85,6 +94,14 @@ export function ContainersView() {
         </EmptyState>
       )}
       {list.length > 0 && <Table label="Containers" columns={columns} rows={list} rowKey={(c) => c.id} />}
+      {terminal && (
+        <ExecTerminal
+          key={terminal.id}
+          container={terminal.id}
+          name={terminal.name}
+          onClose={() => setTerminal(null)}
+        />
+      )}
       <RunForm imageTags={tags} initialImage={initialImage} onRun={setStarted} />
       {removing && <RemoveContainerDialog container={removing} onClose={() => setRemoving(null)} />}
     </div>

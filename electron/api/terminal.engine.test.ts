@@ -1,0 +1,213 @@
+/**
+ * Terminals against the real engine, through the router both transports use (issue 11 part 5, issue 14 Exec).
+ * After a failing RUN (each builder) the debug shell starts in the previous step's files and working
+ * directory with the failing command typed at the prompt; running it gives the build's exit code; the TTY
+ * follows resizes; what the shell made is gone (checked by label with the docker CLI) when it exits, when its
+ * subscriber leaves and when the app closes. Exec into a running container sees what `docker exec` sees.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../test/engine-harness';
+import { type BuildModel, DEBUG_SHELL_LABEL } from '../contract';
+import { Engine } from '../core/engine';
+import { MemorySecretStore } from '../core/registry';
+import { type Backend, createBackend } from './backend';
+import { followStream } from './test/follow-stream';
+import { openTerminal, type TerminalClient } from './test/terminal-client';
+
+/** Generous: a tiny build, a cached rebuild and a shell start take seconds here, more under load. */
+const BUILD_DEADLINE_MS = 120_000;
+const SHELL_DEADLINE_MS = 60_000;
+const CLEANUP_DEADLINE_MS = 30_000;
+const EXIT_CODE = 7;
+const SIZE = { cols: 80, rows: 24 };
+
+const litter = new EngineLitter();
+const backends: Backend[] = [];
+/** Untagged images the legacy builder made for the steps before the failure, child first (removed at the end). */
+const legacyParents: string[] = [];
+let contextDir: string;
+let marker: string;
+
+const newBackend = (): Backend => {
+  const backend = createBackend({
+    dataDir: mkdtempSync(join(tmpdir(), 'berth-terminal-data-')),
+    secretStore: new MemorySecretStore(),
+    engine: new Engine({ labels: testLabels() }),
+  });
+  backends.push(backend);
+  return backend;
+};
+
+beforeAll(() => {
+  contextDir = mkdtempSync(join(tmpdir(), 'berth-terminal-context-'));
+  marker = uniqueName('debug');
+  writeFileSync(
+    join(contextDir, 'Dockerfile'),
+    [
+      'ARG BASE',
+      'FROM ${BASE}',
+      'ARG FLAVOUR=plain',
+      'WORKDIR /work/here',
+      `RUN echo "${marker}" > made-by-previous`,
+      `RUN test -f made-by-previous && sh -c 'exit ${EXIT_CODE}'`,
+      'RUN echo never-reached',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  for (const backend of backends) await backend.close();
+  await litter.cleanup();
+  for (const id of legacyParents) await docker('rmi', '--no-prune', id).catch(() => undefined);
+  rmSync(contextDir, { recursive: true, force: true });
+});
+
+/** What is left in the engine with a debug shell's label (this test run's only). */
+const leftBehind = async (): Promise<string> => {
+  const run = `${Object.keys(testLabels())[0]}=${Object.values(testLabels())[0]}`;
+  const containers = await docker('ps', '-aq', '--filter', `label=${DEBUG_SHELL_LABEL}`, '--filter', `label=${run}`);
+  const images = await docker('images', '-q', '--filter', `label=${DEBUG_SHELL_LABEL}`, '--filter', `label=${run}`);
+  return `${containers}${images}`.trim();
+};
+
+const nothingLeft = () =>
+  waitFor(
+    async () => ((await leftBehind()) === '' ? true : undefined),
+    CLEANUP_DEADLINE_MS,
+    'no debug container or image',
+  );
+
+async function failedBuild(backend: Backend, builder: 'legacy' | 'buildkit'): Promise<BuildModel> {
+  const { buildId } = (await backend.router.call('build.start', {
+    contextDir,
+    builder,
+    buildArgs: { BASE: inject('nodeImage'), FLAVOUR: 'spicy' },
+  })) as { buildId: string };
+  const models = await followStream<BuildModel>(backend.router, 'build', { buildId }, BUILD_DEADLINE_MS);
+  const model = models.at(-1)!;
+  expect(model.state).toBe('failed');
+  expect(model.failure).toMatchObject({ exitCode: EXIT_CODE });
+  return model;
+}
+
+/** Notes the untagged images under the open debug shell's image, for the legacy builder's intermediate steps. */
+async function noteLegacyParents(): Promise<void> {
+  const image = await docker('images', '-q', '--no-trunc', '--filter', `label=${DEBUG_SHELL_LABEL}`);
+  let parent = await docker('image', 'inspect', '--format', '{{.Parent}}', image.split('\n')[0]!);
+  while (parent) {
+    const tags = await docker('image', 'inspect', '--format', '{{len .RepoTags}}', parent);
+    if (tags !== '0') break;
+    legacyParents.push(parent);
+    parent = await docker('image', 'inspect', '--format', '{{.Parent}}', parent);
+  }
+}
+
+describe.each(['legacy', 'buildkit'] as const)('a debug shell after a failed RUN (%s)', (builder) => {
+  let backend: Backend;
+  let model: BuildModel;
+
+  beforeAll(async () => {
+    backend = newBackend();
+    model = await failedBuild(backend, builder);
+  }, BUILD_DEADLINE_MS);
+
+  it('starts in the previous step’s files and directory, the command typed, and gives the same exit code', async () => {
+    const shell: TerminalClient = openTerminal(backend.router, {
+      target: { kind: 'debug', buildId: model.buildId },
+      size: SIZE,
+    });
+    const opened = await shell.waitForEvent('opened', BUILD_DEADLINE_MS);
+    expect(opened.debug).toMatchObject({
+      instruction: `RUN test -f made-by-previous && sh -c 'exit ${EXIT_CODE}'`,
+      command: `test -f made-by-previous && sh -c 'exit ${EXIT_CODE}'`,
+      rebuiltSteps: 0,
+    });
+    expect(await leftBehind()).not.toBe('');
+    if (builder === 'legacy') await noteLegacyParents();
+
+    // The failing command is waiting at the prompt: Enter runs it.
+    await shell.waitForOutput(/test -f made-by-previous && sh -c 'exit 7'/, SHELL_DEADLINE_MS);
+    expect(shell.send({ kind: 'data', data: '\r' })).toBeUndefined();
+    shell.send({ kind: 'data', data: 'echo "EXIT=$?"; pwd; cat made-by-previous; echo "FLAVOUR=$FLAVOUR"\r' });
+    const [, code] = await shell.waitForOutput(/EXIT=(\d+)\n/, SHELL_DEADLINE_MS);
+    expect(Number(code)).toBe(model.failure?.exitCode);
+    await shell.waitForOutput(new RegExp(`\\n/work/here\\n${marker}\\nFLAVOUR=spicy\\n`), SHELL_DEADLINE_MS);
+
+    // The TTY follows resizes.
+    shell.send({ kind: 'data', data: 'stty size\r' });
+    await shell.waitForOutput(/\n24 80\n/, SHELL_DEADLINE_MS);
+    const mark = shell.output().length;
+    expect(shell.send({ kind: 'resize', cols: 132, rows: 43 })).toBeUndefined();
+    shell.send({ kind: 'data', data: 'stty size\r' });
+    await shell.waitForOutput(/\n43 132\n/, SHELL_DEADLINE_MS, mark);
+
+    shell.send({ kind: 'data', data: 'exit 3\r' });
+    expect((await shell.waitForEvent('exited', SHELL_DEADLINE_MS)).exitCode).toBe(3);
+    await shell.ended;
+    expect(await leftBehind()).toBe('');
+  });
+
+  it('removes the container and image when the subscriber leaves', async () => {
+    const shell = openTerminal(backend.router, { target: { kind: 'debug', buildId: model.buildId }, size: SIZE });
+    await shell.waitForEvent('opened', BUILD_DEADLINE_MS);
+    expect(await leftBehind()).not.toBe('');
+    shell.close();
+    await nothingLeft();
+  });
+});
+
+it('removes every debug shell’s container and image when the app closes', async () => {
+  const backend = newBackend();
+  const model = await failedBuild(backend, 'buildkit');
+  const shell = openTerminal(backend.router, { target: { kind: 'debug', buildId: model.buildId }, size: SIZE });
+  await shell.waitForEvent('opened', BUILD_DEADLINE_MS);
+  expect(await leftBehind()).not.toBe('');
+  await backend.close();
+  expect(await leftBehind()).toBe('');
+});
+
+describe('exec into a running container', () => {
+  let name: string;
+  let backend: Backend;
+
+  beforeAll(async () => {
+    backend = newBackend();
+    name = litter.container(uniqueName('exec'));
+    await docker('run', '-d', '--name', name, inject('nodeImage'), 'sh', '-c', 'echo seen > /tmp/seen; sleep 3600');
+  });
+
+  it('runs a shell that sees what docker exec sees, and writes what docker exec then reads', async () => {
+    const shell = openTerminal(backend.router, { target: { kind: 'exec', container: name }, size: SIZE });
+    const opened = await shell.waitForEvent('opened', SHELL_DEADLINE_MS);
+    expect(opened).toMatchObject({ shell: 'sh', debug: null });
+    const token = uniqueName('typed');
+    shell.send({
+      kind: 'data',
+      data: `echo "HOST=$(hostname) PWD=$(pwd) SEEN=$(cat /tmp/seen)"; echo ${token} > /tmp/typed\r`,
+    });
+    const [, host, pwd] = await shell.waitForOutput(/HOST=(\S+) PWD=(\S+) SEEN=seen\n/, SHELL_DEADLINE_MS);
+    expect(host).toBe(await docker('exec', name, 'hostname'));
+    expect(pwd).toBe(await docker('exec', name, 'pwd'));
+    await waitFor(
+      async () => ((await docker('exec', name, 'cat', '/tmp/typed').catch(() => '')) === token ? true : undefined),
+      SHELL_DEADLINE_MS,
+      'the typed file, read by docker exec',
+    );
+    shell.send({ kind: 'data', data: 'exit\r' });
+    expect((await shell.waitForEvent('exited', SHELL_DEADLINE_MS)).exitCode).toBe(0);
+  });
+
+  it('refuses bash where there is none, a stopped container, and input before it opens', async () => {
+    const bash = openTerminal(backend.router, { target: { kind: 'exec', container: name, shell: 'bash' }, size: SIZE });
+    await expect(bash.ended).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const stopped = litter.container(uniqueName('stopped'));
+    await docker('create', '--name', stopped, inject('nodeImage'), 'true');
+    const notRunning = openTerminal(backend.router, { target: { kind: 'exec', container: stopped }, size: SIZE });
+    expect(notRunning.send({ kind: 'data', data: 'x' })).toMatchObject({ code: 'CONFLICT' });
+    await expect(notRunning.ended).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});
