@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import { createIpcTransport } from '../../renderer/api/ipc-transport';
 import type { SocketLike } from '../../renderer/api/stream-connection';
 import { createWebTransport } from '../../renderer/api/web-transport';
-import { type BerthApi, BerthError, type StreamEvent, type StreamName } from '../contract';
+import { type BerthApi, BerthError, MAX_TERMINAL_INPUT_CHARS, type StreamEvent, type StreamName } from '../contract';
 import { isAppFrame } from '../shell/app-origin';
 import { installIpcTransport } from '../shell/ipc-transport';
 import { createPreloadApi } from '../shell/preload-api';
@@ -180,5 +180,48 @@ describe.each(Object.entries(transports))('the contract over %s', (_name, open) 
   it('answers an unknown stream with NOT_FOUND', async () => {
     const { error } = await collect(transport.api, 'secrets' as never, {}, 1).done;
     expect(error?.code).toBe('NOT_FOUND');
+  });
+
+  it('carries a duplex stream both ways, and refuses bad input with a code, keeping the stream open', async () => {
+    const outputs: string[] = [];
+    const refusals: BerthError[] = [];
+    let opened: () => void = () => {};
+    const isOpen = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    const session = transport.api.openSession(
+      'terminal',
+      { target: { kind: 'exec', container: 'echo-me' }, size: { cols: 80, rows: 24 } },
+      {
+        onEvent: (event) => {
+          if (event.kind === 'opened') opened();
+          if (event.kind === 'output') outputs.push(event.data);
+        },
+        onRefused: (error) => refusals.push(error),
+      },
+    );
+    await isOpen;
+    session.send({ kind: 'data', data: 'ls\r' });
+    session.send({ kind: 'data', data: 'x'.repeat(MAX_TERMINAL_INPUT_CHARS + 1) });
+    session.send({ kind: 'resize', cols: 0, rows: 24 });
+    session.send({ kind: 'resize', cols: 120, rows: 40 });
+    await vi.waitFor(() => expect(outputs).toEqual(['ls\r', 'size 120x40']));
+    expect(refusals.map((r) => [r.code, Object.keys(r.fields ?? {})])).toEqual([
+      ['INVALID_INPUT', ['data']],
+      ['INVALID_INPUT', ['cols']],
+    ]);
+    session.close();
+  });
+
+  it('refuses messages up a stream that takes none', async () => {
+    const refusals: BerthError[] = [];
+    const session = transport.api.openSession('engine' as 'terminal', {} as never, {
+      onEvent: () => {},
+      onRefused: (error) => refusals.push(error),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    session.send({ kind: 'data', data: 'x' });
+    await vi.waitFor(() => expect(refusals.map((r) => r.code)).toEqual(['UNSUPPORTED']));
+    session.close();
   });
 });

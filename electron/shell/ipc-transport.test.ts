@@ -2,6 +2,7 @@
 import { createEchoBackend } from '../api/test/echo-backend';
 import type { ErrorShape } from '../contract';
 import { isAppFrame } from './app-origin';
+import { SEND_CHANNEL, streamChannel } from './ipc-channels';
 import { installIpcTransport } from './ipc-transport';
 import { createPreloadApi } from './preload-api';
 import { InMemoryIpc } from './test/in-memory-ipc';
@@ -83,9 +84,38 @@ describe('the preload bridge', () => {
     await backend.engineStreamAborted;
   });
 
-  it('exposes exactly call, subscribe, ack and unsubscribe, all functions', () => {
+  it('exposes exactly call, subscribe, ack, send and unsubscribe, all functions', () => {
     const { bridge } = setup();
-    expect(Object.keys(bridge).sort()).toEqual(['ack', 'call', 'subscribe', 'unsubscribe']);
+    expect(Object.keys(bridge).sort()).toEqual(['ack', 'call', 'send', 'subscribe', 'unsubscribe']);
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
+  });
+});
+
+describe('messages up a duplex stream over IPC', () => {
+  it('reach only the sending page’s own subscription: another page’s sid is refused with NOT_FOUND', async () => {
+    const backend = createEchoBackend();
+    const ipc = new InMemoryIpc();
+    installIpcTransport({ ipcMain: ipc.ipcMain, router: backend.router, isTrustedSender: isAppFrame });
+    const owner = ipc.renderer(7, 'app://berth/index.html');
+    const other = ipc.renderer(8, 'app://berth/index.html');
+    const outputs: unknown[] = [];
+    const bridge = createPreloadApi(owner.ipcRenderer);
+    const sid = bridge.subscribe(
+      'terminal',
+      { target: { kind: 'exec', container: 'echo-me' }, size: { cols: 80, rows: 24 } },
+      (event, seq) => {
+        outputs.push(event);
+        bridge.ack(sid, seq);
+      },
+    );
+    await vi.waitFor(() => expect(outputs).toHaveLength(1));
+    // The other page writes to the owner's sid by hand: its own page hears the refusal, the owner nothing.
+    const refusals: unknown[] = [];
+    other.ipcRenderer.on(streamChannel(sid), (_event, delivery) => refusals.push(delivery));
+    other.ipcRenderer.send(SEND_CHANNEL, { sid, message: { kind: 'data', data: 'rm -rf /\r' } });
+    await vi.waitFor(() => expect(refusals).toEqual([{ refused: expect.objectContaining({ code: 'NOT_FOUND' }) }]));
+    bridge.send(sid, { kind: 'data', data: 'mine' });
+    await vi.waitFor(() => expect(outputs).toHaveLength(2));
+    expect(outputs[1]).toEqual({ kind: 'output', data: 'mine' });
   });
 });

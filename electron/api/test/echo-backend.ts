@@ -64,8 +64,13 @@ export function createEchoBackend(): EchoBackend {
         markAborted();
       });
     },
-    terminal: async () => {
-      throw new BerthError('UNSUPPORTED', 'No terminals in this test backend.');
+    // A shell that echoes what is typed, and says its size when resized.
+    terminal: (_params, emit, _signal, inbox) => {
+      emit({ kind: 'opened', shell: 'sh', container: 'echo', debug: null });
+      inbox.listen((message) => {
+        if (message.kind === 'data') emit({ kind: 'output', data: message.data });
+        else emit({ kind: 'output', data: `size ${message.cols}x${message.rows}` });
+      });
     },
     build: async ({ buildId }) => {
       throw new BerthError('BUILD_FAILED', `Build ${buildId} failed at step 3`, 'Fix the RUN command.');
