@@ -30,25 +30,25 @@ export const MAX_OUTPUT_CHARS = 64 * 1024;
 
 type Readiness = Promise<void> | undefined | void;
 
-/** The cleanups of every open terminal, so the app can remove what they made before it exits. */
+/** Every open terminal, so the app can end them all, and remove what they made, before it exits. */
 export class TerminalSessions {
-  private readonly open = new Set<() => Promise<void>>();
+  private readonly open = new Set<{ stop(): void; done: Promise<void> }>();
 
-  /** Keeps `cleanup` until the returned function is called. */
-  track(cleanup: () => Promise<void>): () => void {
-    this.open.add(cleanup);
-    return () => this.open.delete(cleanup);
+  /** Keeps the session until the returned function is called. */
+  track(session: { stop(): void; done: Promise<void> }): () => void {
+    this.open.add(session);
+    return () => this.open.delete(session);
   }
 
   get size(): number {
     return this.open.size;
   }
 
-  /** Runs every open terminal's cleanup (containers and images removed), once. */
+  /** Stops every open terminal and waits until each has removed its containers and images. */
   async closeAll(): Promise<void> {
-    const cleanups = [...this.open];
-    this.open.clear();
-    await Promise.all(cleanups.map((cleanup) => cleanup().catch(() => undefined)));
+    const sessions = [...this.open];
+    for (const session of sessions) session.stop();
+    await Promise.all(sessions.map((session) => session.done.catch(() => undefined)));
   }
 }
 
@@ -68,19 +68,19 @@ export async function runTerminal(
   deps: TerminalDeps,
   { target, size }: { target: TerminalTarget; size: TerminalSize },
   emit: (event: TerminalEvent) => Readiness,
-  signal: AbortSignal,
+  subscriber: AbortSignal,
   inbox: Inbox,
 ): Promise<void> {
   const session = randomBytes(8).toString('hex');
   const undo: Array<() => Promise<void>> = [];
-  let cleaned: Promise<void> | undefined;
-  const cleanup = (): Promise<void> => {
-    cleaned ??= (async () => {
-      for (const step of undo.reverse()) await step().catch(() => undefined);
-    })();
-    return cleaned;
-  };
-  const untrack = deps.sessions.track(cleanup);
+  // Ends on the subscriber's signal, or when the app closes every terminal.
+  const stopped = new AbortController();
+  const signal = AbortSignal.any([subscriber, stopped.signal]);
+  let finished: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  const untrack = deps.sessions.track({ stop: () => stopped.abort(), done });
   let tty: TtyExec | undefined;
   try {
     const opened = await open(deps, target, session, emit, signal, undo);
@@ -91,8 +91,10 @@ export async function runTerminal(
     await pump(live, opened, emit, signal, inbox);
   } finally {
     tty?.close();
-    await cleanup();
+    // Last made, first removed: the container before its image.
+    for (const step of undo.reverse()) await step().catch(() => undefined);
     untrack();
+    finished();
   }
 }
 
