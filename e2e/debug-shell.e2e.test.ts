@@ -12,7 +12,8 @@ import { inject } from 'vitest';
 import { DEBUG_SHELL_LABEL } from '../electron/contract';
 import { docker, testLabels, uniqueName, waitFor } from '../test/engine-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
-import { copyNotesProject, REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { captureFailure } from './failure-capture';
+import { copyNotesProject, REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 /** Generous: this build of three tiny steps and its cached rebuild take a second or two here. */
@@ -45,19 +46,10 @@ beforeAll(async () => {
   );
   berth = await startWebMode({ projectDir: notesDir });
   launched = await launchChromium({ colorScheme: 'dark' });
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: 20_000 });
+  page = await signedInPage(launched.browser, berth);
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && page) {
-    await page.screenshot({ path: join(tmpdir(), `berth-e2e-failure-${context.task.name.slice(0, 40)}.png`) });
-  }
-});
+afterEach((context) => captureFailure(context, page));
 
 afterAll(async () => {
   await launched?.close();

@@ -88,36 +88,30 @@ describe('BuildStepRow output', () => {
   });
 });
 
+/** A failed or finished step row offered the debug action. */
+const renderDebuggable = (state: BuildStep['state'], onDebug: () => void) =>
+  render(
+    <ol>
+      <BuildStepRow
+        step={step({ id: 's', index: 0, instruction: 'RUN x', line: 3, state })}
+        now={NOW}
+        expanded
+        onToggle={() => {}}
+        onDebug={onDebug}
+      />
+    </ol>,
+  );
+
 describe('Debug this step', () => {
   it('is offered on a failed step that can be debugged, and opens the shell for it', async () => {
     const onDebug = vi.fn();
-    render(
-      <ol>
-        <BuildStepRow
-          step={step({ id: 's', index: 0, instruction: 'RUN false', line: 3, state: 'error' })}
-          now={NOW}
-          expanded
-          onToggle={() => {}}
-          onDebug={onDebug}
-        />
-      </ol>,
-    );
+    renderDebuggable('error', onDebug);
     await userEvent.click(within(row()).getByRole('button', { name: 'Debug this step' }));
     expect(onDebug).toHaveBeenCalledTimes(1);
   });
 
   it('is not offered on a step that did not fail', () => {
-    render(
-      <ol>
-        <BuildStepRow
-          step={step({ id: 's', index: 0, instruction: 'RUN true', line: 3, state: 'done' })}
-          now={NOW}
-          expanded
-          onToggle={() => {}}
-          onDebug={() => {}}
-        />
-      </ol>,
-    );
+    renderDebuggable('done', () => {});
     expect(within(row()).queryByRole('button', { name: 'Debug this step' })).toBeNull();
   });
 });
