@@ -201,6 +201,25 @@ describe('exec into a running container', () => {
     expect((await shell.waitForEvent('exited', SHELL_DEADLINE_MS)).exitCode).toBe(0);
   });
 
+  it('hangs the shell up when the subscriber leaves: the engine would keep it running', async () => {
+    const shells = async () =>
+      (await docker('exec', name, 'ps', '-o', 'pid,args')).split('\n').filter((l) => /\bsh -i\b/.test(l));
+    const before = (await shells()).length;
+    const shell = openTerminal(backend.router, { target: { kind: 'exec', container: name }, size: SIZE });
+    await shell.waitForEvent('opened', SHELL_DEADLINE_MS);
+    shell.send({ kind: 'data', data: 'sleep 3600\r' });
+    await waitFor(async () => ((await shells()).length > before ? true : undefined), SHELL_DEADLINE_MS, 'the shell');
+    shell.close();
+    await waitFor(
+      async () => {
+        const left = await docker('exec', name, 'ps', '-o', 'pid,args');
+        return (await shells()).length === before && !/sleep 3600/.test(left) ? true : undefined;
+      },
+      SHELL_DEADLINE_MS,
+      'the shell and its job to end',
+    );
+  });
+
   it('refuses bash where there is none, a stopped container, and input before it opens', async () => {
     const bash = openTerminal(backend.router, { target: { kind: 'exec', container: name, shell: 'bash' }, size: SIZE });
     await expect(bash.ended).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -86,11 +86,9 @@ export async function runTerminal(
     const opened = await open(deps, target, session, emit, signal, undo);
     if (signal.aborted) return;
     tty = await startTtyExec(deps.engine, opened.container, opened.shell, size);
-    const live = tty;
-    undo.push(async () => live.close());
-    await pump(live, opened, emit, signal, inbox);
+    await pump(tty, opened, emit, signal, inbox);
   } finally {
-    tty?.close();
+    await tty?.close().catch(() => undefined);
     // Last made, first removed: the container before its image.
     for (const step of undo.reverse()) await step().catch(() => undefined);
     untrack();

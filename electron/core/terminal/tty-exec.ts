@@ -22,8 +22,11 @@ export interface TtyExec {
   resume(): void;
   /** Resolves with the shell's exit code once its output ends (null when the engine no longer knows it). */
   readonly exited: Promise<number | null>;
-  /** Hangs up (the shell gets SIGHUP). */
-  close(): void;
+  /**
+   * Hangs up: the shell gets SIGHUP (and its foreground job with it). Closing the connection alone would not
+   * do: the engine keeps an exec's process running after its client goes.
+   */
+  close(): Promise<void>;
 }
 
 /** Which shell to run: `auto` asks the container whether it has bash. */
@@ -93,7 +96,8 @@ export async function startTtyExec(
   let exec: Awaited<ReturnType<ReturnType<EngineHandle['docker']['getContainer']>['exec']>>;
   try {
     exec = await engine.docker.getContainer(container).exec({
-      Cmd: shell === 'bash' ? ['bash', '-i'] : ['/bin/sh', '-i'],
+      // The wrapper says the shell's pid (the `exec` keeps it), so close() can hang the shell up.
+      Cmd: ['/bin/sh', '-c', `printf '${PID_MARK}%s\\007' "$$"; exec ${shell === 'bash' ? 'bash' : '/bin/sh'} -i`],
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
@@ -121,8 +125,18 @@ export async function startTtyExec(
   let listener: (text: string) => void = (text) => {
     early += text;
   };
+  // The shell's pid, from the wrapper's first words (an OSC sequence no one sees); null if it never came.
+  let pid: string | null | undefined;
+  let head = '';
   stream.on('data', (chunk: Buffer) => {
-    const text = decoder.write(chunk);
+    let text = decoder.write(chunk);
+    if (pid === undefined) {
+      head += text;
+      const mark = PID_PATTERN.exec(head);
+      if (!mark && head.length < MAX_HEAD_CHARS) return;
+      pid = mark?.[1] ?? null;
+      text = mark ? head.replace(mark[0], '') : head;
+    }
     if (text) listener(text);
   });
   stream.on('error', () => stream.destroy());
@@ -154,6 +168,30 @@ export async function startTtyExec(
     pause: () => stream.pause(),
     resume: () => stream.resume(),
     exited,
-    close: () => stream.destroy(),
+    close: async () => {
+      const running = !stream.destroyed && !stream.readableEnded;
+      stream.destroy();
+      if (running && pid) await hangUp(engine, container, pid);
+    },
   };
+}
+
+const PID_MARK = '\\033]1337;BerthShellPid=';
+const PID_PATTERN = /\u001b\]1337;BerthShellPid=(\d+)\u0007/;
+const MAX_HEAD_CHARS = 256;
+
+/** Sends SIGHUP to the shell (a quick exec of `kill`); a shell already gone is no error. */
+async function hangUp(engine: EngineHandle, container: string, pid: string): Promise<void> {
+  try {
+    const exec = await engine.docker.getContainer(container).exec({ Cmd: ['kill', '-HUP', pid] });
+    const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
+    stream.resume();
+    await new Promise<void>((resolve) => {
+      stream.once('close', () => resolve());
+      stream.once('end', () => resolve());
+      stream.once('error', () => resolve());
+    });
+  } catch {
+    // the container stopped or is being removed: the shell is gone with it
+  }
 }
