@@ -132,10 +132,10 @@ export async function startTtyExec(
     let text = decoder.write(chunk);
     if (pid === undefined) {
       head += text;
-      const mark = PID_PATTERN.exec(head);
+      const mark = pidMark(head);
       if (!mark && head.length < MAX_HEAD_CHARS) return;
-      pid = mark?.[1] ?? null;
-      text = mark ? head.replace(mark[0], '') : head;
+      pid = mark?.pid ?? null;
+      text = mark ? head.replace(mark.text, '') : head;
     }
     if (text) listener(text);
   });
@@ -177,8 +177,17 @@ export async function startTtyExec(
 }
 
 const PID_MARK = '\\033]1337;BerthShellPid=';
-const PID_PATTERN = /\u001b\]1337;BerthShellPid=(\d+)\u0007/;
 const MAX_HEAD_CHARS = 256;
+
+/** The wrapper's `ESC ] 1337;BerthShellPid=<pid> BEL` in the shell's first output, if it is all there. */
+function pidMark(head: string): { text: string; pid: string } | null {
+  const start = head.indexOf('\u001b]1337;BerthShellPid=');
+  const end = start < 0 ? -1 : head.indexOf('\u0007', start);
+  if (end < 0) return null;
+  const text = head.slice(start, end + 1);
+  const pid = text.slice(text.indexOf('=') + 1, -1);
+  return /^\d+$/.test(pid) ? { text, pid } : null;
+}
 
 /** Sends SIGHUP to the shell (a quick exec of `kill`); a shell already gone is no error. */
 async function hangUp(engine: EngineHandle, container: string, pid: string): Promise<void> {
