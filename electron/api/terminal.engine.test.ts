@@ -120,11 +120,13 @@ describe.each(['legacy', 'buildkit'] as const)('a debug shell after a failed RUN
       target: { kind: 'debug', buildId: model.buildId },
       size: SIZE,
     });
+    onTestFinished(() => shell.close());
     const opened = await shell.waitForEvent('opened', BUILD_DEADLINE_MS);
-    expect(opened.debug).toMatchObject({
+    expect(opened.debug).toEqual({
       instruction: `RUN test -f made-by-previous && sh -c 'exit ${EXIT_CODE}'`,
       command: `test -f made-by-previous && sh -c 'exit ${EXIT_CODE}'`,
       rebuiltSteps: 0,
+      notes: [],
     });
     expect(await leftBehind()).not.toBe('');
     if (builder === 'legacy') await noteLegacyParents();
@@ -153,6 +155,7 @@ describe.each(['legacy', 'buildkit'] as const)('a debug shell after a failed RUN
 
   it('removes the container and image when the subscriber leaves', async () => {
     const shell = openTerminal(backend.router, { target: { kind: 'debug', buildId: model.buildId }, size: SIZE });
+    onTestFinished(() => shell.close());
     await shell.waitForEvent('opened', BUILD_DEADLINE_MS);
     expect(await leftBehind()).not.toBe('');
     shell.close();
@@ -182,6 +185,7 @@ describe('exec into a running container', () => {
 
   it('runs a shell that sees what docker exec sees, and writes what docker exec then reads', async () => {
     const shell = openTerminal(backend.router, { target: { kind: 'exec', container: name }, size: SIZE });
+    onTestFinished(() => shell.close());
     const opened = await shell.waitForEvent('opened', SHELL_DEADLINE_MS);
     expect(opened).toMatchObject({ shell: 'sh', debug: null });
     const token = uniqueName('typed');

@@ -28,8 +28,8 @@ const IGNORE_FILE = '.dockerignore';
 export interface DebugImage {
   /** sha256:... */
   id: string;
-  /** Steps that ran instead of coming from the cache. */
-  rebuiltSteps: number;
+  /** The steps that ran instead of coming from the cache, as the Dockerfile has them. */
+  rebuilt: string[];
 }
 
 /** Builds `dockerfile` (the cut one) on the build's context and builder; the image carries the session's label. */
@@ -70,8 +70,11 @@ export async function buildDebugImage(
       'Build the project again; if an earlier step now fails, debug that one.',
     );
   }
-  const rebuiltSteps = fold.steps().filter((s) => !s.metadataOnly && s.state === 'done').length;
-  return { id: fold.imageId, rebuiltSteps };
+  const rebuilt = fold
+    .steps()
+    .filter((s) => !s.metadataOnly && s.state === 'done')
+    .map((s) => s.instruction);
+  return { id: fold.imageId, rebuilt };
 }
 
 /** The context tar with the cut Dockerfile added, and a .dockerignore that keeps it out of COPY. */

@@ -142,7 +142,13 @@ async function open(
     });
     await container.start();
     const shell = await chooseShell(deps.engine, container.id, 'auto');
-    return { container: container.id, shell, plan, rebuiltSteps: image.rebuiltSteps };
+    const rebuilt = image.rebuilt.map((step) => `Not in the cache, so it ran again: ${step}`);
+    return {
+      container: container.id,
+      shell,
+      plan: { ...plan, notes: [...rebuilt, ...plan.notes] },
+      rebuiltSteps: image.rebuilt.length,
+    };
   } catch (error) {
     throw toBerthError(error, endpoint, 'the debug container');
   }
