@@ -70,9 +70,10 @@ export async function buildDebugImage(
       'Build the project again; if an earlier step now fails, debug that one.',
     );
   }
+  // A FROM that BuildKit resolves again is still the same base image: only the steps after it count.
   const rebuilt = fold
     .steps()
-    .filter((s) => !s.metadataOnly && s.state === 'done')
+    .filter((s) => !s.metadataOnly && s.state === 'done' && !/^FROM\s/i.test(s.instruction))
     .map((s) => s.instruction);
   return { id: fold.imageId, rebuilt };
 }

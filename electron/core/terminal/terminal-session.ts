@@ -120,9 +120,7 @@ async function open(
   emit({ kind: 'progress', message: `Rebuilding the state before line ${step.line} from the build cache…` });
   const image = await buildDebugImage(deps.engine, build, plan.dockerfile, session, signal);
   const { docker, endpoint } = deps.engine;
-  undo.push(async () => {
-    await docker.getImage(image.id).remove({ noprune: true });
-  });
+  undo.push(() => removeDebugImage(deps.engine, image.id, session));
   try {
     const config = await docker.getImage(image.id).inspect();
     const imageEnv = new Set((config.Config?.Env ?? []).map((e) => e.split('=')[0]));
@@ -152,6 +150,25 @@ async function open(
   } catch (error) {
     throw toBerthError(error, endpoint, 'the debug container');
   }
+}
+
+/**
+ * Removes the debug image and the parents made for it: the legacy builder adds each build label as a LABEL
+ * step of its own, so the image's parents up to the last cached step carry the session's label too. The
+ * cached steps below (the failed build's own) are left as they are.
+ */
+async function removeDebugImage(engine: EngineHandle, id: string, session: string): Promise<void> {
+  const ours: string[] = [];
+  for (let next: string | undefined = id; next; ) {
+    const info = await engine.docker
+      .getImage(next)
+      .inspect()
+      .catch(() => undefined);
+    if (info?.Config?.Labels?.[DEBUG_SHELL_LABEL] !== session) break;
+    ours.push(info.Id);
+    next = info.Parent || undefined;
+  }
+  for (const image of ours) await engine.docker.getImage(image).remove({ noprune: true });
 }
 
 /** The step to debug (the failed one unless named) and how to get to the state before it. */

@@ -192,7 +192,7 @@ function pidMark(head: string): { text: string; pid: string } | null {
 /** Sends SIGHUP to the shell (a quick exec of `kill`); a shell already gone is no error. */
 async function hangUp(engine: EngineHandle, container: string, pid: string): Promise<void> {
   try {
-    const exec = await engine.docker.getContainer(container).exec({ Cmd: ['kill', '-HUP', pid] });
+    const exec = await engine.docker.getContainer(container).exec({ Cmd: ['/bin/sh', '-c', `kill -HUP ${pid}`] });
     const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
     stream.resume();
     await new Promise<void>((resolve) => {
