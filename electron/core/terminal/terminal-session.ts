@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { ImageInspectInfo } from 'dockerode';
 import {
   BerthError,
   type BuildModel,
@@ -160,7 +161,7 @@ async function open(
 async function removeDebugImage(engine: EngineHandle, id: string, session: string): Promise<void> {
   const ours: string[] = [];
   for (let next: string | undefined = id; next; ) {
-    const info = await engine.docker
+    const info: ImageInspectInfo | undefined = await engine.docker
       .getImage(next)
       .inspect()
       .catch(() => undefined);
