@@ -87,7 +87,7 @@ it('opens a debug shell at the failed step, runs typed commands, and removes it 
   // The failing command waits at the prompt; the terminal has the focus.
   await expect
     .poll(shown, { timeout: SHELL_TIMEOUT, interval: 200 })
-    .toContain('test "$(cat config.txt)" = "expected" || exit 3');
+    .toContain(`/bin/sh -c 'test "$(cat config.txt)" = "expected" || exit 3'`);
   expect(await panel.innerText()).toContain('press Enter to run it');
   await page.keyboard.press('Enter');
   await page.keyboard.type('echo "exit=$? in $(pwd) as $MODE: $(cat config.txt)"');

@@ -6,6 +6,7 @@ export const SHORTCUTS: { keys: string; does: string }[] = [
   { keys: '/', does: 'Focus the search or filter box of the view' },
   { keys: '?', does: 'Show or hide this help' },
   { keys: 'Escape', does: 'Close a dialog or this help' },
+  { keys: 'Shift+Escape', does: 'Leave a terminal (in a terminal, every other key, Escape too, goes to the shell)' },
 ];
 
 /** True when the key press is meant for a text field, not for a shortcut. */

@@ -29,9 +29,9 @@ describe('planDebugShell', () => {
     expect(plan.instruction).toBe('RUN --mount=type=cache,target=/root/.cache     ./build.sh "$MODE" &&     echo done');
   });
 
-  it('gives the command without RUN flags, noting what the shell lacks', () => {
+  it('gives the command as the builder ran it, without RUN flags, noting what the shell lacks', () => {
     const plan = planDebugShell(DOCKERFILE, 10, {});
-    expect(plan.command).toBe('./build.sh "$MODE" &&     echo done');
+    expect(plan.command).toBe(`/bin/sh -c './build.sh "$MODE" &&     echo done'`);
     expect(plan.notes).toEqual(["The step's --mount=type=cache,target=/root/.cache is not applied in this shell."]);
   });
 

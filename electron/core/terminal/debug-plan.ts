@@ -12,7 +12,10 @@ export interface DebugPlan {
   dockerfile: string;
   /** The failed instruction, as the builders print it. */
   instruction: string;
-  /** The failed RUN's command as one shell line; null when there is none to type (not a RUN, a heredoc). */
+  /**
+   * The failed RUN as the builder ran it, as one shell line (`/bin/sh -c '...'` for shell form); null when
+   * there is none to type (not a RUN, a heredoc).
+   */
   command: string | null;
   /** The stage's ARGs in scope at the step, as NAME=value: a RUN sees them as environment variables. */
   args: Array<[string, string]>;
@@ -23,6 +26,9 @@ export interface DebugPlan {
 /** `text` quoted for a POSIX shell, as one word. */
 export const shellQuote = (text: string): string =>
   /^[A-Za-z0-9_@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+
+/** What the builders run a shell-form RUN with when the stage sets no SHELL (Linux images). */
+const DEFAULT_SHELL = ['/bin/sh', '-c'];
 
 /** RUN's own flags (`--mount=...`, `--network=...`, `--security=...`) before the command. */
 const RUN_FLAG = /^--[a-z-]+=(?:"[^"]*"|\S)+\s*/;
@@ -79,7 +85,9 @@ function commandOf(
     notes.push(`The step's ${flag[0].trim()} is not applied in this shell.`);
     rest = rest.slice(flag[0].length);
   }
-  let command = rest;
+  // As the builder runs it: exec form as the program itself, shell form through the stage's SHELL (by default
+  // `/bin/sh -c`), so an `exit` or `cd` in it stays in its own shell and the exit code is the step's.
+  let command: string | null = null;
   if (rest.startsWith('[')) {
     try {
       const words = JSON.parse(rest) as unknown;
@@ -87,10 +95,11 @@ function commandOf(
     } catch {
       // not valid JSON: the builders run it in shell form too
     }
-  } else {
+  }
+  if (command === null) {
     const shell = [...before].reverse().find((i) => i.keyword === 'SHELL');
-    const words = shell ? (JSON.parse(shell.args) as string[]) : null;
-    if (words && words.length > 0) command = [...words.map(shellQuote), shellQuote(rest)].join(' ');
+    const words = shell ? (JSON.parse(shell.args) as string[]) : DEFAULT_SHELL;
+    command = [...words.map(shellQuote), shellQuote(rest)].join(' ');
   }
   return /[\r\n]/.test(command) ? { command: null, notes } : { command, notes };
 }
