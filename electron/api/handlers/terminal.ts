@@ -14,8 +14,7 @@ export function terminalStreamHandlers({
     terminal: (params, emit, signal, inbox) =>
       runTerminal(
         {
-          // The engine as it is now, with the labels that mark what Berth creates (a test run's too).
-          engine: { ...engineNow(engine), labels: engine.labels },
+          engine: engineNow(engine),
           sessions: terminals,
           // A build of this session, else a past one from its record.
           findBuild: async (buildId) => {
