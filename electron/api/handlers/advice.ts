@@ -18,6 +18,6 @@ export function adviceHandlers({ engine }: Services): AdviceHandlers {
     'advice.check': (input) => checkAdvice(input, digestOf),
     'advice.apply': (input) => applyAdvice(input, digestOf),
     // The engine's labels go on the measuring builds too (engineNow alone leaves them out).
-    'advice.measure': (input) => measureBuild({ ...engineNow(engine), labels: engine.labels }, input),
+    'advice.measure': (input) => measureBuild(engineNow(engine), input),
   };
 }
