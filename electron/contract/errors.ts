@@ -12,6 +12,7 @@ export const ErrorCode = z.enum([
   'AUTH_FAILED', // registry credentials rejected
   'HELPER_FAILED', // a docker credential helper failed, hung or answered something unreadable
   'DEPLOY_FAILED', // Heroku or Azure reported an error
+  'PARITY_FAILED', // a platform-parity run got no HTTP answer on $PORT
   'CANCELLED', // the user cancelled
   'UNSUPPORTED', // not possible in this mode (e.g. openExternal in web mode)
   'STORAGE_FAILED', // Berth's own data folder could not be written (disk full, read-only, permissions)

@@ -27,6 +27,7 @@ export * from './json-lines';
 export * from './layer-explorer';
 export * from './logs';
 export * from './otlp-trace';
+export * from './pipeline';
 export * from './procedures';
 export * from './projects';
 export * from './registry';

@@ -155,12 +155,30 @@ async function readIgnore(dir: string): Promise<string> {
   return readFile(join(dir, '.dockerignore'), 'utf8').catch(() => '');
 }
 
-/** Walks the context like the docker CLI: ignored folders are entered only when a `!` pattern may let something back. */
-async function listContext(dir: string, dockerfile: string, ignoreText?: string): Promise<ContextEntry[]> {
+/** The context's .dockerignore rules, as the docker CLI applies them: the Dockerfile and .dockerignore are always sent. */
+export interface IgnoreRules {
+  /** Whether the file or folder at this context path (forward slashes) stays out of the context. */
+  ignores(path: string): boolean;
+  /** Whether a `!` pattern may let something back inside an ignored folder. */
+  hasExceptions: boolean;
+  alwaysSent: ReadonlySet<string>;
+}
+
+/** `ignoreText` stands in for the folder's own .dockerignore (to measure a proposed one). */
+export async function readIgnoreRules(dir: string, dockerfile: string, ignoreText?: string): Promise<IgnoreRules> {
   const patterns = ignoreText ?? (await readIgnore(dir));
   const matcher = dockerignore({ ignorecase: false }).add(patterns);
-  const hasExceptions = patterns.split(/\r?\n/).some((line) => line.trim().startsWith('!'));
   const alwaysSent = new Set([dockerfile, '.dockerignore']);
+  return {
+    ignores: (path) => !alwaysSent.has(path) && matcher.ignores(path),
+    hasExceptions: patterns.split(/\r?\n/).some((line) => line.trim().startsWith('!')),
+    alwaysSent,
+  };
+}
+
+/** Walks the context like the docker CLI: ignored folders are entered only when a `!` pattern may let something back. */
+async function listContext(dir: string, dockerfile: string, ignoreText?: string): Promise<ContextEntry[]> {
+  const { ignores, hasExceptions, alwaysSent } = await readIgnoreRules(dir, dockerfile, ignoreText);
   const entries: ContextEntry[] = [];
 
   const walk = async (relDir: string): Promise<void> => {
@@ -168,7 +186,7 @@ async function listContext(dir: string, dockerfile: string, ignoreText?: string)
     for (const name of names) {
       const path = relDir ? `${relDir}/${name}` : name;
       const info = await lstat(join(dir, path));
-      const ignored = !alwaysSent.has(path) && matcher.ignores(path);
+      const ignored = ignores(path);
       const mode = info.mode & 0o7777;
       if (info.isDirectory()) {
         if (!ignored) entries.push({ path, type: 'directory', size: 0, mode, mtime: info.mtime });

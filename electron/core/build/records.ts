@@ -3,10 +3,11 @@
  * Records are private to the user (folder 0700, files 0600), and the values of build args whose names look
  * secret (TOKEN, PASSWORD, SECRET, KEY, ...) never reach them: they are masked wherever they appear.
  */
-import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BerthError, BuildModel, BuildRecordSummary, describeCause, looksSecret, MASKED } from '../../contract';
 import type { StepInput } from '../insight';
+import { writePrivateJson } from '../private-json';
 import type { ContextFile } from './context';
 
 export interface BuildRecord {
@@ -127,30 +128,11 @@ export function storageFailure(dir: string, error: unknown): BerthError {
  */
 export async function writeRecord(dir: string, record: BuildRecord): Promise<string> {
   if (!ID.test(record.buildId)) throw new BerthError('INVALID_INPUT', `Bad build id ${record.buildId}.`);
-  const path = join(dir, `${record.buildId}.json`);
-  const temp = `${path}.${process.pid}.tmp`;
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await chmod(dir, 0o700); // a folder made by an older Berth (0755) becomes private too
-    await rm(temp, { force: true }); // left by a crash: 'wx' below must create the file, with mode 0600
-    const file = await open(temp, 'wx', 0o600);
-    try {
-      await file.writeFile(JSON.stringify(maskSecrets(record), null, 1));
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
+    return await writePrivateJson(dir, `${record.buildId}.json`, maskSecrets(record));
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
     throw storageFailure(dir, error);
   }
-  const folder = await open(dir, 'r').catch(() => undefined);
-  await folder
-    ?.sync()
-    .catch(() => undefined)
-    .finally(() => folder.close());
-  return path;
 }
 
 export async function readRecord(dir: string, buildId: string): Promise<BuildRecord> {

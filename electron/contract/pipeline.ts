@@ -1,0 +1,198 @@
+/**
+ * The ship pipeline (build → parity run → tag → push → deploy), platform-parity runs, and watch mode:
+ * requests, the models their streams carry, and the history summaries. Pure (imported by the renderer).
+ */
+import { z } from 'zod';
+import { BuildRequest } from './builds';
+import { ErrorShape } from './errors';
+import { ContainerRef, RunId } from './ids';
+import { ImageRef } from './image-reference';
+import { RegistryCredentials } from './registry';
+import { Millis } from './shapes';
+
+/** The platforms a parity run imitates, and a deploy goes to. */
+export const Platform = z.enum(['heroku', 'azure']);
+export type Platform = z.infer<typeof Platform>;
+
+/** The longest a parity run waits for the first HTTP answer by default. */
+export const PARITY_DEADLINE_MS = 30_000;
+
+export const ParityRequest = z
+  .object({
+    image: ImageRef,
+    platform: Platform,
+    deadlineMs: z.number().int().min(1000).max(600_000).default(PARITY_DEADLINE_MS),
+    /** The app name in the platform variables (Azure's WEBSITE_SITE_NAME); the image's name by default. */
+    appName: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'app names are lowercase letters, digits and -')
+      .optional(),
+  })
+  .strict();
+export type ParityRequest = z.infer<typeof ParityRequest>;
+
+/** A TCP socket listening inside the container, read from its /proc/net/tcp and tcp6. */
+export const ListeningSocket = z.object({ address: z.string(), port: z.number() });
+export type ListeningSocket = z.infer<typeof ListeningSocket>;
+
+/** What a parity run found: passed, or exactly what is wrong. */
+export const ParityResult = z.object({
+  platform: Platform,
+  image: z.string(),
+  passed: z.boolean(),
+  /** The PORT the platform sets. */
+  port: z.number(),
+  hostPort: z.number(),
+  /** The environment given to the container, as the platform gives it. */
+  env: z.record(z.string(), z.string()),
+  /** The `docker run` equivalent of what was run. */
+  command: z.string(),
+  /** The HTTP status of the first answer, when there was one. */
+  status: z.number().nullable(),
+  elapsedMs: z.number(),
+  deadlineMs: z.number(),
+  /** The sockets the app listened on when the deadline passed (null when they could not be read). */
+  listening: z.array(ListeningSocket).nullable(),
+  /** What is wrong, in one sentence naming the ports: null when the run passed. */
+  problem: z.string().nullable(),
+  fix: z.string().nullable(),
+  at: Millis,
+});
+export type ParityResult = z.infer<typeof ParityResult>;
+
+export const PipelineStageName = z.enum(['build', 'parity', 'tag', 'push', 'deploy']);
+export type PipelineStageName = z.infer<typeof PipelineStageName>;
+
+export const StageState = z.enum(['pending', 'running', 'succeeded', 'failed', 'skipped', 'kept']);
+export type StageState = z.infer<typeof StageState>;
+
+export const PipelineStage = z.object({
+  name: PipelineStageName,
+  state: StageState,
+  startedAt: Millis.nullable(),
+  endedAt: Millis.nullable(),
+  /** One line: what the stage did or is doing ("image sha256:…", "digest sha256:…", "passed as heroku"). */
+  detail: z.string().nullable(),
+  failure: ErrorShape.nullable(),
+});
+export type PipelineStage = z.infer<typeof PipelineStage>;
+
+/** What stages hand to later ones; kept so that a resumed pipeline starts where the failed one stopped. */
+export const PipelineOutputs = z.object({
+  buildId: z.string().nullable(),
+  imageId: z.string().nullable(),
+  parity: z.array(ParityResult),
+  tagged: z.string().nullable(),
+  pushId: z.string().nullable(),
+  digest: z.string().nullable(),
+  deployUrl: z.string().nullable(),
+});
+export type PipelineOutputs = z.infer<typeof PipelineOutputs>;
+
+export const DeployTarget = z
+  .object({
+    platform: Platform,
+    app: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'app names are lowercase letters, digits and -'),
+    /** Deploy even though the parity run for this platform did not pass: the user's deliberate choice, recorded. */
+    overrideParity: z.boolean().default(false),
+  })
+  .strict();
+
+export const PipelineRequest = z
+  .object({
+    build: BuildRequest,
+    /** The platforms to imitate before any deploy. */
+    parity: z.array(Platform).max(2).default([]),
+    /** The reference to tag and push; no tag and push stages without it. */
+    target: ImageRef.optional(),
+    credentials: RegistryCredentials.optional().describe('omit to use saved credentials; never recorded'),
+    deploy: DeployTarget.optional(),
+  })
+  .strict();
+export type PipelineRequest = z.infer<typeof PipelineRequest>;
+export type PipelineRequestInput = z.input<typeof PipelineRequest>;
+
+export const PipelineState = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+
+export const PipelineModel = z.object({
+  pipelineId: z.string(),
+  /** The pipeline this one resumed, when it is a resume. */
+  resumedFrom: z.string().nullable(),
+  /** The request without credentials (and with secret build values masked). */
+  request: PipelineRequest.omit({ credentials: true }),
+  state: PipelineState,
+  stages: z.array(PipelineStage),
+  outputs: PipelineOutputs,
+  /** Set when the deploy ran although its parity run did not pass, because the user said so. */
+  parityOverridden: z.boolean(),
+  startedAt: Millis,
+  endedAt: Millis.nullable(),
+  /** Set when the history record could not be written. */
+  recordError: ErrorShape.nullable(),
+});
+export type PipelineModel = z.infer<typeof PipelineModel>;
+
+export const PipelineSummary = z.object({
+  pipelineId: z.string(),
+  resumedFrom: z.string().nullable(),
+  state: PipelineState,
+  startedAt: Millis,
+  endedAt: Millis.nullable(),
+  tags: z.array(z.string()),
+  failedStage: PipelineStageName.nullable(),
+  stages: z.array(z.object({ name: PipelineStageName, state: StageState })),
+});
+export type PipelineSummary = z.infer<typeof PipelineSummary>;
+
+export const ResumeRequest = z
+  .object({
+    pipelineId: RunId,
+    credentials: RegistryCredentials.optional().describe('omit to use saved credentials; never recorded'),
+    overrideParity: z.boolean().optional(),
+  })
+  .strict();
+
+export const WatchRequest = z
+  .object({
+    build: BuildRequest,
+    /** The running container to recreate with the same settings after each rebuild. */
+    container: ContainerRef.optional(),
+    /** Push after each successful rebuild. */
+    pushTarget: ImageRef.optional(),
+    debounceMs: z.number().int().min(50).max(10_000).default(400),
+  })
+  .strict();
+export type WatchRequest = z.infer<typeof WatchRequest>;
+export type WatchRequestInput = z.input<typeof WatchRequest>;
+
+export const WatchRound = z.object({
+  round: z.number(),
+  /** The changed context paths (after .dockerignore) that started the round; empty for the first build. */
+  changed: z.array(z.string()),
+  state: z.enum(['building', 'recreating', 'pushing', 'succeeded', 'failed']),
+  buildId: z.string().nullable(),
+  imageId: z.string().nullable(),
+  cachedSteps: z.number(),
+  totalSteps: z.number(),
+  /** The steps that missed the cache, by name. */
+  missed: z.array(z.string()),
+  /** Why the first step missed, from the build record when it carries an explanation. */
+  cacheExplanation: z.string().nullable(),
+  containerId: z.string().nullable(),
+  digest: z.string().nullable(),
+  startedAt: Millis,
+  endedAt: Millis.nullable(),
+  failure: ErrorShape.nullable(),
+});
+export type WatchRound = z.infer<typeof WatchRound>;
+
+export const WatchModel = z.object({
+  watchId: z.string(),
+  contextDir: z.string(),
+  state: z.enum(['watching', 'stopped']),
+  container: z.string().nullable(),
+  pushTarget: z.string().nullable(),
+  rounds: z.array(WatchRound),
+  startedAt: Millis,
+});
+export type WatchModel = z.infer<typeof WatchModel>;

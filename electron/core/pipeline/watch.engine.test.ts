@@ -1,0 +1,102 @@
+import { rmSync } from 'node:fs';
+import Dockerode from 'dockerode';
+import { inject } from 'vitest';
+import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
+import type { WatchModel, WatchRound } from '../../contract';
+import { runContainer } from '../containers';
+import type { EngineHandle } from '../engine/engine-handle';
+import { buildNotes, editHeading, SOURCE_EDIT_MISSES } from './test/images';
+import { WatchSession } from './watch';
+
+/** Generous: a source rebuild of the notes service takes seconds here, but the machine is shared. */
+const ROUND_DEADLINE_MS = 180_000;
+const SERVE_DEADLINE_MS = 60_000;
+
+const litter = new EngineLitter();
+const engine: EngineHandle = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock', labels: testLabels() };
+const tag = litter.image(`${uniqueName('watch')}:latest`);
+let context = '';
+let session: WatchSession | null = null;
+
+afterAll(async () => {
+  session?.stop();
+  await session?.done;
+  await litter.cleanup();
+  if (context) rmSync(context, { recursive: true, force: true });
+});
+
+const page = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
+
+describe('watch mode', () => {
+  it('rebuilds after a source edit (only the source layers miss) and recreates the container, which serves the change', {
+    timeout: 400_000,
+  }, async () => {
+    const nodeImage = inject('nodeImage');
+    context = await buildNotes(engine, tag, nodeImage);
+    const hostPort = await freePort();
+    const name = litter.container(uniqueName('watched'));
+    const first = await runContainer(engine, {
+      image: tag,
+      name,
+      env: { PORT: '5000' },
+      ports: [{ hostPort, containerPort: 5000 }],
+    });
+    const url = `http://127.0.0.1:${hostPort}/`;
+    await waitFor(
+      async () => ((await page(url)).includes('<h1>Notes</h1>') ? true : undefined),
+      SERVE_DEADLINE_MS,
+      'the first page',
+    );
+
+    const models: WatchModel[] = [];
+    session = await WatchSession.start(
+      {
+        build: { contextDir: context, buildArgs: { NODE_IMAGE: nodeImage }, tags: [tag] },
+        container: name,
+        debounceMs: 300,
+      },
+      { engine },
+    );
+    session.onChange((m) => models.push(m));
+
+    // A change .dockerignore leaves out starts nothing.
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${context}/service/src/ignored.test.ts`, 'export {};\n');
+    editHeading(context, 'Notes, watched');
+
+    const round = await waitFor<WatchRound>(
+      async () => {
+        const r = session!.current().rounds.at(-1);
+        return r && (r.state === 'succeeded' || r.state === 'failed') ? r : undefined;
+      },
+      ROUND_DEADLINE_MS,
+      'the watch round',
+    );
+    expect(round.failure).toBeNull();
+    expect(round.changed).toEqual(['service/src/notes-page.ts']);
+    // BuildKit may report the FROM of a local image as done rather than cached: neither is a rebuilt layer.
+    expect(round.missed.filter((s) => !s.startsWith('FROM'))).toEqual(SOURCE_EDIT_MISSES);
+    expect(round.cachedSteps).toBeGreaterThan(0);
+
+    // The container was recreated with the same settings (name, port, env), from the new image.
+    expect(round.containerId).not.toBe(first.id);
+    const inspect = JSON.parse(await docker('inspect', name))[0];
+    expect(inspect.Id).toBe(round.containerId);
+    expect(inspect.Image).toBe(round.imageId);
+    expect(inspect.Config.Env).toContain('PORT=5000');
+    await waitFor(
+      async () => ((await page(url)).includes('<h1>Notes, watched</h1>') ? true : undefined),
+      SERVE_DEADLINE_MS,
+      'the edited page',
+    );
+    expect(models.map((m) => m.rounds.at(-1)?.state)).toContain('recreating');
+
+    // Stopping stops the watcher: another edit starts no round.
+    session.stop();
+    const final = await session.done;
+    expect(final.state).toBe('stopped');
+    editHeading(context, 'Notes, after stop');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(session.current().rounds).toHaveLength(1);
+  });
+});
