@@ -3,11 +3,12 @@
  * registry logins, and the builds and pushes of this session by id.
  */
 import { join } from 'node:path';
-import type { BuildModel, PushModel } from '../contract';
+import type { BuildModel, PipelineModel, Platform, PushModel, WatchModel } from '../contract';
 import type { Build } from '../core/build';
 import { AppSecrets, RegistryLogins } from '../core/credentials';
 import { Engine, EngineEvents, type EngineHandle } from '../core/engine';
 import { JobRunner } from '../core/job-runner';
+import type { Deployer, Pipeline, WatchSession } from '../core/pipeline';
 import { RecentProjects } from '../core/project/recent-projects';
 import { CredentialStore, type Push, type SecretStore } from '../core/registry';
 import { TerminalSessions } from '../core/terminal';
@@ -38,6 +39,14 @@ export interface Services {
   pushes: JobRunner<PushModel, Push>;
   /** Open terminals: what their debug shells made is removed when the app closes. */
   terminals: TerminalSessions;
+  /** Where one record per finished pipeline run is written: the pipeline history. */
+  pipelineHistoryDir: string;
+  pipelines: JobRunner<PipelineModel, Pipeline>;
+  /** The deploy clients by platform; the pipeline's deploy stage calls them. */
+  deployers: Map<Platform, Deployer>;
+  watches: JobRunner<WatchModel, WatchSession>;
+  /** The watch sessions still watching: close() stops them, so no watcher outlives the backend. */
+  liveWatches: Set<WatchSession>;
   close(): void;
 }
 
@@ -55,6 +64,7 @@ export function createServices(options: ServiceOptions): Services {
   const engine = options.engine ?? new Engine();
   const events = new EngineEvents(engine);
   const credentials = new CredentialStore(options.secretStore);
+  const liveWatches = new Set<WatchSession>();
   return {
     engine,
     events,
@@ -70,7 +80,13 @@ export function createServices(options: ServiceOptions): Services {
     builds: new JobRunner({ noun: 'build', fix: 'Start the build again, or open it from the build history.' }),
     pushes: new JobRunner({ noun: 'push', fix: 'Start the push again; old pushes are forgotten.' }),
     terminals: new TerminalSessions(),
+    pipelineHistoryDir: join(options.dataDir, 'pipelines'),
+    pipelines: new JobRunner({ noun: 'pipeline', fix: 'Open the run from the pipeline history.' }),
+    deployers: new Map(),
+    watches: new JobRunner({ noun: 'watch session', fix: 'Start watch mode again.' }),
+    liveWatches,
     close() {
+      for (const watch of liveWatches) watch.stop();
       events.close();
       engine.close();
     },

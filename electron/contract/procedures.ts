@@ -19,6 +19,16 @@ import { ImageLayer, ImageSummary } from './images';
 import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
 import { LogEvent } from './logs';
 import { OtlpTrace } from './otlp-trace';
+import {
+  ParityRequest,
+  ParityResult,
+  PipelineModel,
+  PipelineRequest,
+  PipelineSummary,
+  ResumeRequest,
+  WatchModel,
+  WatchRequest,
+} from './pipeline';
 import { DockerfileFile, DockerfilePath, FolderPath, RecentProject } from './projects';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
 import { Empty, Millis, Ok } from './shapes';
@@ -101,6 +111,15 @@ export const procedures = {
   /** Whether a push target's namespace belongs to the login for its registry, with a retag when it does not. */
   'registry.namespace': { input: z.object({ target: TagRef }).strict(), output: NamespaceCheck },
 
+  'parity.run': { input: ParityRequest, output: ParityResult },
+  'pipeline.start': { input: PipelineRequest, output: z.object({ pipelineId: z.string() }) },
+  'pipeline.resume': { input: ResumeRequest, output: z.object({ pipelineId: z.string() }) },
+  'pipeline.cancel': { input: z.object({ pipelineId: RunId }).strict(), output: Ok },
+  'pipeline.get': { input: z.object({ pipelineId: RunId }).strict(), output: PipelineModel },
+  'pipeline.history': { input: Empty, output: z.array(PipelineSummary) },
+  'watch.start': { input: WatchRequest, output: z.object({ watchId: z.string() }) },
+  'watch.stop': { input: z.object({ watchId: RunId }).strict(), output: Ok },
+
   'app.openExternal': {
     input: z.object({ url: z.string().url('give a full http(s) URL') }).strict(),
     output: Ok,
@@ -144,6 +163,10 @@ export const streams = {
   },
   /** The whole push model, re-sent as it changes. */
   push: { params: z.object({ pushId: RunId }).strict(), event: PushModel },
+  /** The whole pipeline model, re-sent as its stages change. */
+  pipeline: { params: z.object({ pipelineId: RunId }).strict(), event: PipelineModel },
+  /** The watch session, re-sent on every round change, until it stops. */
+  watch: { params: z.object({ watchId: RunId }).strict(), event: WatchModel },
   /**
    * An interactive shell (exec into a container, or a debug shell before a failed build step): output down,
    * keystrokes and resizes up on the same subscription (`input`), so only whoever opened it can type in it.

@@ -204,6 +204,8 @@ describe('web mode backpressure', () => {
       build: unsupported,
       push: unsupported,
       terminal: unsupported,
+      pipeline: unsupported,
+      watch: unsupported,
     });
     let maxBuffered = 0;
     const socketPath = await serve(

@@ -20,7 +20,10 @@ import { Field } from '../ui/Field';
 import { DeployPlaceholder } from './DeployPlaceholder';
 import { type Credentials, LoginForm } from './LoginForm';
 import { NamespaceNotice } from './NamespaceNotice';
+import { ParityPanel } from './ParityPanel';
+import { PipelinePanel } from './PipelinePanel';
 import { PushProgress } from './PushProgress';
+import { WatchPanel } from './WatchPanel';
 import './ship.css';
 
 const LOCAL_REGISTRY = '127.0.0.1:5000';
@@ -146,6 +149,9 @@ export function ShipView() {
         {error && <ErrorNotice title="The push did not start" error={error} />}
       </form>
       {model && <PushProgress model={model} />}
+      <ParityPanel image={source.trim()} />
+      <PipelinePanel credentials={credentials} target={target.trim()} />
+      <WatchPanel />
       <DeployPlaceholder />
     </div>
   );

@@ -10,6 +10,7 @@ import { credentialHandlers } from './credentials';
 import { engineHandlers } from './engine';
 import { imageHandlers } from './images';
 import { layerExplorerHandlers } from './layer-explorer';
+import { pipelineHandlers } from './pipeline';
 import { registryHandlers } from './registry';
 
 export type { AppOptions } from './app';
@@ -26,6 +27,7 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...adviceHandlers(services),
     ...registryHandlers(services),
     ...credentialHandlers(services),
+    ...pipelineHandlers(services),
     ...appHandlers(services, options),
   } satisfies Handlers;
 }

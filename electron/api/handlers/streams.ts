@@ -32,7 +32,7 @@ function followModel<M>(
 }
 
 export function streamHandlers(services: Services): StreamHandlers {
-  const { engine, events, builds, pushes } = services;
+  const { engine, events, builds, pushes, pipelines, watches } = services;
   return {
     ...terminalStreamHandlers(services),
     engine: (_params, emit, signal) => {
@@ -61,6 +61,20 @@ export function streamHandlers(services: Services): StreamHandlers {
       followModel(
         (listener) => pushes.subscribe(pushId, listener),
         (m) => m.state === 'succeeded' || m.state === 'failed',
+        emit,
+        signal,
+      ),
+    pipeline: ({ pipelineId }, emit, signal) =>
+      followModel(
+        (listener) => pipelines.subscribe(pipelineId, listener),
+        (m) => m.endedAt !== null,
+        emit,
+        signal,
+      ),
+    watch: ({ watchId }, emit, signal) =>
+      followModel(
+        (listener) => watches.subscribe(watchId, listener),
+        (m) => m.state === 'stopped',
         emit,
         signal,
       ),

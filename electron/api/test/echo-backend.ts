@@ -78,6 +78,8 @@ export function createEchoBackend(): EchoBackend {
     push: async (_params, emit) => {
       emit({ nonsense: true } as never);
     },
+    pipeline: async () => undefined,
+    watch: async () => undefined,
   };
 
   return {

@@ -101,6 +101,8 @@ export function numberedLogRouter(source: NumberedSource, limits: BatchLimits): 
     terminal: unsupported,
     build: unsupported,
     push: unsupported,
+    pipeline: unsupported,
+    watch: unsupported,
   };
   return createRouter(handlers, streamHandlers);
 }

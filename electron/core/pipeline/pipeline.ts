@@ -71,7 +71,8 @@ export class Pipeline {
   private readonly stages: readonly Stage[];
 
   constructor(
-    private readonly request: PipelineRequest,
+    /** The request with its credentials: kept in memory only, for a resume in this session. */
+    readonly request: PipelineRequest,
     private readonly options: PipelineOptions,
     resume?: ResumePoint,
   ) {

@@ -1,0 +1,182 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import type { ErrorShape, PipelineModel, PipelineRequestInput, Platform } from '../../electron/contract';
+import { normalizeRegistry, registryHost } from '../../electron/contract';
+import { useApi } from '../app/api-context';
+import { useProcedure } from '../app/use-procedure';
+import { useSessionState } from '../app/use-session-state';
+import { Badge } from '../ui/Badge';
+import { Button } from '../ui/Button';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { fieldErrorUnder, toErrorShape } from '../ui/errors';
+import { Field } from '../ui/Field';
+import { relativeTime } from '../ui/format';
+import type { Credentials } from './LoginForm';
+import { PipelineStages } from './PipelineStages';
+
+/** Build → parity run → tag → push → deploy as one pipeline, its live stages, and the history of runs. */
+export function PipelinePanel({ credentials, target: proposedTarget }: { credentials: Credentials; target: string }) {
+  const api = useApi();
+  const defaults = useProcedure('project.default', {});
+  const history = useProcedure('pipeline.history', {});
+  const [contextDir, setContextDir] = useState('');
+  const [tag, setTag] = useState('');
+  const [parity, setParity] = useState<Platform[]>(['heroku', 'azure']);
+  const [target, setTarget] = useState('');
+  const [deploy, setDeploy] = useState<Platform | ''>('');
+  const [app, setApp] = useState('');
+  const [pipelineId, setPipelineId] = useSessionState('berth.pipelineId');
+  const [model, setModel] = useState<PipelineModel | null>(null);
+  const [error, setError] = useState<ErrorShape | null>(null);
+
+  useEffect(() => {
+    if (defaults.data && !contextDir) {
+      setContextDir(defaults.data.contextDir);
+      setTag(defaults.data.tags[0] ?? '');
+    }
+  }, [defaults.data, contextDir]);
+  useEffect(() => {
+    if (!target && proposedTarget) setTarget(proposedTarget);
+  }, [target, proposedTarget]);
+
+  const reloadHistory = history.reload;
+  useEffect(() => {
+    setModel(null);
+    if (!pipelineId) return;
+    return api.subscribe(
+      'pipeline',
+      { pipelineId },
+      (m) => {
+        setModel(m);
+        if (m.endedAt !== null) reloadHistory();
+      },
+      (e) => setError(toErrorShape(e)),
+    );
+  }, [api, pipelineId, reloadHistory]);
+
+  const loginFor = (ref: string) => {
+    const { registry, username, password } = credentials;
+    return username && password && ref && normalizeRegistry(registry) === registryHost(ref)
+      ? { credentials: { registry, username, password } }
+      : {};
+  };
+
+  const start = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const request: PipelineRequestInput = {
+      build: { contextDir: contextDir.trim(), tags: tag.trim() ? [tag.trim()] : [], ...buildArgs(defaults.data) },
+      parity,
+      ...(target.trim() && { target: target.trim(), ...loginFor(target.trim()) }),
+      ...(deploy && { deploy: { platform: deploy, app: app.trim() } }),
+    };
+    try {
+      setPipelineId((await api.call('pipeline.start', request)).pipelineId);
+    } catch (e) {
+      setError(toErrorShape(e));
+    }
+  };
+
+  const resume = async (overrideParity: boolean) => {
+    if (!model) return;
+    setError(null);
+    try {
+      const input = {
+        pipelineId: model.pipelineId,
+        ...loginFor(model.request.target ?? ''),
+        ...(overrideParity && { overrideParity: true }),
+      };
+      setPipelineId((await api.call('pipeline.resume', input)).pipelineId);
+    } catch (e) {
+      setError(toErrorShape(e));
+    }
+  };
+
+  const open = async (id: string) => {
+    setError(null);
+    try {
+      setPipelineId(null);
+      setModel(await api.call('pipeline.get', { pipelineId: id }));
+    } catch (e) {
+      setError(toErrorShape(e));
+    }
+  };
+
+  const toggle = (platform: Platform) =>
+    setParity((p) => (p.includes(platform) ? p.filter((x) => x !== platform) : [...p, platform]));
+  const running = model !== null && model.endedAt === null;
+
+  return (
+    <>
+      <form className="panel" aria-label="Ship pipeline" onSubmit={start}>
+        <h3>Ship pipeline</h3>
+        <div className="split">
+          <Field label="Context folder" error={fieldErrorUnder(error, 'build.contextDir')}>
+            <input value={contextDir} onChange={(e) => setContextDir(e.target.value)} spellCheck={false} />
+          </Field>
+          <Field label="Image tag" error={fieldErrorUnder(error, 'build.tags')}>
+            <input value={tag} onChange={(e) => setTag(e.target.value)} spellCheck={false} />
+          </Field>
+          <Field label="Push to (optional)" error={fieldErrorUnder(error, 'target')}>
+            <input value={target} onChange={(e) => setTarget(e.target.value)} spellCheck={false} />
+          </Field>
+        </div>
+        <fieldset className="toolbar">
+          <legend>Parity runs</legend>
+          {(['heroku', 'azure'] as const).map((p) => (
+            <label key={p}>
+              <input type="checkbox" checked={parity.includes(p)} onChange={() => toggle(p)} /> Run as{' '}
+              {p === 'heroku' ? 'Heroku' : 'Azure'}
+            </label>
+          ))}
+        </fieldset>
+        <div className="split">
+          <Field label="Deploy to" hint="a deploy runs only after its parity run passes">
+            <select value={deploy} onChange={(e) => setDeploy(e.target.value as Platform | '')}>
+              <option value="">no deploy</option>
+              <option value="heroku">Heroku</option>
+              <option value="azure">Azure App Service</option>
+            </select>
+          </Field>
+          {deploy && (
+            <Field label="App name" error={fieldErrorUnder(error, 'deploy.app')}>
+              <input value={app} onChange={(e) => setApp(e.target.value)} spellCheck={false} />
+            </Field>
+          )}
+        </div>
+        <div className="toolbar">
+          <span className="spacer" />
+          <Button type="submit" variant="primary" disabled={running || !contextDir}>
+            Run pipeline
+          </Button>
+        </div>
+        {error && <ErrorNotice title="The pipeline did not start" error={error} />}
+      </form>
+      {model && <PipelineStages model={model} onResume={resume} />}
+      <section className="panel" aria-label="Pipeline history">
+        <h3>Pipeline history</h3>
+        {(history.data ?? []).length === 0 ? (
+          <p className="muted">No runs yet.</p>
+        ) : (
+          <ul className="pipeline-history">
+            {(history.data ?? []).map((run) => (
+              <li key={run.pipelineId}>
+                <Button variant="ghost" size="small" onClick={() => open(run.pipelineId)}>
+                  {relativeTime(run.startedAt)}
+                </Button>{' '}
+                <Badge tone={run.state === 'succeeded' ? 'good' : 'bad'}>{run.state}</Badge>{' '}
+                {run.failedStage && <span className="muted">at {run.failedStage} </span>}
+                {run.resumedFrom && <span className="muted">(resumed) </span>}
+                <span>{run.tags.join(', ')}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+/** The project's default build args (the offline base image, when Berth set one). */
+function buildArgs(defaults: { buildArgs: Record<string, string> } | null): { buildArgs?: Record<string, string> } {
+  return defaults && Object.keys(defaults.buildArgs).length > 0 ? { buildArgs: defaults.buildArgs } : {};
+}
