@@ -1,0 +1,175 @@
+/**
+ * Issue 12's pipeline and watch mode through the UI, in Debian's Chromium against web mode:
+ * - "Run as Heroku" on an image that ignores $PORT fails and names the port it listens on (parity-failed.png);
+ * - the pipeline builds, runs as Heroku, tags and pushes to a real registry, each stage with state and time
+ *   (pipeline.png);
+ * - watch mode: a source edit in the project gives a round in which only the source layers were rebuilt, and
+ *   a recreated container that serves the change (watch-mode.png); stopping it stops the watcher.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Dockerode from 'dockerode';
+import type { Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { runContainer } from '../electron/core/containers';
+import {
+  buildNotes,
+  buildPortIgnoringApp,
+  editHeading,
+  FIXED_PORT,
+  SOURCE_EDIT_MISSES,
+} from '../electron/core/pipeline/test/images';
+import { EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../test/engine-harness';
+import { registryManifestDigest, startTestRegistry, type TestRegistry } from '../test/registry-harness';
+import { type LaunchedBrowser, launchChromium } from './browser';
+import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+
+/** Generous deadlines: on an idle machine each of these takes a few seconds at most. */
+const CONNECT_DEADLINE_MS = 30_000;
+const PARITY_DEADLINE_MS = 90_000;
+const PIPELINE_DEADLINE_MS = 240_000;
+const ROUND_DEADLINE_MS = 240_000;
+const SERVE_DEADLINE_MS = 60_000;
+
+const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+const litter = new EngineLitter();
+const engine = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock', labels: testLabels() };
+let registry: TestRegistry;
+let berth: RunningWebMode;
+let launched: LaunchedBrowser;
+let page: Page;
+let project = '';
+const tag = litter.image(`${uniqueName('e2e-watch')}:latest`);
+const fixed = litter.image(`${uniqueName('e2e-fixed-port')}:latest`);
+
+beforeAll(async () => {
+  registry = await startTestRegistry({ username: 'berth', password: uniqueName('pw') });
+  project = await buildNotes(engine, tag, inject('nodeImage'));
+  await buildPortIgnoringApp(engine, fixed, inject('nodeImage'));
+  berth = await startWebMode({ projectDir: project });
+  launched = await launchChromium();
+  page = await launched.browser.newPage();
+  await page.goto(berth.signInUrl());
+  await page
+    .getByLabel('Engine connection')
+    .filter({ hasText: /^\s*connected\s*$/i })
+    .waitFor({ timeout: CONNECT_DEADLINE_MS });
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Ship' }).click();
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && page) {
+    const path = join(tmpdir(), `berth-e2e-failure-ship-pipeline-${Date.now()}.png`);
+    await page.screenshot({ path, fullPage: true }).catch(() => undefined);
+    const alerts = await page
+      .getByRole('alert')
+      .allInnerTexts()
+      .catch(() => []);
+    console.error(`ship-pipeline failed; screenshot ${path}; alerts: ${JSON.stringify(alerts)}`);
+  }
+});
+
+afterAll(async () => {
+  await launched?.close();
+  await berth?.close(); // stops any watch session still running
+  await litter.cleanup();
+  await registry?.stop();
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+it('"Run as Heroku" fails for an app that ignores $PORT and names the port it listens on', async () => {
+  await page.getByRole('form', { name: 'Tag and push' }).getByLabel('Local image').fill(fixed);
+  const panel = page.getByRole('region', { name: 'Platform-parity runs' });
+  await panel.getByRole('button', { name: 'Run as Heroku' }).click();
+  const result = panel.getByRole('region', { name: 'Run as Heroku' });
+  await result.getByRole('alert').waitFor({ timeout: PARITY_DEADLINE_MS });
+  const text = await result.innerText();
+  expect(text).toMatch(new RegExp(`The app ignores \\$PORT \\(\\d+\\) and listens on ${FIXED_PORT}\\.`));
+  expect(text).toContain('failed');
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: join(SCREENSHOTS, 'parity-failed.png') });
+});
+
+it('runs build, parity run, tag and push as one pipeline, each stage with its state and time', async () => {
+  const target = litter.image(`${registry.address}/${uniqueName('e2e-shipped')}:1.0`);
+  const login = page.getByRole('form', { name: 'Registry login' });
+  await login.getByLabel('Registry').fill(registry.address);
+  await login.getByLabel('User name').fill(registry.username);
+  await login.getByLabel('Password or token').fill(registry.password);
+
+  const form = page.getByRole('form', { name: 'Ship pipeline' });
+  await form.getByLabel('Image tag').fill(tag);
+  await form.getByLabel('Push to (optional)').fill(target);
+  await form.getByRole('checkbox', { name: 'Run as Azure' }).uncheck();
+  await form.getByRole('button', { name: 'Run pipeline' }).click();
+
+  const run = page.getByRole('region', { name: 'Pipeline run' });
+  await run
+    .getByText(/^succeeded$/)
+    .first()
+    .waitFor({ timeout: PIPELINE_DEADLINE_MS });
+  await waitFor(
+    async () => ((await run.locator('.badge').first().innerText()) === 'succeeded' ? true : undefined),
+    PIPELINE_DEADLINE_MS,
+    'the pipeline to succeed',
+  );
+  for (const name of ['Build', 'Parity run', 'Tag', 'Push']) {
+    const stage = run.getByRole('listitem', { name });
+    expect(await stage.innerText()).toMatch(/succeeded[\s\S]*\d+(\.\d+)? (ms|s)/);
+  }
+  const [path, version] = target.slice(registry.address.length + 1).split(':') as [string, string];
+  const digest = await registryManifestDigest(registry, path, version);
+  expect(await run.innerText()).toContain(digest);
+  await run.scrollIntoViewIfNeeded();
+  await run.screenshot({ path: join(SCREENSHOTS, 'pipeline.png') });
+  const history = page.getByRole('region', { name: 'Pipeline history' });
+  await history.getByText('succeeded').first().waitFor({ timeout: CONNECT_DEADLINE_MS });
+});
+
+it('watch mode rebuilds after a source edit (only the source layers) and the recreated container serves it', async () => {
+  const hostPort = await freePort();
+  const name = litter.container(uniqueName('e2e-watched'));
+  await runContainer(engine, { image: tag, name, env: { PORT: '5000' }, ports: [{ hostPort, containerPort: 5000 }] });
+  const url = `http://127.0.0.1:${hostPort}/`;
+  const page$ = async () => (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
+  await waitFor(
+    async () => ((await page$()).includes('<h1>Notes</h1>') ? true : undefined),
+    SERVE_DEADLINE_MS,
+    'the first page',
+  );
+
+  await page.reload();
+  await page
+    .getByLabel('Engine connection')
+    .filter({ hasText: /^\s*connected\s*$/i })
+    .waitFor({ timeout: CONNECT_DEADLINE_MS });
+  const watch = page.getByRole('region', { name: 'Watch mode' });
+  await watch.getByLabel('Rebuilt tag').fill(tag);
+  await watch.getByLabel('Container to recreate').selectOption(name);
+  await watch.getByRole('button', { name: 'Start watching' }).click();
+  await watch.getByText('Waiting for a change…').waitFor({ timeout: CONNECT_DEADLINE_MS });
+
+  editHeading(project, 'Notes, watched');
+  const round = watch.getByRole('listitem', { name: 'Round 1' });
+  await round.getByText('succeeded', { exact: true }).waitFor({ timeout: ROUND_DEADLINE_MS });
+  const text = await round.innerText();
+  expect(text).toContain('service/src/notes-page.ts');
+  expect(text).toContain('container recreated');
+  const rebuilt = /rebuilt: (.*)/
+    .exec(text)?.[1]
+    ?.split(' · ')
+    .filter((s) => !s.startsWith('FROM'));
+  expect(rebuilt).toEqual(SOURCE_EDIT_MISSES);
+  await waitFor(
+    async () => ((await page$()).includes('<h1>Notes, watched</h1>') ? true : undefined),
+    SERVE_DEADLINE_MS,
+    'the edited page from the recreated container',
+  );
+  await watch.scrollIntoViewIfNeeded();
+  await watch.screenshot({ path: join(SCREENSHOTS, 'watch-mode.png') });
+
+  await watch.getByRole('button', { name: 'Stop watching' }).click();
+  await watch.getByText('stopped', { exact: true }).waitFor({ timeout: CONNECT_DEADLINE_MS });
+  expect(readFileSync(join(project, 'service/src/notes-page.ts'), 'utf8')).toContain('Notes, watched');
+});
