@@ -13,6 +13,7 @@ import type Dockerode from 'dockerode';
 import {
   BerthError,
   invalidInput,
+  isAmbiguousTagName,
   type ListeningSocket,
   ParityRequest,
   type ParityRequest as ParityRequestType,
@@ -42,8 +43,9 @@ export interface ParityPlan {
 }
 
 /** The app name the platform variables carry: the last path segment of the image's repository. */
-function appNameOf(image: string): string {
-  const repository = parseImageReference(image)?.repository ?? image;
+export function appNameOf(image: string): string {
+  const reference = parseImageReference(image);
+  const repository = reference && !isAmbiguousTagName(reference) ? reference.repository : 'app';
   const last = repository.split('/').pop() ?? 'app';
   return (
     last

@@ -3,7 +3,7 @@ import { BerthError, type ParityResult, type Platform, parseImageReference } fro
 import { startBuild } from '../build';
 import { toBerthError } from '../errors';
 import { startPush } from '../registry';
-import { runParity } from './parity-run';
+import { appNameOf, runParity } from './parity-run';
 import type { Stage, StageContext } from './stage';
 
 const short = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
@@ -13,6 +13,13 @@ export function parityPlatforms(request: StageContext['request']): Platform[] {
   const wanted = new Set(request.parity);
   if (request.deploy) wanted.add(request.deploy.platform);
   return [...wanted];
+}
+
+/** The app name the platform variables carry: the deploy's app, else the name of the build's first tag. */
+function appNameFor(request: StageContext['request']): string | undefined {
+  if (request.deploy) return request.deploy.app;
+  const tag = request.build.tags[0];
+  return tag ? appNameOf(tag) : undefined;
 }
 
 function needImage(context: StageContext): string {
@@ -62,7 +69,9 @@ export const parityStage: Stage = {
     const results: ParityResult[] = [];
     for (const platform of parityPlatforms(context.request)) {
       context.report(`running as ${platform}`);
-      results.push(await runParity(context.engine, { image, platform }, { signal: context.signal }));
+      const appName = appNameFor(context.request);
+      const request = { image, platform, ...(appName && { appName }) };
+      results.push(await runParity(context.engine, request, { signal: context.signal }));
     }
     const failed = results.filter((r) => !r.passed);
     const outputs = { parity: results };
