@@ -7,7 +7,6 @@
  *   a recreated container that serves the change (watch-mode.png); stopping it stops the watcher.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import type { Page } from 'playwright-core';
@@ -23,7 +22,8 @@ import {
 import { EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../test/engine-harness';
 import { registryManifestDigest, startTestRegistry, type TestRegistry } from '../test/registry-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
-import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { captureFailure } from './failure-capture';
+import { REPO_ROOT, type RunningWebMode, startWebMode, untilConnected } from './web-mode';
 
 /** Generous deadlines: on an idle machine each of these takes a few seconds at most. */
 const CONNECT_DEADLINE_MS = 30_000;
@@ -51,24 +51,11 @@ beforeAll(async () => {
   launched = await launchChromium();
   page = await launched.browser.newPage();
   await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: CONNECT_DEADLINE_MS });
+  await untilConnected(page, CONNECT_DEADLINE_MS);
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Ship' }).click();
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && page) {
-    const path = join(tmpdir(), `berth-e2e-failure-ship-pipeline-${Date.now()}.png`);
-    await page.screenshot({ path, fullPage: true }).catch(() => undefined);
-    const alerts = await page
-      .getByRole('alert')
-      .allInnerTexts()
-      .catch(() => []);
-    console.error(`ship-pipeline failed; screenshot ${path}; alerts: ${JSON.stringify(alerts)}`);
-  }
-});
+afterEach((context) => captureFailure(context, page));
 
 afterAll(async () => {
   await launched?.close();
@@ -140,10 +127,7 @@ it('watch mode rebuilds after a source edit (only the source layers) and the rec
   );
 
   await page.reload();
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: CONNECT_DEADLINE_MS });
+  await untilConnected(page, CONNECT_DEADLINE_MS);
   const watch = page.getByRole('region', { name: 'Watch mode' });
   await watch.getByLabel('Rebuilt tag').fill(tag);
   await watch.getByLabel('Container to recreate').selectOption(name);

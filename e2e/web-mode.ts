@@ -76,6 +76,14 @@ export async function startWebMode(options: {
 /** How long the engine bar may take to say "connected" after sign-in. */
 export const CONNECT_DEADLINE_MS = 20_000;
 
+/** Waits until the page's engine bar says connected (after sign-in or a reload). */
+export async function untilConnected(page: Page, deadlineMs = CONNECT_DEADLINE_MS): Promise<void> {
+  await page
+    .getByLabel('Engine connection')
+    .filter({ hasText: /^\s*connected\s*$/i })
+    .waitFor({ timeout: deadlineMs });
+}
+
 /** A new page of `browser`, signed in to `berth`, once the engine bar says connected. */
 export async function signedInPage(
   browser: BrowserContext,
@@ -84,9 +92,6 @@ export async function signedInPage(
 ): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: deadlineMs });
+  await untilConnected(page, deadlineMs);
   return page;
 }

@@ -12,14 +12,13 @@ import { Field } from '../ui/Field';
 import { relativeTime } from '../ui/format';
 import type { Credentials } from './LoginForm';
 import { PipelineStages } from './PipelineStages';
+import { useProjectBuild } from './use-project-build';
 
 /** Build → parity run → tag → push → deploy as one pipeline, its live stages, and the history of runs. */
 export function PipelinePanel({ credentials, target: proposedTarget }: { credentials: Credentials; target: string }) {
   const api = useApi();
-  const defaults = useProcedure('project.default', {});
+  const { contextDir, setContextDir, tag, setTag, build } = useProjectBuild();
   const history = useProcedure('pipeline.history', {});
-  const [contextDir, setContextDir] = useState('');
-  const [tag, setTag] = useState('');
   const [parity, setParity] = useState<Platform[]>(['heroku', 'azure']);
   const [target, setTarget] = useState('');
   const [deploy, setDeploy] = useState<Platform | ''>('');
@@ -28,12 +27,6 @@ export function PipelinePanel({ credentials, target: proposedTarget }: { credent
   const [model, setModel] = useState<PipelineModel | null>(null);
   const [error, setError] = useState<ErrorShape | null>(null);
 
-  useEffect(() => {
-    if (defaults.data && !contextDir) {
-      setContextDir(defaults.data.contextDir);
-      setTag(defaults.data.tags[0] ?? '');
-    }
-  }, [defaults.data, contextDir]);
   useEffect(() => {
     if (!target && proposedTarget) setTarget(proposedTarget);
   }, [target, proposedTarget]);
@@ -64,7 +57,7 @@ export function PipelinePanel({ credentials, target: proposedTarget }: { credent
     event.preventDefault();
     setError(null);
     const request: PipelineRequestInput = {
-      build: { contextDir: contextDir.trim(), tags: tag.trim() ? [tag.trim()] : [], ...buildArgs(defaults.data) },
+      build: build(),
       parity,
       ...(target.trim() && { target: target.trim(), ...loginFor(target.trim()) }),
       ...(deploy && { deploy: { platform: deploy, app: app.trim() } }),
@@ -174,9 +167,4 @@ export function PipelinePanel({ credentials, target: proposedTarget }: { credent
       </section>
     </>
   );
-}
-
-/** The project's default build args (the offline base image, when Berth set one). */
-function buildArgs(defaults: { buildArgs: Record<string, string> } | null): { buildArgs?: Record<string, string> } {
-  return defaults && Object.keys(defaults.buildArgs).length > 0 ? { buildArgs: defaults.buildArgs } : {};
 }

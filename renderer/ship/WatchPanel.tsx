@@ -9,6 +9,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { fieldErrorUnder, toErrorShape } from '../ui/errors';
 import { Field } from '../ui/Field';
 import { formatDuration, shortId } from '../ui/format';
+import { useProjectBuild } from './use-project-build';
 
 const ROUND_TONE: Record<WatchRound['state'], BadgeTone> = {
   building: 'info',
@@ -53,22 +54,14 @@ function RoundRow({ round }: { round: WatchRound }) {
 /** Watch mode: rebuild on every change in the context, recreate the running container, optionally push. */
 export function WatchPanel() {
   const api = useApi();
-  const defaults = useProcedure('project.default', {});
+  const { contextDir, setContextDir, tag, setTag, build } = useProjectBuild();
   const containers = useProcedure('containers.list', {});
-  const [contextDir, setContextDir] = useState('');
-  const [tag, setTag] = useState('');
   const [container, setContainer] = useState('');
   const [pushTarget, setPushTarget] = useState('');
   const [watchId, setWatchId] = useSessionState('berth.watchId');
   const [model, setModel] = useState<WatchModel | null>(null);
   const [error, setError] = useState<ErrorShape | null>(null);
 
-  useEffect(() => {
-    if (defaults.data && !contextDir) {
-      setContextDir(defaults.data.contextDir);
-      setTag(defaults.data.tags[0] ?? '');
-    }
-  }, [defaults.data, contextDir]);
   useEffect(() => {
     setModel(null);
     if (!watchId) return;
@@ -82,9 +75,8 @@ export function WatchPanel() {
     event.preventDefault();
     setError(null);
     try {
-      const buildArgs = defaults.data?.buildArgs ?? {};
       const { watchId: id } = await api.call('watch.start', {
-        build: { contextDir: contextDir.trim(), tags: tag.trim() ? [tag.trim()] : [], buildArgs },
+        build: build(),
         ...(container && { container }),
         ...(pushTarget.trim() && { pushTarget: pushTarget.trim() }),
       });

@@ -1,0 +1,26 @@
+import { useEffect, useState } from 'react';
+import { useProcedure } from '../app/use-procedure';
+
+/**
+ * The context folder and image tag a ship form builds, pre-filled from the project's defaults, and the
+ * project's build args (the offline base image, when Berth set one).
+ */
+export function useProjectBuild() {
+  const defaults = useProcedure('project.default', {});
+  const [contextDir, setContextDir] = useState('');
+  const [tag, setTag] = useState('');
+  useEffect(() => {
+    if (defaults.data && !contextDir) {
+      setContextDir(defaults.data.contextDir);
+      setTag(defaults.data.tags[0] ?? '');
+    }
+  }, [defaults.data, contextDir]);
+  const buildArgs = defaults.data?.buildArgs ?? {};
+  /** The build part of a request: the folder, the tag (when given) and the project's build args. */
+  const build = () => ({
+    contextDir: contextDir.trim(),
+    tags: tag.trim() ? [tag.trim()] : [],
+    ...(Object.keys(buildArgs).length > 0 && { buildArgs }),
+  });
+  return { contextDir, setContextDir, tag, setTag, build };
+}
