@@ -47,9 +47,9 @@ export const buildStage: Stage = {
     if (model.state !== 'succeeded' || !model.imageId) {
       if (model.state === 'cancelled') throw new BerthError('CANCELLED', 'The build was cancelled.');
       throw new BerthError(
-        'BUILD_FAILED',
+        model.failure?.code ?? 'BUILD_FAILED',
         model.failure?.message ?? 'The build ended without an image.',
-        'Open the build to see the failing step, fix it, then resume from the build.',
+        model.failure?.fix ?? 'Open the build to see the failing step, fix it, then resume from the build.',
       );
     }
     const cacheable = model.steps.filter((s) => s.state !== 'metadata');

@@ -160,9 +160,9 @@ export class WatchSession {
       set({ ...cacheFigures(model), cacheExplanation: await explanationOf(recordsDir, model.buildId) });
       if (model.state !== 'succeeded' || !model.imageId) {
         throw new BerthError(
-          model.state === 'cancelled' ? 'CANCELLED' : 'BUILD_FAILED',
+          model.failure?.code ?? 'BUILD_FAILED',
           model.failure?.message ?? 'The build ended without an image.',
-          'Fix the failing step; the next change starts another round.',
+          model.failure?.fix ?? 'Fix the failing step; the next change starts another round.',
         );
       }
       set({ imageId: model.imageId });
