@@ -34,6 +34,8 @@ const SERVE_DEADLINE_MS = 60_000;
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const litter = new EngineLitter();
+/** Unique per run: an edit the engine's cache has seen before (an earlier run) would rebuild nothing. */
+const heading = `Notes ${uniqueName('watched')}`;
 const engine = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock', labels: testLabels() };
 let registry: TestRegistry;
 let berth: RunningWebMode;
@@ -134,7 +136,7 @@ it('watch mode rebuilds after a source edit (only the source layers) and the rec
   await watch.getByRole('button', { name: 'Start watching' }).click();
   await watch.getByText('Waiting for a change…').waitFor({ timeout: CONNECT_DEADLINE_MS });
 
-  editHeading(project, 'Notes, watched');
+  editHeading(project, heading);
   const round = watch.getByRole('listitem', { name: 'Round 1' });
   await round.getByText('succeeded', { exact: true }).waitFor({ timeout: ROUND_DEADLINE_MS });
   const text = await round.innerText();
@@ -146,7 +148,7 @@ it('watch mode rebuilds after a source edit (only the source layers) and the rec
     .filter((s) => !s.startsWith('FROM'));
   expect(rebuilt).toEqual(SOURCE_EDIT_MISSES);
   await waitFor(
-    async () => ((await page$()).includes('<h1>Notes, watched</h1>') ? true : undefined),
+    async () => ((await page$()).includes(`<h1>${heading}</h1>`) ? true : undefined),
     SERVE_DEADLINE_MS,
     'the edited page from the recreated container',
   );
@@ -155,5 +157,5 @@ it('watch mode rebuilds after a source edit (only the source layers) and the rec
 
   await watch.getByRole('button', { name: 'Stop watching' }).click();
   await watch.getByText('stopped', { exact: true }).waitFor({ timeout: CONNECT_DEADLINE_MS });
-  expect(readFileSync(join(project, 'service/src/notes-page.ts'), 'utf8')).toContain('Notes, watched');
+  expect(readFileSync(join(project, 'service/src/notes-page.ts'), 'utf8')).toContain(heading);
 });

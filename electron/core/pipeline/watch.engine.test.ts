@@ -13,6 +13,8 @@ const ROUND_DEADLINE_MS = 180_000;
 const SERVE_DEADLINE_MS = 60_000;
 
 const litter = new EngineLitter();
+/** Unique per run: an edit the engine's cache has seen before (an earlier run) would rebuild nothing. */
+const heading = `Notes ${uniqueName('watched')}`;
 const engine: EngineHandle = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock', labels: testLabels() };
 const tag = litter.image(`${uniqueName('watch')}:latest`);
 let context = '';
@@ -62,7 +64,7 @@ describe('watch mode', () => {
     // A change .dockerignore leaves out starts nothing.
     const { writeFileSync } = await import('node:fs');
     writeFileSync(`${context}/service/src/ignored.test.ts`, 'export {};\n');
-    editHeading(context, 'Notes, watched');
+    editHeading(context, heading);
 
     const round = await waitFor<WatchRound>(
       async () => {
@@ -85,7 +87,7 @@ describe('watch mode', () => {
     expect(inspect.Image).toBe(round.imageId);
     expect(inspect.Config.Env).toContain('PORT=5000');
     await waitFor(
-      async () => ((await page(url)).includes('<h1>Notes, watched</h1>') ? true : undefined),
+      async () => ((await page(url)).includes(`<h1>${heading}</h1>`) ? true : undefined),
       SERVE_DEADLINE_MS,
       'the edited page',
     );
