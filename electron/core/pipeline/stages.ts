@@ -3,6 +3,7 @@ import { BerthError, type ParityResult, type Platform, parseImageReference } fro
 import { startBuild } from '../build';
 import { toBerthError } from '../errors';
 import { startPush } from '../registry';
+import { cacheFigures } from './cache-figures';
 import { appNameOf, runParity } from './parity-run';
 import type { Stage, StageContext } from './stage';
 
@@ -52,11 +53,10 @@ export const buildStage: Stage = {
         model.failure?.fix ?? 'Open the build to see the failing step, fix it, then resume from the build.',
       );
     }
-    const cacheable = model.steps.filter((s) => s.state !== 'metadata');
-    const cached = cacheable.filter((s) => s.state === 'cached').length;
+    const { cachedSteps, totalSteps } = cacheFigures(model);
     return {
       outputs: { buildId: model.buildId, imageId: model.imageId },
-      detail: `image ${short(model.imageId)} (${cached}/${cacheable.length} steps cached)`,
+      detail: `image ${short(model.imageId)} (${cachedSteps}/${totalSteps} steps cached)`,
     };
   },
 };

@@ -11,7 +11,6 @@ import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import {
   BerthError,
-  type BuildModel,
   invalidInput,
   type WatchModel,
   WatchRequest,
@@ -24,6 +23,7 @@ import { recreateContainer } from '../containers';
 import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { type CredentialStore, startPush } from '../registry';
+import { cacheFigures } from './cache-figures';
 
 export interface WatchOptions {
   engine: EngineHandle;
@@ -202,16 +202,6 @@ export class WatchSession {
       }
     }
   }
-}
-
-/** The cache figures of a finished build: BuildKit's metadata rows are no hit or miss. */
-function cacheFigures(model: BuildModel): Pick<WatchRound, 'cachedSteps' | 'totalSteps' | 'missed'> {
-  const cacheable = model.steps.filter((s) => s.state !== 'metadata');
-  return {
-    cachedSteps: cacheable.filter((s) => s.state === 'cached').length,
-    totalSteps: cacheable.length,
-    missed: cacheable.filter((s) => s.state !== 'cached').map((s) => s.instruction),
-  };
 }
 
 /**
