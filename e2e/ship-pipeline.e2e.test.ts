@@ -68,7 +68,11 @@ afterAll(async () => {
 });
 
 it('"Run as Heroku" fails for an app that ignores $PORT and names the port it listens on', async () => {
-  await page.getByRole('form', { name: 'Tag and push' }).getByLabel('Local image').fill(fixed);
+  const image = page.getByRole('form', { name: 'Tag and push' }).getByLabel('Local image');
+  // The view proposes a local image once the list loads: fill after that, so the proposal cannot land mid-fill.
+  await waitFor(async () => ((await image.inputValue()) ? true : undefined), CONNECT_DEADLINE_MS, 'the proposed image');
+  await image.fill(fixed);
+  expect(await image.inputValue()).toBe(fixed);
   const panel = page.getByRole('region', { name: 'Platform-parity runs' });
   await panel.getByRole('button', { name: 'Run as Heroku' }).click();
   const result = panel.getByRole('region', { name: 'Run as Heroku' });
@@ -88,6 +92,11 @@ it('runs build, parity run, tag and push as one pipeline, each stage with its st
   await login.getByLabel('Password or token').fill(registry.password);
 
   const form = page.getByRole('form', { name: 'Ship pipeline' });
+  await waitFor(
+    async () => ((await form.getByLabel('Context folder').inputValue()) === project ? true : undefined),
+    CONNECT_DEADLINE_MS,
+    'the proposed project folder',
+  );
   await form.getByLabel('Image tag').fill(tag);
   await form.getByLabel('Push to (optional)').fill(target);
   await form.getByRole('checkbox', { name: 'Run as Azure' }).uncheck();
@@ -131,6 +140,11 @@ it('watch mode rebuilds after a source edit (only the source layers) and the rec
   await page.reload();
   await untilConnected(page, CONNECT_DEADLINE_MS);
   const watch = page.getByRole('region', { name: 'Watch mode' });
+  await waitFor(
+    async () => ((await watch.getByLabel('Watched folder').inputValue()) === project ? true : undefined),
+    CONNECT_DEADLINE_MS,
+    'the proposed project folder',
+  );
   await watch.getByLabel('Rebuilt tag').fill(tag);
   await watch.getByLabel('Container to recreate').selectOption(name);
   await watch.getByRole('button', { name: 'Start watching' }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useProcedure } from '../app/use-procedure';
 
 /**
@@ -9,12 +9,15 @@ export function useProjectBuild() {
   const defaults = useProcedure('project.default', {});
   const [contextDir, setContextDir] = useState('');
   const [tag, setTag] = useState('');
+  const proposed = useRef(false);
+  // Proposed once, and only into empty fields: what the user typed before the defaults arrived stays.
   useEffect(() => {
-    if (defaults.data && !contextDir) {
-      setContextDir(defaults.data.contextDir);
-      setTag(defaults.data.tags[0] ?? '');
-    }
-  }, [defaults.data, contextDir]);
+    if (!defaults.data || proposed.current) return;
+    proposed.current = true;
+    const { contextDir: dir, tags } = defaults.data;
+    setContextDir((typed) => typed || dir);
+    setTag((typed) => typed || (tags[0] ?? ''));
+  }, [defaults.data]);
   const buildArgs = defaults.data?.buildArgs ?? {};
   /** The build part of a request: the folder, the tag (when given) and the project's build args. */
   const build = () => ({
