@@ -83,6 +83,7 @@ export async function runParity(
   const parsed = ParityRequest.safeParse(input);
   if (!parsed.success) throw invalidInput('parity run', parsed.error.issues);
   const request = parsed.data;
+  await removeParityLeftovers(engine);
   const plan = await planParity(engine, request);
   const labelled: EngineHandle = { ...engine, labels: { ...engine.labels, [PARITY_LABEL]: request.platform } };
   const started = Date.now();
@@ -138,6 +139,29 @@ export async function runParity(
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);
   }
+}
+
+/** Longer than any parity run can last (the largest deadline, plus start and diagnosis). */
+const LEFTOVER_AGE_S = 15 * 60;
+
+/**
+ * Removes parity-run containers older than any run can last: left behind only when Berth was killed in the
+ * middle of a run (a run always removes its own). Runs in progress are younger, so they are left alone.
+ */
+export async function removeParityLeftovers(engine: EngineHandle): Promise<number> {
+  const found = await engine.docker
+    .listContainers({ all: true, filters: { label: [PARITY_LABEL] } })
+    .catch(() => [] as Dockerode.ContainerInfo[]);
+  const old = found.filter((c) => Date.now() / 1000 - c.Created > LEFTOVER_AGE_S);
+  await Promise.all(
+    old.map((c) =>
+      engine.docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
+  return old.length;
 }
 
 /** Polls `http://127.0.0.1:<hostPort>/` until any HTTP answer, the container exits, or the deadline. */

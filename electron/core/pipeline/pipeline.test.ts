@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BerthError, type PipelineStageName } from '../../contract';
 import { parsePipelineRequest, resumePipeline, startPipeline } from './pipeline';
 import { listPipelineRecords, readPipelineRecord } from './pipeline-records';
-import type { Stage } from './stage';
+import type { Deployer, Stage } from './stage';
+import { deployStage, ParityFailed } from './stages';
 
 // Stages written for the test: each records the outputs it was given, so a resume's kept inputs are visible.
 const engine = { docker: new Dockerode({ socketPath: '/nonexistent' }), endpoint: 'unix:///nonexistent' };
@@ -91,5 +92,82 @@ describe('the pipeline', () => {
     expect(() => startPipeline({ build: { contextDir: '' }, target: 'NOT A REF' }, { engine, stages })).toThrow(
       expect.objectContaining({ code: 'INVALID_INPUT' }),
     );
+  });
+});
+
+describe('the deploy stage', () => {
+  const result = (passed: boolean) => ({
+    platform: 'heroku' as const,
+    image: 'app:1',
+    passed,
+    port: 41234,
+    hostPort: 41234,
+    env: { PORT: '41234' },
+    command: 'docker run --rm -p 41234:41234 -e PORT=41234 app:1',
+    status: passed ? 200 : null,
+    elapsedMs: 10,
+    deadlineMs: 30_000,
+    listening: passed ? null : [{ address: '0.0.0.0', port: 3000 }],
+    problem: passed ? null : 'The app ignores $PORT (41234) and listens on 3000.',
+    fix: passed ? null : 'Make the app listen on process.env.PORT.',
+    at: 0,
+  });
+  const deployed: string[] = [];
+  // A deploy client written for the test: it records what it was asked to release.
+  const heroku: Deployer = {
+    platform: 'heroku',
+    async deploy({ image, digest, app }) {
+      deployed.push(`${app} ${image} ${digest}`);
+      return { url: `https://${app}.example.test/` };
+    },
+  };
+  const upToPush = (passed: boolean): Stage[] => [
+    stage('parity', async () => {
+      if (!passed) throw new ParityFailed([result(false)], { parity: [result(false)] });
+      return { outputs: { parity: [result(true)] }, detail: 'passed as heroku' };
+    }),
+    stage('push', async () => ({
+      outputs: { tagged: 'registry.heroku.example/app/web:latest', digest: `sha256:${'e'.repeat(64)}` },
+      detail: 'pushed',
+    })),
+    deployStage,
+  ];
+  const deployRequest = (overrideParity: boolean) => ({
+    build: { contextDir: '/tmp/app' },
+    target: 'registry.heroku.example/app/web:latest',
+    deploy: { platform: 'heroku' as const, app: 'notas-iv', overrideParity },
+  });
+  const deployers = new Map([['heroku' as const, heroku]]);
+
+  afterEach(() => {
+    deployed.length = 0;
+  });
+
+  it('deploys only after the parity run passed', async () => {
+    const passed = await startPipeline(deployRequest(false), { engine, stages: upToPush(true), deployers }).done;
+    expect(passed.state).toBe('succeeded');
+    expect(passed.outputs.deployUrl).toBe('https://notas-iv.example.test/');
+    expect(deployed).toEqual([`notas-iv registry.heroku.example/app/web:latest sha256:${'e'.repeat(64)}`]);
+    expect(passed.parityOverridden).toBe(false);
+
+    deployed.length = 0;
+    const failed = await startPipeline(deployRequest(false), { engine, stages: upToPush(false), deployers }).done;
+    expect(failed.state).toBe('failed');
+    expect(failed.stages.map((s) => s.state)).toEqual(['failed', 'pending', 'pending']);
+    expect(failed.stages[0]?.failure?.message).toContain('listens on 3000');
+    expect(deployed).toEqual([]);
+  });
+
+  it('deploys after a failed parity run only when the user overrides it, and records that', async () => {
+    const run = await startPipeline(deployRequest(true), { engine, stages: upToPush(false), deployers }).done;
+    expect(run.state).toBe('succeeded');
+    expect(run.parityOverridden).toBe(true);
+    expect(run.stages.map((s) => s.state)).toEqual(['failed', 'succeeded', 'succeeded']);
+    expect(deployed).toHaveLength(1);
+  });
+
+  it('says so when this Berth has no deploy client for the platform', async () => {
+    const run = await startPipeline(deployRequest(false), { engine, stages: upToPush(true) }).done;
+    expect(run.stages.at(-1)?.failure).toMatchObject({ code: 'UNSUPPORTED' });
   });
 });
