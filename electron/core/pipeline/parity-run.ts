@@ -146,11 +146,12 @@ const LEFTOVER_AGE_S = 15 * 60;
 
 /**
  * Removes parity-run containers older than any run can last: left behind only when Berth was killed in the
- * middle of a run (a run always removes its own). Runs in progress are younger, so they are left alone.
+ * middle of a run (a run always removes its own). Runs in progress are younger, so they are left alone, and
+ * only containers with the handle's own labels are considered.
  */
 export async function removeParityLeftovers(engine: EngineHandle): Promise<number> {
   const found = await engine.docker
-    .listContainers({ all: true, filters: { label: [PARITY_LABEL] } })
+    .listContainers({ all: true, filters: { label: [PARITY_LABEL, ...labelFilters(engine.labels)] } })
     .catch(() => [] as Dockerode.ContainerInfo[]);
   const old = found.filter((c) => Date.now() / 1000 - c.Created > LEFTOVER_AGE_S);
   await Promise.all(
@@ -163,6 +164,10 @@ export async function removeParityLeftovers(engine: EngineHandle): Promise<numbe
   );
   return old.length;
 }
+
+/** The handle's own labels as filters: a handle labelled for one test run only cleans up that run's leftovers. */
+const labelFilters = (labels: EngineHandle['labels']): string[] =>
+  Object.entries(labels ?? {}).map(([key, value]) => `${key}=${value}`);
 
 /** Polls `http://127.0.0.1:<hostPort>/` until any HTTP answer, the container exits, or the deadline. */
 async function firstAnswer(
