@@ -5,7 +5,7 @@ import { docker, EngineLitter, testLabels, uniqueName } from '../../../test/engi
 import { TEST_RUN_LABEL } from '../../../test/test-run-label';
 import type { EngineHandle } from '../engine/engine-handle';
 import { PARITY_LABEL, runParity } from './parity-run';
-import { buildNotes, buildPortIgnoringApp, FIXED_PORT } from './test/images';
+import { buildCatlessApp, buildNotes, buildPortIgnoringApp, FIXED_PORT } from './test/images';
 
 /** Generous: the notes service starts in well under a second here, but the machine is shared. */
 const PARITY_DEADLINE_MS = 60_000;
@@ -14,11 +14,13 @@ const litter = new EngineLitter();
 const engine: EngineHandle = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock', labels: testLabels() };
 const notes = litter.image(`${uniqueName('parity-notes')}:latest`);
 const fixed = litter.image(`${uniqueName('parity-fixed')}:latest`);
+const catless = litter.image(`${uniqueName('parity-catless')}:latest`);
 let context = '';
 
 beforeAll(async () => {
   context = await buildNotes(engine, notes, inject('nodeImage'));
   await buildPortIgnoringApp(engine, fixed, inject('nodeImage'));
+  await buildCatlessApp(engine, catless);
 });
 afterAll(async () => {
   await litter.cleanup();
@@ -64,6 +66,14 @@ describe('platform-parity runs', () => {
       expect(await leftovers()).toBe('');
     },
   );
+
+  it('reads the sockets of an image without cat from the host (/proc/<pid>/net of the container process)', async () => {
+    const result = await runParity(engine, { image: catless, platform: 'heroku', deadlineMs: 3000 });
+    expect(result.passed).toBe(false);
+    expect(result.listening?.map((s) => s.port)).toContain(FIXED_PORT);
+    expect(result.problem).toBe(`The app ignores $PORT (${result.port}) and listens on ${FIXED_PORT}.`);
+    expect(await leftovers()).toBe('');
+  });
 
   it('refuses a bad request before creating anything', async () => {
     await expect(runParity(engine, { image: notes, platform: 'fly' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });

@@ -1,5 +1,5 @@
 /** Images the pipeline's engine tests run: the bundled notes service, and a small app that ignores $PORT. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBuild } from '../../build';
@@ -46,3 +46,22 @@ export function editHeading(contextDir: string, heading: string): void {
 export const SOURCE_EDIT_MISSES: string[] = NOTES_ROWS.filter((_, n) =>
   expectedStates('edit', 'buildkit')[n]?.endsWith(' done'),
 ).map((row) => row.split(' ').slice(2).join(' '));
+
+/**
+ * An image with no `cat` (FROM scratch, only a static busybox, no applet links) serving HTTP on FIXED_PORT:
+ * its sockets cannot be read through exec, only from the host's /proc/<pid>/net.
+ */
+export async function buildCatlessApp(engine: EngineHandle, tag: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-catless-'));
+  try {
+    copyFileSync('/bin/busybox', join(dir, 'busybox'));
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      `FROM scratch\nCOPY busybox /busybox\nCMD ["/busybox", "httpd", "-f", "-p", "${FIXED_PORT}"]\n`,
+    );
+    const model = await startBuild(engine, { contextDir: dir, tags: [tag] }).done;
+    if (model.state !== 'succeeded') throw new Error(`the cat-less app did not build: ${model.failure?.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
