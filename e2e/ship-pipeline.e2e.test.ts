@@ -23,7 +23,7 @@ import { EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../test
 import { registryManifestDigest, startTestRegistry, type TestRegistry } from '../test/registry-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { captureFailure } from './failure-capture';
-import { REPO_ROOT, type RunningWebMode, startWebMode, untilConnected } from './web-mode';
+import { REPO_ROOT, type RunningWebMode, signedInPage, startWebMode, untilConnected } from './web-mode';
 
 /** Generous deadlines: on an idle machine each of these takes a few seconds at most. */
 const CONNECT_DEADLINE_MS = 30_000;
@@ -51,9 +51,7 @@ beforeAll(async () => {
   await buildPortIgnoringApp(engine, fixed, inject('nodeImage'));
   berth = await startWebMode({ projectDir: project });
   launched = await launchChromium();
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await untilConnected(page, CONNECT_DEADLINE_MS);
+  page = await signedInPage(launched.browser, berth, CONNECT_DEADLINE_MS);
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Ship' }).click();
 });
 
@@ -156,6 +154,8 @@ it('watch mode rebuilds after a source edit (only the source layers) and the rec
   const text = await round.innerText();
   expect(text).toContain('service/src/notes-page.ts');
   expect(text).toContain('container recreated');
+  // Compared with the pipeline's build of the same project: the cause names the edited file.
+  expect(text).toMatch(/Why: .*notes-page\.ts/);
   const rebuilt = /rebuilt: (.*)/.exec(text)?.[1]?.split(' · ');
   expect(rebuilt).toEqual(SOURCE_EDIT_MISSES);
   await waitFor(

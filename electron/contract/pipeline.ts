@@ -176,7 +176,7 @@ export const WatchRound = z.object({
   totalSteps: z.number(),
   /** The steps that missed the cache, by name. */
   missed: z.array(z.string()),
-  /** Why the first step missed, from the build record when it carries an explanation. */
+  /** Why the first step missed (the build's cache causes), when the build was compared with an earlier one. */
   cacheExplanation: z.string().nullable(),
   containerId: z.string().nullable(),
   digest: z.string().nullable(),

@@ -99,8 +99,8 @@ function unmaskedRecordOf(model: BuildModel, files: ContextFile[] | null, inputs
   };
 }
 
-/** The record's first cause of a cache miss in one line, with the step named by its instruction. */
-function firstCauseOf(record: BuildRecord): string | null {
+/** A build's (or its record's) first cause of a cache miss in one line, with the step named by its instruction. */
+export function firstCauseOf(record: Pick<BuildRecord, 'cacheCauses' | 'steps'> | BuildModel): string | null {
   const cause = record.cacheCauses?.steps.find((s) => s.role === 'cause');
   if (!cause) return null;
   const step = record.steps.find((s) => s.id === cause.stepId);

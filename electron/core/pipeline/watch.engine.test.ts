@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
 import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
@@ -18,6 +20,7 @@ const heading = `Notes ${uniqueName('watched')}`;
 const engine: EngineHandle = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock', labels: testLabels() };
 const tag = litter.image(`${uniqueName('watch')}:latest`);
 let context = '';
+let records = '';
 let session: WatchSession | null = null;
 
 afterAll(async () => {
@@ -25,6 +28,7 @@ afterAll(async () => {
   await session?.done;
   await litter.cleanup();
   if (context) rmSync(context, { recursive: true, force: true });
+  if (records) rmSync(records, { recursive: true, force: true });
 });
 
 const page = async (url: string) => (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
@@ -34,7 +38,8 @@ describe('watch mode', () => {
     timeout: 400_000,
   }, async () => {
     const nodeImage = inject('nodeImage');
-    context = await buildNotes(engine, tag, nodeImage);
+    records = mkdtempSync(join(tmpdir(), 'berth-watch-records-'));
+    context = await buildNotes(engine, tag, nodeImage, records);
     const hostPort = await freePort();
     const name = litter.container(uniqueName('watched'));
     const first = await runContainer(engine, {
@@ -57,7 +62,7 @@ describe('watch mode', () => {
         container: name,
         debounceMs: 300,
       },
-      { engine },
+      { engine, recordsDir: records },
     );
     session.onChange((m) => models.push(m));
 
@@ -78,6 +83,8 @@ describe('watch mode', () => {
     expect(round.changed).toEqual(['service/src/notes-page.ts']);
     expect(round.missed).toEqual(SOURCE_EDIT_MISSES);
     expect(round.cachedSteps).toBeGreaterThan(0);
+    // The build was compared with the first one (same records folder): its cause names the edited file.
+    expect(round.cacheExplanation).toContain('notes-page.ts');
 
     // The container was recreated with the same settings (name, port, env), from the new image.
     expect(round.containerId).not.toBe(first.id);

@@ -2,13 +2,12 @@
  * Watch mode, the local version of Docker Hub's automated builds: the build context is watched (fs.watch,
  * recursive) with its .dockerignore rules applied, and after a change (debounced) the image is rebuilt, the
  * running container recreated with the same settings, and, optionally, the image pushed. Each round is kept
- * in the model, with the steps that missed the cache and the cache explanation when the build record has one.
+ * in the model, with the steps that missed the cache and the first cause of a miss when the build found one.
  * A change during a round starts one more round after it. Stopping closes the watcher and waits for the round.
  */
 import { randomUUID } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { sep } from 'node:path';
 import {
   BerthError,
   invalidInput,
@@ -19,6 +18,7 @@ import {
 } from '../../contract';
 import { checkContext, startBuild } from '../build';
 import { type IgnoreRules, readIgnoreRules } from '../build/context';
+import { firstCauseOf } from '../build/records';
 import { recreateContainer } from '../containers';
 import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
@@ -27,7 +27,7 @@ import { cacheFigures } from './cache-figures';
 
 export interface WatchOptions {
   engine: EngineHandle;
-  /** Where each round's build record is written (and its cache explanation read back). */
+  /** Where each round's build record is written; with it, each round names the cause of its first cache miss. */
   recordsDir?: string;
   credentials?: CredentialStore;
   watchId?: string;
@@ -157,7 +157,7 @@ export class WatchSession {
       });
       set({ buildId: build.buildId });
       const model = await build.done;
-      set({ ...cacheFigures(model), cacheExplanation: await explanationOf(recordsDir, model.buildId) });
+      set({ ...cacheFigures(model), cacheExplanation: firstCauseOf(model) });
       if (model.state !== 'succeeded' || !model.imageId) {
         throw new BerthError(
           model.failure?.code ?? 'BUILD_FAILED',
@@ -201,24 +201,5 @@ export class WatchSession {
         // a failing subscriber must not stop watch mode
       }
     }
-  }
-}
-
-/**
- * The cache explanation stored in the build record, when the record carries one (the cache-insight work
- * adds it as `cacheExplanation`: a sentence, or an object with a `summary`). Berth does not invent one here.
- */
-async function explanationOf(recordsDir: string | undefined, buildId: string): Promise<string | null> {
-  if (!recordsDir) return null;
-  try {
-    const record = JSON.parse(await readFile(join(recordsDir, `${buildId}.json`), 'utf8')) as {
-      cacheExplanation?: unknown;
-    };
-    const found = record.cacheExplanation;
-    if (typeof found === 'string') return found;
-    const summary = (found as { summary?: unknown } | null | undefined)?.summary;
-    return typeof summary === 'string' ? summary : null;
-  } catch {
-    return null;
   }
 }

@@ -7,9 +7,15 @@ import { copyNotesContext, expectedStates, NOTES_ROWS } from '../../build/test/n
 import type { EngineHandle } from '../../engine/engine-handle';
 
 /** Builds the notes service from a temp copy of its context as `tag`; returns the context folder (the caller removes it). */
-export async function buildNotes(engine: EngineHandle, tag: string, nodeImage: string): Promise<string> {
+export async function buildNotes(
+  engine: EngineHandle,
+  tag: string,
+  nodeImage: string,
+  recordsDir?: string,
+): Promise<string> {
   const dir = copyNotesContext();
-  const model = await startBuild(engine, { contextDir: dir, buildArgs: { NODE_IMAGE: nodeImage }, tags: [tag] }).done;
+  const request = { contextDir: dir, buildArgs: { NODE_IMAGE: nodeImage }, tags: [tag] };
+  const model = await startBuild(engine, request, recordsDir ? { recordsDir } : {}).done;
   if (model.state !== 'succeeded') throw new Error(`the notes service did not build: ${model.failure?.message}`);
   return dir;
 }
