@@ -26,6 +26,7 @@ export * from './images';
 export * from './json-lines';
 export * from './layer-explorer';
 export * from './logs';
+export * from './logs-merged';
 export * from './otlp-trace';
 export * from './pipeline';
 export * from './procedures';

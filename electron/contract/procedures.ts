@@ -18,6 +18,7 @@ import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
 import { LogEvent } from './logs';
+import { MergedLogEvent, MergedLogsParams } from './logs-merged';
 import { OtlpTrace } from './otlp-trace';
 import {
   ParityRequest,
@@ -161,6 +162,8 @@ export const streams = {
       .strict(),
     event: LogEvent,
   },
+  /** Several containers' logs interleaved by engine timestamp (electron/contract/logs-merged.ts). */
+  'logs.merged': { params: MergedLogsParams, event: MergedLogEvent },
   /** The whole push model, re-sent as it changes. */
   push: { params: z.object({ pushId: RunId }).strict(), event: PushModel },
   /** The whole pipeline model, re-sent as its stages change. */

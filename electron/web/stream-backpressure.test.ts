@@ -206,6 +206,7 @@ describe('web mode backpressure', () => {
       terminal: unsupported,
       pipeline: unsupported,
       watch: unsupported,
+      'logs.merged': unsupported,
     });
     let maxBuffered = 0;
     const socketPath = await serve(

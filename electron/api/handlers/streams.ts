@@ -1,6 +1,7 @@
 import { followLogs } from '../../core/logs';
 import type { StreamHandlers } from '../handler-types';
 import type { Services } from '../services';
+import { mergedLogHandlers } from './logs-merged';
 import { terminalStreamHandlers } from './terminal';
 
 /**
@@ -35,6 +36,7 @@ export function streamHandlers(services: Services): StreamHandlers {
   const { engine, events, builds, pushes, pipelines, watches } = services;
   return {
     ...terminalStreamHandlers(services),
+    ...mergedLogHandlers(services),
     engine: (_params, emit, signal) => {
       emit({ kind: 'status', status: engine.current() });
       const offStatus = engine.onStatus((status) => emit({ kind: 'status', status }));

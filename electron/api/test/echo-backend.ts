@@ -80,6 +80,9 @@ export function createEchoBackend(): EchoBackend {
     },
     pipeline: async () => undefined,
     watch: async () => undefined,
+    'logs.merged': async () => {
+      throw new BerthError('UNSUPPORTED', 'not in the echo backend', 'Use the real backend.');
+    },
   };
 
   return {

@@ -103,6 +103,7 @@ export function numberedLogRouter(source: NumberedSource, limits: BatchLimits): 
     push: unsupported,
     pipeline: unsupported,
     watch: unsupported,
+    'logs.merged': unsupported,
   };
   return createRouter(handlers, streamHandlers);
 }

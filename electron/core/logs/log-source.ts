@@ -10,6 +10,8 @@ export interface LogRequest {
   tail?: number | 'all';
   /** Only lines after this time, ms since the epoch. */
   since?: number;
+  /** Only lines before this time, ms since the epoch (the engine's own `until`). */
+  until?: number;
   timestamps?: boolean;
   follow?: boolean;
 }
@@ -53,6 +55,7 @@ export async function openLogStream(
     tail: request.tail ?? 1000,
   };
   if (request.since !== undefined) query.since = sinceParam(request.since);
+  if (request.until !== undefined) query.until = sinceParam(request.until);
   const body = await new Promise<IncomingMessage>((resolve, reject) => {
     docker.modem.dial(
       {

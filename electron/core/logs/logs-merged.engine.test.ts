@@ -1,0 +1,151 @@
+/** Issue 14: several containers' logs merged by engine timestamp, against `docker logs -t` as the oracle. */
+import { randomBytes } from 'node:crypto';
+import Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { docker, EngineLitter, uniqueName } from '../../../test/engine-harness';
+import type { MergedLogEvent, MergedLogLine } from '../../contract';
+import { type MergedRequest, readMergedLogs } from './index';
+import { timestampNanos } from './log-follow';
+import { sinceParam } from './log-timestamp';
+
+const connection = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock' };
+const image = inject('nodeImage');
+const litter = new EngineLitter();
+afterAll(() => litter.cleanup());
+
+const LINES_EACH = 300;
+const project = `berth-merge-${randomBytes(4).toString('hex')}`;
+const names: string[] = [];
+
+/** Numbered lines, with short pauses so that the three containers' lines interleave in time. */
+const script = (tag: string) =>
+  `i=1; while [ $i -le ${LINES_EACH} ]; do echo "${tag} line $i"; [ $((i % 20)) -eq 0 ] && sleep 0.05; i=$((i+1)); done`;
+
+function collect(request: MergedRequest, signal?: AbortSignal) {
+  const events: MergedLogEvent[] = [];
+  const lines: MergedLogLine[] = [];
+  const done = readMergedLogs(
+    connection,
+    request,
+    {
+      deliver: (event) => {
+        events.push(event);
+        if (event.kind === 'lines') lines.push(...event.lines);
+      },
+    },
+    { ...(signal && { signal }) },
+  );
+  return { events, lines, done };
+}
+
+/** `docker logs -t` of one container as `ts text` lines: the oracle. */
+async function oracle(name: string, ...flags: string[]): Promise<string[]> {
+  const out = await docker('logs', '-t', ...flags, name);
+  return out ? out.split('\n') : [];
+}
+
+const nanos = (line: MergedLogLine) => timestampNanos(line.ts ?? '')!;
+
+beforeAll(async () => {
+  for (const tag of ['alpha', 'bravo', 'charlie']) {
+    const name = litter.container(uniqueName(`merge-${tag}`));
+    names.push(name);
+    await docker(
+      'run',
+      '-d',
+      '--label',
+      `com.docker.compose.project=${project}`,
+      '--name',
+      name,
+      image,
+      'sh',
+      '-c',
+      script(tag),
+    );
+  }
+  for (const name of names) await docker('wait', name);
+});
+
+describe('merged logs of several containers', () => {
+  it('shows every line of a compose project in timestamp order, none missing', async () => {
+    const read = collect({ selection: { by: 'project', project }, tail: 'all', follow: false });
+    expect(await read.done).toBe('done');
+    const sources = read.events.find((e) => e.kind === 'sources');
+    expect(sources && sources.kind === 'sources' && sources.sources.map((s) => s.name)).toEqual([...names].sort());
+    const sourceNames = sources?.kind === 'sources' ? sources.sources.map((s) => s.name) : [];
+
+    // Per container: exactly what the CLI shows, timestamps included.
+    for (const [index, name] of sourceNames.entries()) {
+      const mine = read.lines.filter((l) => l.source === index).map((l) => `${l.ts} ${l.text}`);
+      expect(mine).toEqual(await oracle(name));
+    }
+    expect(read.lines).toHaveLength(3 * LINES_EACH);
+    // Merged: never goes back in time, and nothing is marked late when reading history.
+    for (let i = 1; i < read.lines.length; i++) expect(nanos(read.lines[i]!) >= nanos(read.lines[i - 1]!)).toBe(true);
+    expect(read.lines.some((l) => l.late)).toBe(false);
+    // The containers really ran at the same time: their lines interleave.
+    const switches = read.lines.filter((l, i) => i > 0 && l.source !== read.lines[i - 1]!.source).length;
+    expect(switches).toBeGreaterThan(3);
+    // A search (the view's regex) finds lines from every container.
+    const found = new Set(read.lines.filter((l) => / line 150$/.test(l.text)).map((l) => l.source));
+    expect(found).toEqual(new Set([0, 1, 2]));
+    expect(read.events.filter((e) => e.kind === 'source-end')).toHaveLength(3);
+    expect(read.events.at(-1)).toEqual({ kind: 'end', reason: 'done' });
+  });
+
+  it('since and until go to the engine and agree with docker logs --since/--until', async () => {
+    const all = (await oracle(names[0]!)).map((l) => Date.parse(l.slice(0, l.indexOf(' '))));
+    const since = all[LINES_EACH / 3]!;
+    const until = all[(2 * LINES_EACH) / 3]!;
+    const read = collect({
+      selection: { by: 'containers', ids: [names[0]!, names[1]!] },
+      tail: 'all',
+      since,
+      until,
+      follow: false,
+    });
+    expect(await read.done).toBe('done');
+    const sorted = [names[0]!, names[1]!].sort();
+    for (const [index, name] of sorted.entries()) {
+      const expected = await oracle(name, '--since', sinceParam(since), '--until', sinceParam(until));
+      expect(expected.length).toBeGreaterThan(0);
+      expect(read.lines.filter((l) => l.source === index).map((l) => `${l.ts} ${l.text}`)).toEqual(expected);
+    }
+  });
+
+  it('follows running containers: every line arrives, in order except lines marked late', async () => {
+    const running: string[] = [];
+    const followProject = `${project}-f`;
+    for (const tag of ['x', 'y', 'z']) {
+      const name = litter.container(uniqueName(`mergef-${tag}`));
+      running.push(name);
+      await docker(
+        'run',
+        '-d',
+        '--label',
+        `com.docker.compose.project=${followProject}`,
+        '--name',
+        name,
+        image,
+        'sh',
+        '-c',
+        `sleep 1; ${script(tag)}`,
+      );
+    }
+    const read = collect({ selection: { by: 'project', project: followProject }, tail: 'all', follow: true });
+    expect(await read.done).toBe('done');
+    expect(read.lines).toHaveLength(3 * LINES_EACH);
+    const inOrder = read.lines.filter((l) => !l.late);
+    for (let i = 1; i < inOrder.length; i++) expect(nanos(inOrder[i]!) >= nanos(inOrder[i - 1]!)).toBe(true);
+    expect(read.events.filter((e) => e.kind === 'source-end').map((e) => e.kind === 'source-end' && e.reason)).toEqual([
+      'container-stopped',
+      'container-stopped',
+      'container-stopped',
+    ]);
+  });
+
+  it('says NOT_FOUND, with a fix, for a project with no containers', async () => {
+    const read = collect({ selection: { by: 'project', project: `${project}-none` }, tail: 10, follow: false });
+    await expect(read.done).rejects.toMatchObject({ code: 'NOT_FOUND', fix: expect.any(String) });
+  });
+});
