@@ -3,20 +3,42 @@ import type { LogLine } from '../../electron/contract';
 import { parseAnsi, stripAnsi } from './ansi';
 import { type Matcher, splitByRanges } from './log-search';
 
+/** A line longer than this is drawn folded: its first FOLD_AT characters and its full length. */
+export const FOLD_AT = 4096;
+
+/** The container a merged line comes from: its name and its colour slot. */
+export interface LineTag {
+  name: string;
+  slot: number;
+}
+export const TAG_COLOURS = 8;
+
 interface LogLineViewProps {
   line: LogLine;
   showTimestamp: boolean;
   matcher: Matcher | null;
+  tag?: LineTag | undefined;
 }
 
-/** One log line: optional time, a stderr mark, ANSI colours as classes, search matches in <mark>. */
-export const LogLineView = memo(function LogLineView({ line, showTimestamp, matcher }: LogLineViewProps) {
-  const segments = parseAnsi(line.text);
-  const ranges = matcher?.ok ? matcher.find(stripAnsi(line.text)) : [];
+/**
+ * One log line: optional container tag and time, a stderr mark, ANSI colours as classes, search matches in
+ * <mark>. A very long line (a 1 MB JSON blob) is cut to FOLD_AT characters before any parsing, so drawing
+ * it costs the same as a short one; its length shows beside it.
+ */
+export const LogLineView = memo(function LogLineView({ line, showTimestamp, matcher, tag }: LogLineViewProps) {
+  const folded = line.text.length > FOLD_AT;
+  const text = folded ? line.text.slice(0, FOLD_AT) : line.text;
+  const segments = parseAnsi(text);
+  const ranges = matcher?.ok ? matcher.find(stripAnsi(text)) : [];
   const pieces = splitByRanges(segments, ranges);
   const stderr = line.stream === 'stderr';
   return (
     <>
+      {tag && (
+        <span className={`log-tag log-tag-${tag.slot % TAG_COLOURS}`} title={tag.name}>
+          {tag.name}
+        </span>
+      )}
       {showTimestamp && (
         <time className="log-time" dateTime={line.ts} title={line.ts}>
           {line.ts ? line.ts.slice(11, 23) : ''}
@@ -44,6 +66,11 @@ export const LogLineView = memo(function LogLineView({ line, showTimestamp, matc
           ),
         )}
       </span>
+      {folded && (
+        <span className="log-folded" title="This line is folded; copy or export the log for all of it.">
+          … folded: {line.text.length.toLocaleString('en')} characters
+        </span>
+      )}
     </>
   );
 });

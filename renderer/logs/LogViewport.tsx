@@ -1,4 +1,5 @@
 import { type Ref, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import type { MergedLogSource } from '../../electron/contract';
 import { LogLineView } from './LogLineView';
 import type { LogRing } from './log-ring';
 import type { Matcher } from './log-search';
@@ -18,6 +19,14 @@ interface LogViewportProps {
   onUserScrollUp: () => void;
   currentMatch: number | null;
   handle: Ref<LogViewportHandle>;
+  /** Merged view: the containers, indexed by each line's `source`; each line then carries a coloured tag. */
+  sources?: readonly MergedLogSource[] | undefined;
+}
+
+function tagOf(line: object, sources: readonly MergedLogSource[] | undefined) {
+  const source = (line as { source?: number }).source;
+  const found = source === undefined ? undefined : sources?.[source];
+  return found && source !== undefined ? { name: found.name, slot: source } : undefined;
 }
 
 /** Rows drawn above and below the visible ones, so a fast scroll never shows a gap. */
@@ -39,6 +48,7 @@ export function LogViewport({
   onUserScrollUp,
   currentMatch,
   handle,
+  sources,
 }: LogViewportProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -98,7 +108,7 @@ export function LogViewport({
         data-index={index}
         style={{ transform: `translateY(${index * LINE_HEIGHT}px)` }}
       >
-        <LogLineView line={line} showTimestamp={showTimestamps} matcher={matcher} />
+        <LogLineView line={line} showTimestamp={showTimestamps} matcher={matcher} tag={tagOf(line, sources)} />
       </div>,
     );
   }

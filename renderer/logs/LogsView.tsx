@@ -12,10 +12,13 @@ import { LogViewport, type LogViewportHandle } from './LogViewport';
 import { downloadText, ringText } from './log-export';
 import { makeMatcher, type SearchMode } from './log-search';
 import { MatchIndex } from './match-index';
-import { useLogStream } from './use-log-stream';
+import { type LogTarget, useLogStream } from './use-log-stream';
 import './logs.css';
 
 const TAILS = [100, 1000, 10_000, 100_000];
+
+type Mode = 'one' | 'containers' | 'image' | 'project';
+const COMPOSE_PROJECT = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** A container's logs: follow or pause, search, timestamps, stderr marked, ANSI colours, copy and save. */
 export function LogsView() {
@@ -23,9 +26,13 @@ export function LogsView() {
   useEngineEvents('container', containers.reload);
   const { route } = useNavigation();
   const [picked, setPicked] = useState<string | null>(route.params.container ?? null);
+  const [mode, setMergeMode] = useState<Mode>('one');
+  const [several, setSeveral] = useState<string[]>([]);
+  const [image, setImage] = useState('');
+  const [project, setProject] = useState('');
   const [tail, setTail] = useState(1000);
   const [query, setQuery] = useState('');
-  const [mode, setMode] = useState<SearchMode>('text');
+  const [searchMode, setSearchMode] = useState<SearchMode>('text');
   const [showTimestamps, setShowTimestamps] = useState(false);
   const [follow, setFollow] = useState(true);
   const [currentMatch, setCurrentMatch] = useState<number | null>(null);
@@ -35,8 +42,23 @@ export function LogsView() {
   const list = containers.data ?? [];
   const containerId = picked ?? list.find((c) => c.state === 'running')?.id ?? list[0]?.id ?? null;
   const current = list.find((c) => c.id === containerId);
-  const logs = useLogStream(containerId, tail);
-  const matcher = useMemo(() => makeMatcher(query, mode), [query, mode]);
+  const images = [...new Set(list.map((c) => c.image))].sort();
+  const target: LogTarget | null =
+    mode === 'one'
+      ? containerId
+      : mode === 'containers'
+        ? several.length
+          ? { merged: { by: 'containers', ids: several } }
+          : null
+        : mode === 'image'
+          ? image || images[0]
+            ? { merged: { by: 'image', image: image || images[0]! } }
+            : null
+          : COMPOSE_PROJECT.test(project)
+            ? { merged: { by: 'project', project } }
+            : null;
+  const logs = useLogStream(target, tail);
+  const matcher = useMemo(() => makeMatcher(query, searchMode), [query, searchMode]);
 
   const matches = useRef(new MatchIndex()).current;
   matches.update(logs.ring, matcher);
@@ -78,15 +100,56 @@ export function LogsView() {
     <div className="logs-view">
       <h2>Logs</h2>
       <div className="toolbar">
-        <Field label="Container">
-          <select value={containerId ?? ''} onChange={(e) => setPicked(e.target.value)}>
-            {list.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({c.state})
-              </option>
-            ))}
+        <Field label="Show">
+          <select value={mode} onChange={(e) => setMergeMode(e.target.value as Mode)}>
+            <option value="one">one container</option>
+            <option value="containers">several containers, merged</option>
+            <option value="image">every container of an image</option>
+            <option value="project">a compose project</option>
           </select>
         </Field>
+        {mode === 'one' && (
+          <Field label="Container">
+            <select value={containerId ?? ''} onChange={(e) => setPicked(e.target.value)}>
+              {list.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name} ({c.state})
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {mode === 'containers' && (
+          <Field label="Containers">
+            <select
+              multiple
+              value={several}
+              onChange={(e) => setSeveral([...e.target.selectedOptions].map((o) => o.value))}
+            >
+              {list.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name} ({c.state})
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {mode === 'image' && (
+          <Field label="Image">
+            <select value={image || images[0] || ''} onChange={(e) => setImage(e.target.value)}>
+              {images.map((i) => (
+                <option key={i} value={i}>
+                  {i}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {mode === 'project' && (
+          <Field label="Compose project">
+            <input value={project} onChange={(e) => setProject(e.target.value.trim())} placeholder="myapp" />
+          </Field>
+        )}
         <Field label="Tail">
           <select value={tail} onChange={(e) => setTail(Number(e.target.value))}>
             {TAILS.map((t) => (
@@ -98,7 +161,7 @@ export function LogsView() {
         </Field>
         <LogSearchBar
           query={query}
-          mode={mode}
+          mode={searchMode}
           error={matcher && !matcher.ok ? matcher.error : null}
           matchCount={matches.count}
           currentMatch={currentMatch === null ? null : matches.positionOf(currentMatch)}
@@ -107,7 +170,7 @@ export function LogsView() {
             setCurrentMatch(null);
           }}
           onMode={(m) => {
-            setMode(m);
+            setSearchMode(m);
             setCurrentMatch(null);
           }}
           onStep={step}
@@ -134,7 +197,12 @@ export function LogsView() {
         </Button>
         <Button
           size="small"
-          onClick={() => downloadText(ringText(logs.ring, showTimestamps), `${current?.name ?? 'container'}.log`)}
+          onClick={() =>
+            downloadText(
+              ringText(logs.ring, showTimestamps),
+              `${mode === 'one' ? (current?.name ?? 'container') : 'merged'}.log`,
+            )
+          }
         >
           Download
         </Button>
@@ -173,6 +241,7 @@ export function LogsView() {
         onUserScrollUp={() => setFollow(false)}
         currentMatch={currentLine}
         handle={viewport}
+        sources={mode === 'one' ? undefined : (logs.sources ?? undefined)}
       />
       <p className="muted log-status" aria-live="polite">
         {logs.ring.size.toLocaleString('en')} lines

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ErrorShape, LogEvent } from '../../electron/contract';
+import type { ErrorShape, LogEvent, LogSelection, MergedLogEvent, MergedLogSource } from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { toErrorShape } from '../ui/errors';
 import { DEFAULT_CAPACITY, LogRing } from './log-ring';
@@ -21,7 +21,12 @@ export interface LogInterruption {
  * One container's log stream into a bounded ring. Paused, new lines wait in a second bounded ring and
  * are shown on resume. `version` changes whenever the visible ring changes, so views re-render.
  */
-export function useLogStream(containerId: string | null, tail: number, capacity = DEFAULT_CAPACITY) {
+/** What to read: one container's id, or a merged selection (several containers, a project, an image). */
+export type LogTarget = string | { merged: LogSelection };
+
+export function useLogStream(target: LogTarget | null, tail: number, capacity = DEFAULT_CAPACITY) {
+  const key = target === null ? null : JSON.stringify(target);
+  const [sources, setSources] = useState<MergedLogSource[] | null>(null);
   const api = useApi();
   const ring = useRef(new LogRing(capacity)).current;
   const waiting = useRef(new LogRing(PAUSE_LIMIT)).current;
@@ -43,11 +48,35 @@ export function useLogStream(containerId: string | null, tail: number, capacity 
     setEnded(null);
     setError(null);
     setInterruption(null);
+    setSources(null);
     bump();
-    if (!containerId) return;
+    if (key === null) return;
+    const parsed = JSON.parse(key) as LogTarget;
+    const onLines = (lines: LogEvent & { kind: 'lines' }) => {
+      if (paused.current) {
+        waiting.append(lines.lines);
+        setWaitingCount(waiting.total);
+      } else {
+        ring.append(lines.lines);
+        bump();
+      }
+    };
+    if (typeof parsed !== 'string') {
+      return api.subscribe(
+        'logs.merged',
+        { selection: parsed.merged, tail, follow: true },
+        (event: MergedLogEvent) => {
+          if (event.kind === 'sources') setSources(event.sources);
+          else if (event.kind === 'lines') onLines(event);
+          else if (event.kind === 'end') setEnded('done');
+          else if (event.kind === 'source-error') setError(event.error);
+        },
+        (e) => setError(toErrorShape(e)),
+      );
+    }
     return api.subscribe(
       'logs',
-      { id: containerId, tail, timestamps: true, follow: true },
+      { id: parsed, tail, timestamps: true, follow: true },
       (event) => {
         if (event.kind === 'end') {
           setEnded(event.reason);
@@ -61,17 +90,11 @@ export function useLogStream(containerId: string | null, tail: number, capacity 
           setInterruption((i) => i && { ...i, resumedAt: event.at, gapFrom: event.gapFrom });
           return;
         }
-        if (paused.current) {
-          waiting.append(event.lines);
-          setWaitingCount(waiting.total);
-        } else {
-          ring.append(event.lines);
-          bump();
-        }
+        onLines(event);
       },
       (e) => setError(toErrorShape(e)),
     );
-  }, [api, containerId, tail, ring, waiting, bump]);
+  }, [api, key, tail, ring, waiting, bump]);
 
   const pause = useCallback(() => {
     paused.current = true;
@@ -98,7 +121,7 @@ export function useLogStream(containerId: string | null, tail: number, capacity 
   }, [ring, waiting, bump]);
 
   return {
-    ...{ ring, version, paused: isPaused, waitingCount, droppedWhilePaused, ended, error, interruption },
+    ...{ ring, sources, version, paused: isPaused, waitingCount, droppedWhilePaused, ended, error, interruption },
     ...{ pause, resume, clear },
   };
 }

@@ -144,6 +144,28 @@ describe('merged logs of several containers', () => {
     ]);
   });
 
+  it('re-joins a 1 MB line that the json-file driver stored in 16 KiB pieces, with one timestamp', async () => {
+    const name = litter.container(uniqueName('merge-long'));
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      image,
+      'node',
+      '-e',
+      "process.stdout.write('x'.repeat(1 << 20) + '\\nshort\\n')",
+    );
+    await docker('wait', name);
+    const read = collect({ selection: { by: 'containers', ids: [name] }, tail: 'all', follow: false });
+    expect(await read.done).toBe('done');
+    expect(read.lines.map((l) => l.text.length)).toEqual([1 << 20, 5]);
+    expect(read.lines[0]!.text).toMatch(/^x+$/);
+    const cli = await oracle(name);
+    expect(cli.map((l) => l.length - l.indexOf(' ') - 1)).toEqual([1 << 20, 5]);
+    expect(read.lines[0]!.ts).toBe(cli[0]!.slice(0, cli[0]!.indexOf(' ')));
+  });
+
   it('says NOT_FOUND, with a fix, for a project with no containers', async () => {
     const read = collect({ selection: { by: 'project', project: `${project}-none` }, tail: 10, follow: false });
     await expect(read.done).rejects.toMatchObject({ code: 'NOT_FOUND', fix: expect.any(String) });
