@@ -156,6 +156,8 @@ export const streams = {
         id: ContainerRef,
         tail: z.number().int().min(0).max(100_000).default(1000),
         since: Millis.optional(),
+        /** Only lines before this time (the engine's `until`); the read then ends there. */
+        until: Millis.optional(),
         timestamps: z.boolean().default(false),
         follow: z.boolean().default(true),
       })

@@ -12,12 +12,20 @@ import { LogViewport, type LogViewportHandle } from './LogViewport';
 import { downloadText, ringText } from './log-export';
 import { makeMatcher, type SearchMode } from './log-search';
 import { MatchIndex } from './match-index';
-import { type LogTarget, useLogStream } from './use-log-stream';
+import { type LogRange, type LogTarget, useLogStream } from './use-log-stream';
 import './logs.css';
 
 const TAILS = [100, 1000, 10_000, 100_000];
 
 type Mode = 'one' | 'containers' | 'image' | 'project';
+const RANGES = { all: 'whole log', '15m': 'last 15 min', '1h': 'last hour', custom: 'from … to …' } as const;
+type RangeChoice = keyof typeof RANGES;
+const RANGE_MS: Record<'15m' | '1h', number> = { '15m': 15 * 60_000, '1h': 60 * 60_000 };
+/** A datetime-local value as ms since the epoch (local time), or undefined when empty or invalid. */
+const localMillis = (value: string) => {
+  const ms = value ? new Date(value).getTime() : Number.NaN;
+  return Number.isNaN(ms) ? undefined : ms;
+};
 const COMPOSE_PROJECT = /^[a-z0-9][a-z0-9_-]*$/;
 
 /** A container's logs: follow or pause, search, timestamps, stderr marked, ANSI colours, copy and save. */
@@ -30,6 +38,10 @@ export function LogsView() {
   const [several, setSeveral] = useState<string[]>([]);
   const [image, setImage] = useState('');
   const [project, setProject] = useState('');
+  const [rangeChoice, setRangeChoice] = useState<RangeChoice>('all');
+  const [relativeSince, setRelativeSince] = useState<number | undefined>(undefined);
+  const [customFrom, setCustomFrom] = useState('');
+  const [customTo, setCustomTo] = useState('');
   const [tail, setTail] = useState(1000);
   const [query, setQuery] = useState('');
   const [searchMode, setSearchMode] = useState<SearchMode>('text');
@@ -57,7 +69,15 @@ export function LogsView() {
           : COMPOSE_PROJECT.test(project)
             ? { merged: { by: 'project', project } }
             : null;
-  const logs = useLogStream(target, tail);
+  const range: LogRange = useMemo(() => {
+    if (rangeChoice === 'all') return {};
+    if (rangeChoice !== 'custom') return relativeSince === undefined ? {} : { since: relativeSince };
+    const since = localMillis(customFrom);
+    const until = localMillis(customTo);
+    if (since !== undefined && until !== undefined && since >= until) return { since };
+    return { ...(since !== undefined && { since }), ...(until !== undefined && { until }) };
+  }, [rangeChoice, relativeSince, customFrom, customTo]);
+  const logs = useLogStream(target, tail, undefined, range);
   const matcher = useMemo(() => makeMatcher(query, searchMode), [query, searchMode]);
 
   const matches = useRef(new MatchIndex()).current;
@@ -159,6 +179,38 @@ export function LogsView() {
             ))}
           </select>
         </Field>
+        <Field label="Range">
+          <select
+            value={rangeChoice}
+            onChange={(e) => {
+              const choice = e.target.value as RangeChoice;
+              setRangeChoice(choice);
+              // "last 15 min" means from now, when chosen: the engine's since, not a filter in the view
+              if (choice === '15m' || choice === '1h') setRelativeSince(Date.now() - RANGE_MS[choice]);
+            }}
+          >
+            {Object.entries(RANGES).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {rangeChoice === 'custom' && (
+          <>
+            <Field label="From">
+              <input
+                type="datetime-local"
+                step="1"
+                value={customFrom}
+                onChange={(e) => setCustomFrom(e.target.value)}
+              />
+            </Field>
+            <Field label="To">
+              <input type="datetime-local" step="1" value={customTo} onChange={(e) => setCustomTo(e.target.value)} />
+            </Field>
+          </>
+        )}
         <LogSearchBar
           query={query}
           mode={searchMode}

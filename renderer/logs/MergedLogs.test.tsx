@@ -69,6 +69,29 @@ describe('merged logs view', () => {
     );
   });
 
+  it('sends time ranges to the engine: last 15 min as since, from/to as since/until without follow', async () => {
+    const api = setup();
+    await waitFor(() => expect(api.open('logs')).toHaveLength(1));
+    const before = Date.now();
+    await userEvent.selectOptions(screen.getByLabelText('Range'), '15m');
+    await waitFor(() => expect(api.open('logs')[0]?.params).toHaveProperty('since'));
+    const since = (api.open('logs')[0]?.params as { since: number }).since;
+    expect(since).toBeGreaterThanOrEqual(before - 15 * 60_000);
+    expect(since).toBeLessThanOrEqual(Date.now() - 15 * 60_000);
+    expect(api.open('logs')[0]?.params).toMatchObject({ follow: true });
+
+    await userEvent.selectOptions(screen.getByLabelText('Range'), 'custom');
+    await userEvent.type(screen.getByLabelText('From'), '2026-01-01T10:00:00');
+    await userEvent.type(screen.getByLabelText('To'), '2026-01-01T11:00:00');
+    await waitFor(() =>
+      expect(api.open('logs')[0]?.params).toMatchObject({
+        since: new Date('2026-01-01T10:00:00').getTime(),
+        until: new Date('2026-01-01T11:00:00').getTime(),
+        follow: false,
+      }),
+    );
+  });
+
   it('shows a 1 MB line folded, with its length, and draws only the fold', async () => {
     const api = setup();
     await waitFor(() => expect(api.open('logs')).toHaveLength(1));

@@ -24,8 +24,20 @@ export interface LogInterruption {
 /** What to read: one container's id, or a merged selection (several containers, a project, an image). */
 export type LogTarget = string | { merged: LogSelection };
 
-export function useLogStream(target: LogTarget | null, tail: number, capacity = DEFAULT_CAPACITY) {
+/** A time range for the engine's since/until (ms since the epoch); a range with an end is not followed. */
+export interface LogRange {
+  since?: number;
+  until?: number;
+}
+
+export function useLogStream(
+  target: LogTarget | null,
+  tail: number,
+  capacity = DEFAULT_CAPACITY,
+  range: LogRange = {},
+) {
   const key = target === null ? null : JSON.stringify(target);
+  const { since, until } = range;
   const [sources, setSources] = useState<MergedLogSource[] | null>(null);
   const api = useApi();
   const ring = useRef(new LogRing(capacity)).current;
@@ -52,6 +64,11 @@ export function useLogStream(target: LogTarget | null, tail: number, capacity = 
     bump();
     if (key === null) return;
     const parsed = JSON.parse(key) as LogTarget;
+    const window = {
+      follow: until === undefined,
+      ...(since !== undefined && { since }),
+      ...(until !== undefined && { until }),
+    };
     const onLines = (lines: LogEvent & { kind: 'lines' }) => {
       if (paused.current) {
         waiting.append(lines.lines);
@@ -64,7 +81,7 @@ export function useLogStream(target: LogTarget | null, tail: number, capacity = 
     if (typeof parsed !== 'string') {
       return api.subscribe(
         'logs.merged',
-        { selection: parsed.merged, tail, follow: true },
+        { selection: parsed.merged, tail, ...window },
         (event: MergedLogEvent) => {
           if (event.kind === 'sources') setSources(event.sources);
           else if (event.kind === 'lines') onLines(event);
@@ -76,7 +93,7 @@ export function useLogStream(target: LogTarget | null, tail: number, capacity = 
     }
     return api.subscribe(
       'logs',
-      { id: parsed, tail, timestamps: true, follow: true },
+      { id: parsed, tail, timestamps: true, ...window },
       (event) => {
         if (event.kind === 'end') {
           setEnded(event.reason);
@@ -94,7 +111,7 @@ export function useLogStream(target: LogTarget | null, tail: number, capacity = 
       },
       (e) => setError(toErrorShape(e)),
     );
-  }, [api, key, tail, ring, waiting, bump]);
+  }, [api, key, tail, since, until, ring, waiting, bump]);
 
   const pause = useCallback(() => {
     paused.current = true;

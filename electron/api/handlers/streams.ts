@@ -82,10 +82,17 @@ export function streamHandlers(services: Services): StreamHandlers {
       ),
     // The transport's readiness is the log sink's: while the subscriber is behind, the batcher holds the
     // next batch and the reader stops pulling from the engine, so the engine's socket fills and pauses.
-    logs: async ({ id, tail, since, timestamps, follow }, emit, signal) => {
+    logs: async ({ id, tail, since, until, timestamps, follow }, emit, signal) => {
       await followLogs(
         engine,
-        { id, tail, timestamps, follow, ...(since !== undefined && { since }) },
+        {
+          id,
+          tail,
+          timestamps,
+          follow: follow && until === undefined,
+          ...(since !== undefined && { since }),
+          ...(until !== undefined && { until }),
+        },
         { deliver: (event) => emit(event) },
         { signal },
       );
