@@ -1,10 +1,16 @@
 /** Issue 14: several containers' logs merged by engine timestamp, against `docker logs -t` as the oracle. */
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { docker, EngineLitter, uniqueName } from '../../../test/engine-harness';
 import type { MergedLogEvent, MergedLogLine } from '../../contract';
-import { type MergedRequest, readMergedLogs } from './index';
+import { parseJsonObject } from '../../contract';
+import { exportLogs, type MergedRequest, readMergedLogs } from './index';
 import { timestampNanos } from './log-follow';
 import { sinceParam } from './log-timestamp';
 
@@ -110,6 +116,43 @@ describe('merged logs of several containers', () => {
       const expected = await oracle(name, '--since', sinceParam(since), '--until', sinceParam(until));
       expect(expected.length).toBeGreaterThan(0);
       expect(read.lines.filter((l) => l.source === index).map((l) => `${l.ts} ${l.text}`)).toEqual(expected);
+    }
+  });
+
+  it('exports a range to a file, as text equal to docker logs -t, and as JSON lines', async () => {
+    const all = (await oracle(names[1]!)).map((l) => Date.parse(l.slice(0, l.indexOf(' '))));
+    const since = all[10]!;
+    const until = all[LINES_EACH - 10]!;
+    const expected = await oracle(names[1]!, '--since', sinceParam(since), '--until', sinceParam(until));
+    const dir = await mkdtemp(join(tmpdir(), 'berth-log-export-'));
+    try {
+      const request = {
+        selection: { by: 'containers' as const, ids: [names[1]!] },
+        tail: 'all' as const,
+        since,
+        until,
+      };
+      const textFile = join(dir, 'range.log');
+      const text = createWriteStream(textFile);
+      const result = await exportLogs(connection, request, 'text', text);
+      text.end();
+      await finished(text);
+      expect(result).toMatchObject({ outcome: 'done', lines: expected.length });
+      expect(await readFile(textFile, 'utf8')).toBe(`${expected.join('\n')}\n`);
+
+      const jsonFile = join(dir, 'range.jsonl');
+      const json = createWriteStream(jsonFile);
+      await exportLogs(connection, request, 'jsonl', json);
+      json.end();
+      await finished(json);
+      const rows = (await readFile(jsonFile, 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map((l) => parseJsonObject<{ ts: string; text: string; container: string }>(l)!);
+      expect(rows.map((r) => `${r.ts} ${r.text}`)).toEqual(expected);
+      expect(new Set(rows.map((r) => r.container))).toEqual(new Set([names[1]]));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
