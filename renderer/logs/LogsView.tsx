@@ -1,4 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
+import type { ContainerSummary } from '../../electron/contract';
 import { useNavigation } from '../app/navigation';
 import { useProcedure } from '../app/use-procedure';
 import { useEngineEvents } from '../engine/engine-context';
@@ -27,6 +28,14 @@ const localMillis = (value: string) => {
   return Number.isNaN(ms) ? undefined : ms;
 };
 const COMPOSE_PROJECT = /^[a-z0-9][a-z0-9_-]*$/;
+
+function ContainerOptions({ list }: { list: readonly ContainerSummary[] }) {
+  return list.map((c) => (
+    <option key={c.id} value={c.id}>
+      {c.name} ({c.state})
+    </option>
+  ));
+}
 
 /** A container's logs: follow or pause, search, timestamps, stderr marked, ANSI colours, copy and save. */
 export function LogsView() {
@@ -131,11 +140,7 @@ export function LogsView() {
         {mode === 'one' && (
           <Field label="Container">
             <select value={containerId ?? ''} onChange={(e) => setPicked(e.target.value)}>
-              {list.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name} ({c.state})
-                </option>
-              ))}
+              <ContainerOptions list={list} />
             </select>
           </Field>
         )}
@@ -146,11 +151,7 @@ export function LogsView() {
               value={several}
               onChange={(e) => setSeveral([...e.target.selectedOptions].map((o) => o.value))}
             >
-              {list.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name} ({c.state})
-                </option>
-              ))}
+              <ContainerOptions list={list} />
             </select>
           </Field>
         )}

@@ -75,7 +75,7 @@ describe('merged logs view', () => {
     const before = Date.now();
     await userEvent.selectOptions(screen.getByLabelText('Range'), '15m');
     await waitFor(() => expect(api.open('logs')[0]?.params).toHaveProperty('since'));
-    const since = (api.open('logs')[0]?.params as { since: number }).since;
+    const since = (api.open('logs')[0]!.params as { since: number }).since;
     expect(since).toBeGreaterThanOrEqual(before - 15 * 60_000);
     expect(since).toBeLessThanOrEqual(Date.now() - 15 * 60_000);
     expect(api.open('logs')[0]?.params).toMatchObject({ follow: true });
