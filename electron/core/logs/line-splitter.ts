@@ -1,7 +1,11 @@
 const NEWLINE = 0x0a;
 
-/** Longest line kept whole; longer output is cut into lines of this size (Docker itself cuts at 16 KB). */
-export const MAX_LINE_BYTES = 256 * 1024;
+/**
+ * Longest line kept whole; longer output is cut into lines of this size. The json-file driver stores a
+ * long line in 16 KiB pieces and the engine sends them as frames without a newline, so the pieces are
+ * joined here: 4 MiB keeps a 1 MB JSON line whole (the view folds it) while memory stays bounded.
+ */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Turns a byte stream into lines without their newline (and without a trailing CR, which TTY output adds).
