@@ -2,6 +2,7 @@
  * Assembles Berth's backend for either transport: the core services, the handlers over them, and the
  * router both transports share. Nothing here imports Electron.
  */
+import type { DeploysOptions } from '../core/deploy';
 import type { Engine } from '../core/engine';
 import type { SecretStore } from '../core/registry';
 import { createHandlers, streamHandlers } from './handlers';
@@ -22,6 +23,8 @@ export interface BackendOptions {
   engine?: Engine;
   /** Where the docker CLI config and credential helpers are found (tests); process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** Deploy settings besides the secret store (tests: endpoint env, a stub authority's CA, log tail). */
+  deploy?: Omit<DeploysOptions, 'secrets'>;
 }
 
 export interface Backend {

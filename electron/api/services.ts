@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { BuildModel, PipelineModel, Platform, PushModel, WatchModel } from '../contract';
 import type { Build } from '../core/build';
 import { AppSecrets, RegistryLogins } from '../core/credentials';
+import { Deploys, type DeploysOptions } from '../core/deploy';
 import { Engine, EngineEvents, type EngineHandle } from '../core/engine';
 import { JobRunner } from '../core/job-runner';
 import type { Deployer, Pipeline, WatchSession } from '../core/pipeline';
@@ -20,6 +21,8 @@ export interface ServiceOptions {
   engine?: Engine;
   /** Where the docker CLI config (DOCKER_CONFIG, HOME) and credential helpers (PATH) are found; process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** Deploy settings besides the secret store: endpoint env (default process.env), test CA, log tail. */
+  deploy?: Omit<DeploysOptions, 'secrets'>;
 }
 
 export interface Services {
@@ -47,6 +50,8 @@ export interface Services {
   watches: JobRunner<WatchModel, WatchSession>;
   /** The watch sessions still watching: close() stops them, so no watcher outlives the backend. */
   liveWatches: Set<WatchSession>;
+  /** Heroku and Azure: keys, sign-ins, endpoints and the deploys of this session. */
+  deploys: Deploys;
   close(): void;
 }
 
@@ -85,6 +90,7 @@ export function createServices(options: ServiceOptions): Services {
     deployers: new Map(),
     watches: new JobRunner({ noun: 'watch session', fix: 'Start watch mode again.' }),
     liveWatches,
+    deploys: new Deploys({ secrets: options.secretStore, ...options.deploy }),
     close() {
       for (const watch of liveWatches) watch.stop();
       events.close();

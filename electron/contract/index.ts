@@ -17,6 +17,7 @@ export * from './builds';
 export * from './cache-causes';
 export * from './containers';
 export * from './credentials';
+export * from './deploy';
 export * from './engine';
 export * from './errors';
 export * from './fields';

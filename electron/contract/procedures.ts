@@ -11,6 +11,7 @@ import {
 import { BuildModel, BuildRecordSummary, BuildRequest } from './builds';
 import { ContainerSummary, RunSpec } from './containers';
 import { LoginList, NamespaceCheck, SecretKeeping } from './credentials';
+import { deployProcedures, deployStreams } from './deploy';
 import { EngineContext, EngineEvent, EngineStatus } from './engine';
 import type { BerthError } from './errors';
 import { ContainerRef, ContextName, HostIp, Port, RegistryHost, RunId } from './ids';
@@ -130,6 +131,7 @@ export const procedures = {
     input: z.object({ defaultPath: FolderPath.optional() }).strict(),
     output: z.object({ path: z.string().nullable() }),
   },
+  ...deployProcedures,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const streams = {
@@ -176,6 +178,7 @@ export const streams = {
    * An interactive shell (exec into a container, or a debug shell before a failed build step): output down,
    * keystrokes and resizes up on the same subscription (`input`), so only whoever opened it can type in it.
    */
+  ...deployStreams,
   terminal: { params: TerminalParams, event: TerminalEvent, input: TerminalInput },
 } as const satisfies Record<string, { params: z.ZodType; event: z.ZodType; input?: z.ZodType }>;
 

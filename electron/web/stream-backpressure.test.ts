@@ -207,6 +207,8 @@ describe('web mode backpressure', () => {
       pipeline: unsupported,
       watch: unsupported,
       'logs.merged': unsupported,
+      azureSignIn: unsupported,
+      deploy: unsupported,
     });
     let maxBuffered = 0;
     const socketPath = await serve(

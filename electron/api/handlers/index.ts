@@ -7,6 +7,7 @@ import { buildTraceHandlers } from './build-trace';
 import { buildHandlers } from './builds';
 import { containerHandlers } from './containers';
 import { credentialHandlers } from './credentials';
+import { deployHandlers } from './deploy';
 import { engineHandlers } from './engine';
 import { imageHandlers } from './images';
 import { layerExplorerHandlers } from './layer-explorer';
@@ -29,5 +30,6 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...credentialHandlers(services),
     ...pipelineHandlers(services),
     ...appHandlers(services, options),
+    ...deployHandlers(services, options),
   } satisfies Handlers;
 }

@@ -1,40 +1,15 @@
 import { followLogs } from '../../core/logs';
 import type { StreamHandlers } from '../handler-types';
 import type { Services } from '../services';
+import { deployStreamHandlers } from './deploy';
+import { followModel } from './follow-model';
 import { mergedLogHandlers } from './logs-merged';
 import { terminalStreamHandlers } from './terminal';
-
-/**
- * Follows a model that is re-sent on every change (build, push) until it reaches a final state or the
- * subscriber leaves. `subscribe` calls the listener at once with the current model.
- */
-function followModel<M>(
-  subscribe: (listener: (model: M) => void) => () => void,
-  isFinal: (model: M) => boolean,
-  emit: (model: M) => void,
-  signal: AbortSignal,
-): Promise<void> {
-  return new Promise((resolve) => {
-    let ended = false;
-    let unsubscribe: (() => void) | undefined;
-    const end = () => {
-      ended = true;
-      unsubscribe?.();
-      resolve();
-    };
-    unsubscribe = subscribe((model) => {
-      if (ended) return;
-      emit(model);
-      if (isFinal(model)) end();
-    });
-    if (ended) unsubscribe();
-    signal.addEventListener('abort', end, { once: true });
-  });
-}
 
 export function streamHandlers(services: Services): StreamHandlers {
   const { engine, events, builds, pushes, pipelines, watches } = services;
   return {
+    ...deployStreamHandlers(services),
     ...terminalStreamHandlers(services),
     ...mergedLogHandlers(services),
     engine: (_params, emit, signal) => {

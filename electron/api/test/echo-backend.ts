@@ -83,6 +83,8 @@ export function createEchoBackend(): EchoBackend {
     'logs.merged': async () => {
       throw new BerthError('UNSUPPORTED', 'not in the echo backend', 'Use the real backend.');
     },
+    azureSignIn: async () => {},
+    deploy: async () => {},
   };
 
   return {

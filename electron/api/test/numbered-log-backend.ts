@@ -104,6 +104,8 @@ export function numberedLogRouter(source: NumberedSource, limits: BatchLimits): 
     pipeline: unsupported,
     watch: unsupported,
     'logs.merged': unsupported,
+    azureSignIn: unsupported,
+    deploy: unsupported,
   };
   return createRouter(handlers, streamHandlers);
 }

@@ -1,0 +1,3 @@
+export { Deploys, type DeploysOptions } from './deploys';
+export { AZURE_CLOUDS, endpointsView, resolveEndpoints } from './endpoints';
+export { checkHerokuYml, checkHerokuYmlText } from './heroku-yml';
