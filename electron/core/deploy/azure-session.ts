@@ -93,6 +93,15 @@ export class AzureSession {
     const { authorityHost, armScope, cloud } = endpoints.azure;
     const overridden = authorityHost !== AZURE_CLOUDS[cloud].authorityHost;
     return new AzureSignIn(async (update) => {
+      // MSAL refuses any authority that is not https (msal-common UrlString.validateAsUri): say so plainly.
+      if (method === 'device-code' && !authorityHost.startsWith('https://')) {
+        throw new BerthError(
+          'INVALID_INPUT',
+          `The sign-in host ${authorityHost} is not https; Microsoft's sign-in library accepts only https authorities.`,
+          'Serve the authority over TLS (a stub too: give it a certificate and start Berth with NODE_EXTRA_CA_CERTS naming its CA).',
+          { BERTH_AZURE_AUTHORITY_HOST: ['must be https'] },
+        );
+      }
       const credential: TokenCredential =
         method === 'azure-cli'
           ? new AzureCliCredential()
