@@ -1,0 +1,101 @@
+/**
+ * Contract tests for Heroku's Platform API calls, against a stub written from Heroku's reference
+ * (test/deploy-stubs/heroku-stub.ts) that rejects any request the reference does not describe. The whole
+ * deploy, with a real push to a real registry, is in electron/api/deploy.contract.engine.test.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { HerokuStub } from '../../../test/deploy-stubs/heroku-stub';
+import type { DeployModel } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
+import { MemorySecretStore } from '../registry/credentials';
+import { Deploys } from './deploys';
+import { HEROKU_KEY_SECRET } from './heroku-account';
+
+const DEPLOY_DEADLINE_MS = 20_000;
+const NO_ENGINE = new Proxy({} as EngineHandle, {
+  get: () => {
+    throw new Error('the engine is not part of this test');
+  },
+});
+
+let stub: HerokuStub;
+const apiKey = `HRKU-${randomBytes(16).toString('hex')}`;
+
+beforeEach(async () => {
+  stub = await new HerokuStub({
+    apiKey,
+    apps: [{ name: 'notas-iv', stack: 'container' }],
+    taken: ['taken-app'],
+  }).start();
+});
+afterEach(async () => {
+  expect(stub.server.violations).toEqual([]);
+  await stub.stop();
+});
+
+const deploysFor = (secrets = new MemorySecretStore()) =>
+  new Deploys({ secrets, env: { BERTH_HEROKU_API_URL: stub.server.url, BERTH_HEROKU_REGISTRY: '127.0.0.1:5999' } });
+
+it('signs in with a key Heroku accepts; remembers it in the secret store only when asked', async () => {
+  const secrets = new MemorySecretStore();
+  const deploys = deploysFor(secrets);
+  expect(await deploys.herokuSignIn(apiKey, false)).toEqual({ email: 'dev@example.com' });
+  expect(await secrets.get(HEROKU_KEY_SECRET)).toBeUndefined();
+  expect(await deploys.heroku.status()).toEqual({ signedIn: true, email: 'dev@example.com', remembered: false });
+  await deploys.herokuSignIn(apiKey, true);
+  expect(await secrets.get(HEROKU_KEY_SECRET)).toBe(apiKey);
+  // A new session with the same store is signed in with the remembered key.
+  expect((await (await deploysFor(secrets).herokuApi()).apps()).map((a) => a.name)).toEqual(['notas-iv']);
+  await deploys.heroku.signOut();
+  expect(await secrets.get(HEROKU_KEY_SECRET)).toBeUndefined();
+});
+
+it('401: a wrong key is AUTH_FAILED in Heroku words, with a fix, and is not kept', async () => {
+  const deploys = deploysFor();
+  const error = await deploys.herokuSignIn('wrong-key', true).catch((e: unknown) => e);
+  expect(error).toMatchObject({
+    code: 'AUTH_FAILED',
+    message: 'Heroku refused the API key: Invalid credentials provided. (unauthorized)',
+    fix: expect.stringContaining('heroku auth:token'),
+  });
+  expect(await deploys.heroku.status()).toMatchObject({ signedIn: false });
+});
+
+it('creates an app on the container stack; 422 when the name is taken, in Heroku words', async () => {
+  const deploys = deploysFor();
+  await deploys.herokuSignIn(apiKey, false);
+  const api = await deploys.herokuApi();
+  expect(await api.createApp('berth-new-app')).toMatchObject({ name: 'berth-new-app', stack: 'container' });
+  expect(stub.server.to('POST', '/apps')[0]?.json).toEqual({ name: 'berth-new-app', stack: 'container' });
+  const error = await api.createApp('taken-app').catch((e: unknown) => e);
+  expect(error).toMatchObject({
+    code: 'DEPLOY_FAILED',
+    message: 'Heroku refused to create app "taken-app": Name is already taken (invalid_params)',
+  });
+});
+
+it(
+  '404: a deploy to an app that does not exist fails at its first step, in Heroku words',
+  async () => {
+    const deploys = deploysFor();
+    await deploys.herokuSignIn(apiKey, false);
+    const id = await deploys.herokuDeploy(NO_ENGINE, { source: 'notas-iv:latest', app: 'no-such-app' });
+    const final: DeployModel = await deploys.jobs.done(id);
+    expect(final.state).toBe('failed');
+    expect(final.failure).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining("Couldn't find that app."),
+    });
+    expect(final.steps[0]).toMatchObject({ name: 'Check the app', state: 'failed' });
+    expect(final.steps.slice(1).every((s) => s.state === 'waiting')).toBe(true);
+  },
+  DEPLOY_DEADLINE_MS,
+);
+
+it('a deploy without a key is AUTH_FAILED and sends nothing', async () => {
+  const error = await deploysFor()
+    .herokuDeploy(NO_ENGINE, { source: 'notas-iv:latest', app: 'notas-iv' })
+    .catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: 'AUTH_FAILED' });
+  expect(stub.server.requests).toEqual([]);
+});
