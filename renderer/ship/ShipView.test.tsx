@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { FakeApi } from '../test/fake-api';
 import { images, pushModel } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
+import { scriptDeployPanel } from './deploy-test-api';
 import { ShipView } from './ShipView';
 import { berthLogin, loginList } from './test-logins';
 
@@ -25,7 +26,9 @@ async function pushAsAnaTo(text: string) {
 }
 
 function setup(logins = loginList()) {
-  const api = new FakeApi().on('images.list', images).on('registry.logins', logins).on('push.start', { pushId: 'p1' });
+  const api = scriptDeployPanel(
+    new FakeApi().on('images.list', images).on('registry.logins', logins).on('push.start', { pushId: 'p1' }),
+  );
   renderWithApi(<ShipView />, api);
   return api;
 }
@@ -35,9 +38,9 @@ describe('ShipView', () => {
     setup();
     await waitFor(() => expect(screen.getByLabelText('Push to')).toHaveValue('127.0.0.1:5000/notas-iv:latest'));
     expect(screen.getByLabelText('Local image')).toHaveValue('notas-iv:latest');
-    expect(screen.getByRole('button', { name: 'Deploy to Heroku' })).toBeDisabled();
-    expect(screen.getByRole('button', { name: 'Deploy to Azure' })).toBeDisabled();
-    expect(screen.getByRole('region', { name: 'Deploy' })).toHaveTextContent('coming in the ship issue');
+    // The deploy panel offers both platforms (their flows are tested in DeployPanel.test.tsx).
+    expect(screen.getByRole('region', { name: 'Heroku' })).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Azure App Service' })).toBeInTheDocument();
   });
 
   it('shows a wrong password as the registry said it, then logs in with the right one and remembers it', async () => {

@@ -17,7 +17,7 @@ import { Button } from '../ui/Button';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { fieldErrorUnder, toErrorShape } from '../ui/errors';
 import { Field } from '../ui/Field';
-import { DeployPlaceholder } from './DeployPlaceholder';
+import { DeployPanel } from './DeployPanel';
 import { type Credentials, LoginForm } from './LoginForm';
 import { NamespaceNotice } from './NamespaceNotice';
 import { ParityPanel } from './ParityPanel';
@@ -152,7 +152,7 @@ export function ShipView() {
       <ParityPanel image={source.trim()} />
       <PipelinePanel credentials={credentials} target={target.trim()} />
       <WatchPanel />
-      <DeployPlaceholder />
+      <DeployPanel source={source.trim()} />
     </div>
   );
 }
