@@ -189,7 +189,7 @@ it(
       DEPLOY_DEADLINE_MS,
     );
     models.push(...signIn);
-  expect(signIn.some((m) => m.userCode === authority.userCode)).toBe(true);
+    expect(signIn.some((m) => m.userCode === authority.userCode)).toBe(true);
     expect(signIn.at(-1)?.state).toBe('signed-in');
 
     const final = (

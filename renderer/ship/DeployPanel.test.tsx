@@ -1,6 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { DeployEndpoints, DeployModel } from '../../electron/contract';
+import type { DeployModel } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
 import { renderWithApi } from '../test/render';
 import { DeployPanel } from './DeployPanel';

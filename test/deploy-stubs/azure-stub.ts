@@ -235,7 +235,7 @@ export class ArmStub {
   readonly sites = new Map<string, Site>();
   private readonly operations = new Map<string, number>();
 
-  constructor(private readonly options: ArmStubOptions) {
+  constructor(options: ArmStubOptions) {
     const { subscriptionId } = options;
     const sub = `/subscriptions/${subscriptionId}`;
     const web = `${sub}/resourceGroups/:group/providers/Microsoft.Web`;
