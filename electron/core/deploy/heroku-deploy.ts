@@ -137,18 +137,21 @@ async function runHerokuDeploy(job: DeployJob, setup: HerokuDeploySetup): Promis
     return previous?.version ?? 0;
   });
 
-  const release = await job.run(
+  await job.run(
     'Wait for the release',
-    () => waitForRelease(job, heroku, app, before),
+    async () => {
+      const release = await waitForRelease(job, heroku, app, before);
+      if (release.status !== 'succeeded') {
+        throw new BerthError(
+          'DEPLOY_FAILED',
+          `Heroku release v${release.version} failed${release.description ? `: ${release.description}` : ''}.`,
+          'Read the release output above (the release phase or the image start failed), fix it, and deploy again.',
+        );
+      }
+      return release;
+    },
     (r) => `v${r.version} ${r.status}`,
   );
-  if (release.status !== 'succeeded') {
-    throw new BerthError(
-      'DEPLOY_FAILED',
-      `Heroku release v${release.version} failed${release.description ? `: ${release.description}` : ''}.`,
-      'Read the release output above (the release phase or the image start failed), fix it, and deploy again.',
-    );
-  }
   job.succeed(found.webUrl);
 }
 
