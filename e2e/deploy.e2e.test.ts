@@ -4,19 +4,13 @@
  * for registry.heroku.com, through the same BERTH_HEROKU_* environment variables a user would set.
  * Writes docs/screenshots/deploy.png for the README.
  */
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { HerokuStub } from '../test/deploy-stubs/heroku-stub';
+import { startHerokuStandIn } from '../test/deploy-stubs/heroku-stub';
 import { EngineLitter, uniqueName } from '../test/engine-harness';
-import {
-  buildPushableImage,
-  removeLabelledImages,
-  startTestRegistry,
-  type TestRegistry,
-} from '../test/registry-harness';
+import { buildPushableImage, removeLabelledImages } from '../test/registry-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
+import { captureFailure } from './failure-capture';
 import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
 
 /** Generous deadlines: a sub-MiB push and a few stub calls take seconds on an idle machine. */
@@ -25,23 +19,17 @@ const DEPLOY_DEADLINE_MS = 120_000;
 const SCREENSHOT = join(REPO_ROOT, 'docs', 'screenshots', 'deploy.png');
 
 const litter = new EngineLitter();
-const apiKey = `HRKU-${randomBytes(24).toString('hex')}`;
 const app = 'notas-iv';
 const variables = ['BERTH_HEROKU_API_URL', 'BERTH_HEROKU_REGISTRY'] as const;
-let registry: TestRegistry;
-let heroku: HerokuStub;
+let standIn: Awaited<ReturnType<typeof startHerokuStandIn>>;
 let berth: RunningWebMode;
 let launched: LaunchedBrowser;
 let page: Page;
 let source: string;
 
 beforeAll(async () => {
-  registry = await startTestRegistry({ username: '_', password: apiKey });
-  heroku = await new HerokuStub({
-    apiKey,
-    apps: [{ name: app, stack: 'heroku-24' }],
-    registry: { address: registry.address, username: '_', password: apiKey },
-  }).start();
+  standIn = await startHerokuStandIn(app);
+  const { heroku, registry } = standIn;
   // As a user would start Berth: the endpoints come from the environment, nothing else is told.
   process.env.BERTH_HEROKU_API_URL = heroku.server.url;
   process.env.BERTH_HEROKU_REGISTRY = registry.address;
@@ -56,17 +44,7 @@ beforeAll(async () => {
     .waitFor({ timeout: CONNECT_DEADLINE_MS });
 });
 
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail' && page) {
-    const path = join(tmpdir(), `berth-e2e-failure-deploy-${Date.now()}.png`);
-    await page.screenshot({ path, fullPage: true }).catch(() => undefined);
-    const alerts = await page
-      .getByRole('alert')
-      .allInnerTexts()
-      .catch(() => []);
-    console.error(`deploy e2e failed; screenshot ${path}; alerts: ${JSON.stringify(alerts)}`);
-  }
-});
+afterEach((context) => captureFailure(context, page));
 
 afterAll(async () => {
   for (const name of variables) delete process.env[name];
@@ -74,8 +52,7 @@ afterAll(async () => {
   await berth?.close();
   await litter.cleanup();
   await removeLabelledImages();
-  await heroku?.stop();
-  await registry?.stop();
+  await standIn?.stop();
 });
 
 it('signs in to Heroku, deploys the local image, and shows the release output and the app URL', async () => {
@@ -85,7 +62,7 @@ it('signs in to Heroku, deploys the local image, and shows the release output an
 
   const herokuPanel = page.getByRole('region', { name: 'Heroku' });
   const signIn = herokuPanel.getByRole('form', { name: 'Heroku sign-in' });
-  await signIn.getByLabel('Heroku API key').fill(apiKey);
+  await signIn.getByLabel('Heroku API key').fill(standIn.apiKey);
   await signIn.getByRole('button', { name: 'Sign in to Heroku' }).click();
   await herokuPanel.getByText('Signed in as dev@example.com').waitFor({ timeout: CONNECT_DEADLINE_MS });
   await herokuPanel.getByRole('button', { name: 'Deploy to Heroku' }).click();
@@ -94,8 +71,8 @@ it('signs in to Heroku, deploys the local image, and shows the release output an
   await progress.getByRole('link', { name: /herokuapp\.com/ }).waitFor({ timeout: DEPLOY_DEADLINE_MS });
   expect(await progress.getByRole('log', { name: 'Release output' }).innerText()).toContain('Release command finished');
   expect(await progress.getByRole('list', { name: 'Deploy steps' }).innerText()).not.toMatch(/failed/);
-  expect(await page.locator('body').innerText()).not.toContain(apiKey);
-  expect(heroku.server.violations).toEqual([]);
+  expect(await page.locator('body').innerText()).not.toContain(standIn.apiKey);
+  expect(standIn.heroku.server.violations).toEqual([]);
   await progress.scrollIntoViewIfNeeded();
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 });

@@ -11,13 +11,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArmStub, AuthorityStub, testCertificate } from '../../test/deploy-stubs/azure-stub';
-import { HerokuStub } from '../../test/deploy-stubs/heroku-stub';
+import { type HerokuStub, startHerokuStandIn } from '../../test/deploy-stubs/heroku-stub';
 import { docker, EngineLitter, uniqueName } from '../../test/engine-harness';
 import {
   buildPushableImage,
   PUSH_TEST_LABEL,
   removeLabelledImages,
-  startTestRegistry,
   type TestRegistry,
 } from '../../test/registry-harness';
 import type { AzureSignInModel, DeployModel } from '../contract';
@@ -32,12 +31,13 @@ const SUBSCRIPTION = randomUUID();
 
 const started = Date.now();
 const litter = new EngineLitter();
-const apiKey = `HRKU-${randomBytes(24).toString('hex')}`;
 const logged: string[] = [];
 /** Every deploy and sign-in model the streams carried, for the secrets search. */
 const models: unknown[] = [];
+let apiKey: string;
 let registry: TestRegistry;
 let heroku: HerokuStub;
+let standIn: Awaited<ReturnType<typeof startHerokuStandIn>>;
 let authority: AuthorityStub;
 let arm: ArmStub;
 let backend: Backend;
@@ -54,12 +54,8 @@ beforeAll(async () => {
       original(...args);
     });
   }
-  registry = await startTestRegistry({ username: '_', password: apiKey });
-  heroku = await new HerokuStub({
-    apiKey,
-    apps: [{ name: app, stack: 'heroku-24' }],
-    registry: { address: registry.address, username: '_', password: apiKey },
-  }).start();
+  standIn = await startHerokuStandIn(app);
+  ({ apiKey, registry, heroku } = standIn);
   const tls = await testCertificate();
   authority = await new AuthorityStub({ tls, scope: AZURE_CLOUDS.public.armScope }).start();
   arm = await new ArmStub({ token: authority.token, subscriptionId: SUBSCRIPTION }).start();
@@ -100,7 +96,7 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   await litter.cleanup();
   await removeLabelledImages();
-  await Promise.all([registry?.stop(), heroku?.stop(), authority?.stop(), arm?.stop()]);
+  await Promise.all([standIn?.stop(), authority?.stop(), arm?.stop()]);
 });
 
 const deploy = async (name: 'heroku.deploy' | 'azure.deploy', input: object): Promise<DeployModel[]> => {

@@ -31,6 +31,24 @@ function setup(api = new FakeApi()) {
   return api;
 }
 
+/** Signed in to Heroku with one container-stack app; clicks Deploy and waits for the deploy stream. */
+async function startHerokuDeploy() {
+  const api = setup(
+    new FakeApi()
+      .on('heroku.status', { signedIn: true, email: 'dev@example.com', remembered: false })
+      .on('heroku.apps', [
+        { name: 'notas-iv', stack: 'container', buildStack: 'container', webUrl: null, region: 'us' },
+      ])
+      .on('heroku.checkYml', { path: '/project/heroku.yml', found: false, problems: [] })
+      .on('heroku.deploy', { deployId: 'd1' }),
+  );
+  const heroku = await screen.findByRole('region', { name: 'Heroku' });
+  await waitFor(() => expect(within(heroku).getByLabelText('App')).toHaveValue('notas-iv'));
+  await userEvent.click(within(heroku).getByRole('button', { name: 'Deploy to Heroku' }));
+  await waitFor(() => expect(api.open('deploy')).toHaveLength(1));
+  return { api, heroku };
+}
+
 describe('Heroku deploy', () => {
   it('signs in with the API key, shows Heroku words on a refusal, and never shows the key', async () => {
     const api = setup().fail(
@@ -75,20 +93,8 @@ describe('Heroku deploy', () => {
   });
 
   it('deploys the image to the chosen app and shows steps, release output and the URL', async () => {
-    const api = setup(
-      new FakeApi()
-        .on('heroku.status', { signedIn: true, email: 'dev@example.com', remembered: false })
-        .on('heroku.apps', [
-          { name: 'notas-iv', stack: 'container', buildStack: 'container', webUrl: null, region: 'us' },
-        ])
-        .on('heroku.checkYml', { path: '/project/heroku.yml', found: false, problems: [] })
-        .on('heroku.deploy', { deployId: 'd1' }),
-    );
-    const heroku = await screen.findByRole('region', { name: 'Heroku' });
-    await waitFor(() => expect(within(heroku).getByLabelText('App')).toHaveValue('notas-iv'));
-    await userEvent.click(within(heroku).getByRole('button', { name: 'Deploy to Heroku' }));
+    const { api } = await startHerokuDeploy();
     expect(api.callsTo('heroku.deploy')).toEqual([{ source: 'notas-iv:latest', app: 'notas-iv' }]);
-    await waitFor(() => expect(api.open('deploy')).toHaveLength(1));
     act(() => api.emit('deploy', herokuModel()));
     const progress = await screen.findByRole('region', { name: 'Heroku deploy' });
     expect(within(progress).getByRole('list', { name: 'Deploy steps' })).toHaveTextContent('Push the image');
@@ -108,19 +114,7 @@ describe('Heroku deploy', () => {
   });
 
   it('a failed release shows Heroku error and fix', async () => {
-    const api = setup(
-      new FakeApi()
-        .on('heroku.status', { signedIn: true, email: null, remembered: false })
-        .on('heroku.apps', [
-          { name: 'notas-iv', stack: 'container', buildStack: 'container', webUrl: null, region: 'us' },
-        ])
-        .on('heroku.checkYml', { path: '/project/heroku.yml', found: false, problems: [] })
-        .on('heroku.deploy', { deployId: 'd1' }),
-    );
-    const heroku = await screen.findByRole('region', { name: 'Heroku' });
-    await waitFor(() => expect(within(heroku).getByLabelText('App')).toHaveValue('notas-iv'));
-    await userEvent.click(within(heroku).getByRole('button', { name: 'Deploy to Heroku' }));
-    await waitFor(() => expect(api.open('deploy')).toHaveLength(1));
+    const { api, heroku } = await startHerokuDeploy();
     act(() =>
       api.emit(
         'deploy',

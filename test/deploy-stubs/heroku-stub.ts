@@ -9,7 +9,8 @@
  * - a release starts pending, with an output_stream_url (pre-signed: no Authorization may be sent to it),
  *   and ends succeeded or failed.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { startTestRegistry, type TestRegistry } from '../registry-harness';
 import { objectWith, type StubAnswer, type StubRequest, StubServer } from './stub-server';
 
 export const HEROKU_V3 = 'application/vnd.heroku+json; version=3';
@@ -260,5 +261,30 @@ export class HerokuStub {
   }
   stop() {
     return this.server.stop();
+  }
+}
+
+/**
+ * Heroku as the deploy tests meet it: the Platform API stub with `app` on the heroku-24 stack, and a REAL
+ * docker-registry standing in for registry.heroku.com, which takes user `_` and the API key as password.
+ */
+export async function startHerokuStandIn(app: string): Promise<{
+  apiKey: string;
+  registry: TestRegistry;
+  heroku: HerokuStub;
+  stop(): Promise<void>;
+}> {
+  const apiKey = `HRKU-${randomBytes(24).toString('hex')}`;
+  const registry = await startTestRegistry({ username: '_', password: apiKey });
+  try {
+    const heroku = await new HerokuStub({
+      apiKey,
+      apps: [{ name: app, stack: 'heroku-24' }],
+      registry: { address: registry.address, username: '_', password: apiKey },
+    }).start();
+    return { apiKey, registry, heroku, stop: async () => void (await Promise.all([heroku.stop(), registry.stop()])) };
+  } catch (error) {
+    await registry.stop();
+    throw error;
   }
 }

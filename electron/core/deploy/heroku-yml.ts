@@ -76,15 +76,31 @@ export function checkHerokuYmlText(text: string, contextDir?: string): HerokuYml
   const top = pairsOf(reader, doc.contents, 'heroku.yml', doc.contents as Node);
   checkKeys(reader, top, 'heroku.yml', TOP);
   const section = (name: string) => top.find((p) => keyOf(p) === name);
+  /** A section's pairs, its unknown keys reported, and a lookup by key. */
+  const open = (pair: Pair, where: string, allowed: string[]) => {
+    const pairs = pairsOf(reader, pair.value, where, pair.key as Node);
+    checkKeys(reader, pairs, where, allowed);
+    return { pairs, get: (key: string) => pairs.find((p) => keyOf(p) === key) };
+  };
+  /** `image:` must name a process type that build.docker builds. */
+  const checkImage = (image: Pair | undefined, where: string) => {
+    const name = (image?.value as { value?: unknown } | undefined)?.value;
+    if (image && (typeof name !== 'string' || !built.has(name))) {
+      report(
+        reader,
+        image.value as Node,
+        `${where} must be a process type built in build.docker (${[...built].join(', ') || 'none'})`,
+      );
+    }
+  };
 
   const built = new Set<string>();
   const build = section('build');
   if (!build)
     report(reader, doc.contents as Node, 'heroku.yml has no build section: Heroku would not know what to build');
   else {
-    const pairs = pairsOf(reader, build.value, 'build', build.key as Node);
-    checkKeys(reader, pairs, 'build', ['docker', 'config']);
-    const docker = pairs.find((p) => keyOf(p) === 'docker');
+    const { get } = open(build, 'build', ['docker', 'config']);
+    const docker = get('docker');
     if (!docker)
       report(
         reader,
@@ -115,15 +131,14 @@ export function checkHerokuYmlText(text: string, contextDir?: string): HerokuYml
         }
       }
     }
-    const config = pairs.find((p) => keyOf(p) === 'config');
+    const config = get('config');
     if (config) checkConfig(reader, config.value, 'build.config', config.key as Node);
   }
 
   const setup = section('setup');
   if (setup) {
-    const pairs = pairsOf(reader, setup.value, 'setup', setup.key as Node);
-    checkKeys(reader, pairs, 'setup', ['addons', 'config']);
-    const addons = pairs.find((p) => keyOf(p) === 'addons');
+    const { get } = open(setup, 'setup', ['addons', 'config']);
+    const addons = get('addons');
     if (addons) {
       if (!isSeq(addons.value))
         report(reader, addons.key as Node, 'setup.addons must be a list of - plan: ... entries');
@@ -135,26 +150,17 @@ export function checkHerokuYmlText(text: string, contextDir?: string): HerokuYml
             report(reader, item as Node, 'an add-on needs a plan');
         }
     }
-    const config = pairs.find((p) => keyOf(p) === 'config');
+    const config = get('config');
     if (config) checkConfig(reader, config.value, 'setup.config', config.key as Node);
   }
 
   const release = section('release');
   if (release) {
-    const pairs = pairsOf(reader, release.value, 'release', release.key as Node);
-    checkKeys(reader, pairs, 'release', ['image', 'command']);
-    const image = pairs.find((p) => keyOf(p) === 'image');
-    const command = pairs.find((p) => keyOf(p) === 'command');
+    const { get } = open(release, 'release', ['image', 'command']);
+    const command = get('command');
     if (!command) report(reader, release.key as Node, 'release needs a command');
     else checkCommand(reader, command.value, 'release.command', command.key as Node);
-    const imageName = (image?.value as { value?: unknown } | undefined)?.value;
-    if (image && (typeof imageName !== 'string' || !built.has(imageName))) {
-      report(
-        reader,
-        image.value as Node,
-        `release.image must be a process type built in build.docker (${[...built].join(', ') || 'none'})`,
-      );
-    }
+    checkImage(get('image'), 'release.image');
   }
 
   const run = section('run');
@@ -162,16 +168,11 @@ export function checkHerokuYmlText(text: string, contextDir?: string): HerokuYml
     for (const proc of pairsOf(reader, run.value, 'run', run.key as Node)) {
       const name = keyOf(proc);
       if (isText(proc.value)) continue;
-      const inner = pairsOf(reader, proc.value, `run.${name}`, proc.key as Node);
-      checkKeys(reader, inner, `run.${name}`, ['command', 'image']);
-      const command = inner.find((p) => keyOf(p) === 'command');
+      const { get } = open(proc, `run.${name}`, ['command', 'image']);
+      const command = get('command');
       if (command) checkCommand(reader, command.value, `run.${name}.command`, command.key as Node);
       else if (isMap(proc.value)) report(reader, proc.key as Node, `run.${name} needs a command`);
-      const image = inner.find((p) => keyOf(p) === 'image');
-      const imageName = (image?.value as { value?: unknown } | undefined)?.value;
-      if (image && (typeof imageName !== 'string' || !built.has(imageName))) {
-        report(reader, image.value as Node, `run.${name}.image must be a process type built in build.docker`);
-      }
+      checkImage(get('image'), `run.${name}.image`);
     }
   }
   return reader.problems.sort((a, b) => a.line - b.line);
