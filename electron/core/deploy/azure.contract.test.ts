@@ -7,6 +7,9 @@
  * image).
  */
 import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ArmStub, AuthorityStub, testCertificate } from '../../../test/deploy-stubs/azure-stub';
 import type { AzureSignInModel, DeployModel } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
@@ -124,6 +127,45 @@ describe('Azure sign-in (device code) against a stub authority', () => {
     expect(final?.failure?.code).toBe('INVALID_INPUT');
     expect(final?.failure?.message).toMatch(/not https/);
     expect(authority.server.requests).toEqual([]);
+  });
+});
+
+describe('Azure CLI sign-in, through a real `az` executable written for the test', () => {
+  let dir: string;
+  const path = process.env.PATH;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'berth-test-az-'));
+    // What `az account get-access-token` prints (Azure CLI 2.54+), for the one command and resource expected.
+    writeFileSync(
+      join(dir, 'az'),
+      [
+        '#!/bin/sh',
+        'if [ "$1" = version ]; then echo \'{"azure-cli": "2.99.0"}\'; exit 0; fi',
+        'if [ "$*" != "account get-access-token --output json --resource https://management.azure.com" ]; then',
+        '  echo "ERROR: unexpected arguments: $*" >&2; exit 2',
+        'fi',
+        `echo '{"accessToken": "${authority.token}", "expires_on": ${Math.floor(Date.now() / 1000) + 3600}, "tokenType": "Bearer"}'`,
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(dir, 'az'), 0o755);
+    process.env.PATH = `${dir}:${path}`;
+  });
+  afterEach(() => {
+    process.env.PATH = path;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is offered when az is on PATH, and its token reaches ARM', async () => {
+    const deploys = deploysFor();
+    expect(await deploys.azureStatus()).toMatchObject({ cliAvailable: true, signedIn: false });
+    const id = deploys.azureSignIn('public', 'azure-cli');
+    const final = await deploys.signIns.done(id);
+    expect(final.state).toBe('signed-in');
+    expect(final.userCode).toBeNull();
+    expect((await deploys.arm().subscriptions()).map((s) => s.id)).toEqual([SUBSCRIPTION]);
+    expect(authority.server.requests).toEqual([]);
+    expect(arm.server.violations).toEqual([]);
   });
 });
 
