@@ -4,6 +4,7 @@ import type { DeployModel } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
 import { renderWithApi } from '../test/render';
 import { DeployPanel } from './DeployPanel';
+import { DeployProgress } from './DeployProgress';
 import { defaultEndpoints, scriptDeployPanel } from './deploy-test-api';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
@@ -206,5 +207,29 @@ describe('Azure deploy', () => {
     expect(
       screen.getAllByRole('alert').some((a) => a.textContent?.includes('plain http is allowed only on a loopback')),
     ).toBe(true);
+  });
+});
+
+describe('Deploy progress', () => {
+  it('while App Service log is followed, offers to stop following; the container log is shown as a log', async () => {
+    const onCancel = vi.fn();
+    renderWithApi(
+      <DeployProgress
+        model={herokuModel({
+          platform: 'azure',
+          target: 'notas-iv ← berthuser/notas-iv:1.0',
+          state: 'succeeded',
+          tailing: true,
+          url: 'https://notas-iv.azurewebsites.net',
+          output: ['INFO  - docker run -d -p 7530:80 -e PORT=80'],
+        })}
+        onCancel={onCancel}
+      />,
+    );
+    expect(screen.getByRole('log', { name: 'Container log' })).toHaveTextContent('-e PORT=80');
+    expect(screen.getByText('Following the container log…')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Stop following the log' }));
+    expect(onCancel).toHaveBeenCalledOnce();
+    expect(screen.getByRole('link', { name: 'https://notas-iv.azurewebsites.net' })).toBeInTheDocument();
   });
 });

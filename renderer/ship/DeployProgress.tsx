@@ -31,9 +31,9 @@ export function DeployProgress({ model, onCancel }: { model: DeployModel; onCanc
         <Badge tone={model.state === 'succeeded' ? 'good' : model.state === 'failed' ? 'bad' : 'info'}>
           {model.state}
         </Badge>
-        {model.state === 'running' && onCancel && (
+        {(model.state === 'running' || model.tailing) && onCancel && (
           <Button size="small" onClick={onCancel}>
-            Cancel
+            {model.state === 'running' ? 'Cancel' : 'Stop following the log'}
           </Button>
         )}
       </div>
