@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type Backend, createBackend } from '../electron/api/backend';
+import { type Backend, type BackendOptions, createBackend } from '../electron/api/backend';
 import { Engine } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
 import { startWebServer } from '../electron/web/server';
@@ -44,6 +44,8 @@ export async function startWebMode(options: {
   dockerHost?: string;
   /** Where the docker CLI config and credential helpers are found (DOCKER_CONFIG, PATH); process.env by default. */
   env?: NodeJS.ProcessEnv;
+  /** Deploy settings a test needs besides the environment (a stub sign-in authority's CA). */
+  deploy?: BackendOptions['deploy'];
 }): Promise<RunningWebMode> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`${RENDERER_DIR} is missing: run \`npm run build\` (npm test's pre-script does).`);
@@ -59,6 +61,7 @@ export async function startWebMode(options: {
     projectDir: options.projectDir,
     engine,
     ...(options.env && { env: options.env }),
+    ...(options.deploy && { deploy: options.deploy }),
   });
   const server = await startWebServer({ router: backend.router, port: 0, staticDir: RENDERER_DIR });
   return {

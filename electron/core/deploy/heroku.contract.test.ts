@@ -10,6 +10,7 @@ import type { EngineHandle } from '../engine/engine-handle';
 import { MemorySecretStore } from '../registry/credentials';
 import { Deploys } from './deploys';
 import { HEROKU_KEY_SECRET } from './heroku-account';
+import { HEROKU_ACCEPT } from './heroku-api';
 
 const DEPLOY_DEADLINE_MS = 20_000;
 const NO_ENGINE = new Proxy({} as EngineHandle, {
@@ -98,4 +99,34 @@ it('a deploy without a key is AUTH_FAILED and sends nothing', async () => {
     .catch((e: unknown) => e);
   expect(error).toMatchObject({ code: 'AUTH_FAILED' });
   expect(stub.server.requests).toEqual([]);
+});
+
+it('the stub itself rejects what the reference does not describe (so the tests above can fail)', async () => {
+  const call = (path: string, headers: Record<string, string>, init: RequestInit = {}) =>
+    fetch(`${stub.server.url}${path}`, { ...init, headers });
+  const auth = { Authorization: `Bearer ${apiKey}` };
+  // No version in Accept; the docker-releases Accept missing on the formation update; an unknown endpoint;
+  // a body key the API does not take.
+  expect((await call('/account', { ...auth, Accept: 'application/json' })).status).toBe(400);
+  const formation = {
+    method: 'PATCH',
+    body: JSON.stringify({ updates: [{ type: 'web', docker_image: `sha256:${'a'.repeat(64)}` }] }),
+  };
+  expect(
+    (
+      await call(
+        '/apps/notas-iv/formation',
+        { ...auth, Accept: HEROKU_ACCEPT, 'Content-Type': 'application/json' },
+        formation,
+      )
+    ).status,
+  ).toBe(400);
+  expect((await call('/apps/notas-iv/deploy', { ...auth, Accept: HEROKU_ACCEPT })).status).toBe(400);
+  const patch = { method: 'PATCH', body: JSON.stringify({ stack: 'container' }) };
+  expect(
+    (await call('/apps/notas-iv', { ...auth, Accept: HEROKU_ACCEPT, 'Content-Type': 'application/json' }, patch))
+      .status,
+  ).toBe(400);
+  expect(stub.server.violations).toHaveLength(4);
+  stub.server.violations.length = 0;
 });
