@@ -131,11 +131,15 @@ async function runHerokuDeploy(job: DeployJob, setup: HerokuDeploySetup): Promis
     (id) => id,
   );
 
-  const before = await job.run('Release', async () => {
-    const previous = await heroku.latestRelease(app);
-    await heroku.releaseImage(app, imageId);
-    return previous?.version ?? 0;
-  });
+  const before = await job.run(
+    'Release',
+    async () => {
+      const previous = await heroku.latestRelease(app);
+      await heroku.releaseImage(app, imageId);
+      return previous?.version ?? 0;
+    },
+    () => `formation web → ${imageId.slice(0, 19)}`,
+  );
 
   await job.run(
     'Wait for the release',
