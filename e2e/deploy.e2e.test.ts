@@ -16,7 +16,7 @@ import { EngineLitter, uniqueName } from '../test/engine-harness';
 import { buildPushableImage, removeLabelledImages } from '../test/registry-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { captureFailure } from './failure-capture';
-import { REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 /** Generous deadlines: a sub-MiB push and a few stub calls take seconds on an idle machine. */
 const CONNECT_DEADLINE_MS = 30_000;
@@ -55,12 +55,7 @@ beforeAll(async () => {
   // The stub authority's CA: a user would start Berth with NODE_EXTRA_CA_CERTS, which is read only at start.
   berth = await startWebMode({ projectDir: REPO_ROOT, deploy: { azureTlsCa: tls.ca, logTailMs: 5_000 } });
   launched = await launchChromium();
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: CONNECT_DEADLINE_MS });
+  page = await signedInPage(launched.browser, berth, CONNECT_DEADLINE_MS);
 });
 
 afterEach((context) => captureFailure(context, page));

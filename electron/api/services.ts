@@ -70,6 +70,7 @@ export function createServices(options: ServiceOptions): Services {
   const events = new EngineEvents(engine);
   const credentials = new CredentialStore(options.secretStore);
   const liveWatches = new Set<WatchSession>();
+  const secrets = new AppSecrets(options.secretStore);
   return {
     engine,
     events,
@@ -79,7 +80,7 @@ export function createServices(options: ServiceOptions): Services {
       keeping: options.secretStore.keeping,
       ...(options.env && { env: options.env }),
     }),
-    secrets: new AppSecrets(options.secretStore),
+    secrets,
     recordsDir: join(options.dataDir, 'builds'),
     recent: new RecentProjects(options.dataDir),
     builds: new JobRunner({ noun: 'build', fix: 'Start the build again, or open it from the build history.' }),
@@ -90,7 +91,7 @@ export function createServices(options: ServiceOptions): Services {
     deployers: new Map(),
     watches: new JobRunner({ noun: 'watch session', fix: 'Start watch mode again.' }),
     liveWatches,
-    deploys: new Deploys({ secrets: options.secretStore, ...options.deploy }),
+    deploys: new Deploys({ secrets, ...options.deploy }),
     close() {
       for (const watch of liveWatches) watch.stop();
       events.close();

@@ -12,19 +12,18 @@ import type {
 } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import { JobRunner } from '../job-runner';
-import type { SecretStore } from '../registry/credentials';
 import { AzureArm } from './azure-arm';
 import { startAzureDeploy } from './azure-deploy';
 import { AzureSession, type AzureSignIn, azureCliPresent, type SignInMethod } from './azure-session';
 import type { DeployJob } from './deploy-job';
 import { type ResolvedEndpoints, requireUsable, resolveEndpoints } from './endpoints';
-import { HerokuAccount } from './heroku-account';
+import { type DeploySecrets, HerokuAccount } from './heroku-account';
 import { HerokuApi } from './heroku-api';
 import { startHerokuDeploy } from './heroku-deploy';
 
 export interface DeploysOptions {
   /** Where remembered keys go: the backend's SecretStore (safeStorage in the desktop app). */
-  secrets: SecretStore;
+  secrets: DeploySecrets;
   /** Where BERTH_* endpoint overrides are read (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** An extra CA for a stub sign-in authority (tests); users set NODE_EXTRA_CA_CERTS. */

@@ -4,17 +4,20 @@
  * desktop app's store encrypts with safeStorage; web mode's forgets at exit). Never written anywhere else.
  */
 import { BerthError } from '../../contract';
-import type { SecretStore } from '../registry/credentials';
+import type { AppSecrets } from '../credentials';
 import { HerokuApi } from './heroku-api';
 
-/** The SecretStore key of a remembered Heroku API key. */
-export const HEROKU_KEY_SECRET = 'deploy:heroku-api-key';
+/** Where a remembered key goes: Berth's named app secrets (keychain in the desktop app, memory in web mode). */
+export type DeploySecrets = Pick<AppSecrets, 'get' | 'set' | 'delete'>;
+
+/** The app-secret name of a remembered Heroku API key. */
+export const HEROKU_KEY_SECRET = 'deploy.heroku-api-key';
 
 export class HerokuAccount {
   private sessionKey: string | undefined;
   private email: string | null = null;
 
-  constructor(private readonly secrets: SecretStore) {}
+  constructor(private readonly secrets: DeploySecrets) {}
 
   async signIn(apiUrl: string, apiKey: string, remember: boolean): Promise<{ email: string }> {
     const account = await new HerokuApi(apiUrl, apiKey.trim()).account();

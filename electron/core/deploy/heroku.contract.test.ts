@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { HerokuStub } from '../../../test/deploy-stubs/heroku-stub';
 import type { DeployModel } from '../../contract';
+import { AppSecrets } from '../credentials';
 import type { EngineHandle } from '../engine/engine-handle';
 import { MemorySecretStore } from '../registry/credentials';
 import { Deploys } from './deploys';
@@ -34,11 +35,11 @@ afterEach(async () => {
   await stub.stop();
 });
 
-const deploysFor = (secrets = new MemorySecretStore()) =>
+const deploysFor = (secrets = new AppSecrets(new MemorySecretStore())) =>
   new Deploys({ secrets, env: { BERTH_HEROKU_API_URL: stub.server.url, BERTH_HEROKU_REGISTRY: '127.0.0.1:5999' } });
 
 it('signs in with a key Heroku accepts; remembers it in the secret store only when asked', async () => {
-  const secrets = new MemorySecretStore();
+  const secrets = new AppSecrets(new MemorySecretStore());
   const deploys = deploysFor(secrets);
   expect(await deploys.herokuSignIn(apiKey, false)).toEqual({ email: 'dev@example.com' });
   expect(await secrets.get(HEROKU_KEY_SECRET)).toBeUndefined();
