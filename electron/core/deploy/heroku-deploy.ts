@@ -104,7 +104,8 @@ async function runHerokuDeploy(job: DeployJob, setup: HerokuDeploySetup): Promis
     async () => {
       const push = startPush({
         engine,
-        request: { source, target },
+        // Heroku names the repository after the app, not the user `_`: the namespace check does not apply.
+        request: { source, target, allowOtherNamespace: true },
         credentials: { registry, username: '_', password: apiKey },
       });
       const model = await push.done;
