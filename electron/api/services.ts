@@ -7,7 +7,7 @@ import type { BuildModel, PipelineModel, Platform, PushModel, WatchModel } from 
 import type { Build } from '../core/build';
 import { AppSecrets, RegistryLogins } from '../core/credentials';
 import { Deploys, type DeploysOptions } from '../core/deploy';
-import { Engine, EngineEvents, type EngineHandle } from '../core/engine';
+import { Engine, EngineChoice, EngineEvents, type EngineHandle } from '../core/engine';
 import { JobRunner } from '../core/job-runner';
 import type { Deployer, Pipeline, WatchSession } from '../core/pipeline';
 import { RecentProjects } from '../core/project/recent-projects';
@@ -66,7 +66,7 @@ export const engineNow = (engine: Engine): EngineHandle => ({
 });
 
 export function createServices(options: ServiceOptions): Services {
-  const engine = options.engine ?? new Engine();
+  const engine = options.engine ?? new Engine({ choice: new EngineChoice(options.dataDir) });
   const events = new EngineEvents(engine);
   const credentials = new CredentialStore(options.secretStore);
   const liveWatches = new Set<WatchSession>();

@@ -15,6 +15,13 @@ export const EngineStatus = z.object({
     .boolean()
     .nullable()
     .describe('whether the engine can run BuildKit builds; null while unknown (the engine is not connected)'),
+  podman: z.boolean().optional().describe('whether the engine is Podman (Version.Components "Podman Engine")'),
+  swarmManager: z.boolean().optional().describe('whether the engine is a Swarm manager (Info.Swarm.ControlAvailable)'),
+  buildkitMissing: z.string().optional().describe('why the engine has no BuildKit, when it has none'),
+  portHost: z
+    .string()
+    .optional()
+    .describe('the host a port published on all interfaces answers at: 127.0.0.1 for a local engine, else its host'),
   error: ErrorShape.optional(),
 });
 export type EngineStatus = z.infer<typeof EngineStatus>;

@@ -39,6 +39,12 @@ export const STAGE_NAME = /^[a-zA-Z][a-zA-Z0-9_.-]{0,127}$/;
 export const RUN_ID = /^[A-Za-z0-9_-]{1,128}$/;
 /** A docker context name, as the docker CLI allows it. */
 export const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]{0,127}$/;
+/** A name for a NEW docker context: the CLI's own rule (`^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$`, so 2+ characters). */
+export const NEW_CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]{1,127}$/;
+/** A host name for an engine address: DNS labels separated by dots (no scheme, port, user or path). */
+export const ENGINE_HOST_NAME = new RegExp(`^${DOMAIN_LABEL}(?:\\.${DOMAIN_LABEL})*$`);
+/** A user name for ssh://user@host: what POSIX systems accept, without "@", ":" or spaces. */
+export const SSH_USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/;
 
 const IPV4 =
   /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;

@@ -19,6 +19,7 @@ export * from './containers';
 export * from './credentials';
 export * from './deploy';
 export * from './engine';
+export * from './engine-contexts';
 export * from './errors';
 export * from './fields';
 export * from './ids';

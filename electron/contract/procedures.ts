@@ -13,6 +13,7 @@ import { ContainerSummary, RunSpec } from './containers';
 import { LoginList, NamespaceCheck, SecretKeeping } from './credentials';
 import { deployProcedures, deployStreams } from './deploy';
 import { EngineContext, EngineEvent, EngineStatus } from './engine';
+import { NewEngine } from './engine-contexts';
 import type { BerthError } from './errors';
 import { ContainerRef, ContextName, HostIp, Port, RegistryHost, RunId } from './ids';
 import { ImageRef, TagRef } from './image-reference';
@@ -43,6 +44,8 @@ export const procedures = {
   'engine.status': { input: Empty, output: EngineStatus },
   'engine.contexts': { input: Empty, output: z.array(EngineContext) },
   'engine.useContext': { input: z.object({ name: ContextName }).strict(), output: EngineStatus },
+  /** Saves a new docker context (the CLI's format) and lists it; it does not switch to it. */
+  'engine.addContext': { input: NewEngine, output: EngineContext },
 
   'project.default': {
     input: Empty,

@@ -57,20 +57,30 @@ export function streamHandlers(services: Services): StreamHandlers {
       ),
     // The transport's readiness is the log sink's: while the subscriber is behind, the batcher holds the
     // next batch and the reader stops pulling from the engine, so the engine's socket fills and pauses.
+    // A switch of engine ends the stream: the container belongs to the engine it was opened on.
     logs: async ({ id, tail, since, until, timestamps, follow }, emit, signal) => {
-      await followLogs(
-        engine,
-        {
-          id,
-          tail,
-          timestamps,
-          follow: follow && until === undefined,
-          ...(since !== undefined && { since }),
-          ...(until !== undefined && { until }),
-        },
-        { deliver: (event) => emit(event) },
-        { signal },
-      );
+      const stop = new AbortController();
+      const offSwitch = engine.onSwitch(() => stop.abort());
+      const stopWith = () => stop.abort();
+      signal.addEventListener('abort', stopWith, { once: true });
+      try {
+        await followLogs(
+          engine,
+          {
+            id,
+            tail,
+            timestamps,
+            follow: follow && until === undefined,
+            ...(since !== undefined && { since }),
+            ...(until !== undefined && { until }),
+          },
+          { deliver: (event) => emit(event) },
+          { signal: stop.signal },
+        );
+      } finally {
+        offSwitch();
+        signal.removeEventListener('abort', stopWith);
+      }
     },
   };
 }

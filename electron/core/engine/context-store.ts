@@ -1,7 +1,8 @@
 /**
  * The docker CLI's context store, read-only: ~/.docker/config.json (`currentContext`) and
  * <configdir>/contexts/meta/<sha256(name)>/meta.json, with TLS files under contexts/tls/<sha256(name)>/docker/.
- * Berth never writes here: switching context is in-process only.
+ * Switching context is in-process only (config.json is never touched); new contexts are written by
+ * context-writer.ts in this same format.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ export interface StoredContext {
   skipTlsVerify: boolean;
   /** contexts/tls/<sha256>/docker when it exists */
   tlsDir?: string;
+  /** Berth's own Metadata.BerthIdentityFile: the private key for an ssh:// context */
+  identityFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -26,7 +29,7 @@ export function dockerConfigDir(env: Env = process.env): string {
   return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
 }
 
-const contextKey = (name: string): string => createHash('sha256').update(name).digest('hex');
+export const contextKey = (name: string): string => createHash('sha256').update(name).digest('hex');
 
 function readJson(file: string): unknown {
   try {
@@ -44,7 +47,7 @@ export function configuredContext(configDir: string): string | undefined {
 
 interface MetaFile {
   Name?: unknown;
-  Metadata?: { Description?: unknown };
+  Metadata?: { Description?: unknown; BerthIdentityFile?: unknown };
   Endpoints?: { docker?: { Host?: unknown; SkipTLSVerify?: unknown } };
 }
 
@@ -54,12 +57,14 @@ function toStoredContext(configDir: string, meta: MetaFile): StoredContext | und
   if (typeof name !== 'string' || typeof host !== 'string') return undefined;
   const tlsDir = join(configDir, 'contexts', 'tls', contextKey(name), 'docker');
   const description = meta.Metadata?.Description;
+  const identityFile = meta.Metadata?.BerthIdentityFile;
   return {
     name,
     host,
     skipTlsVerify: meta.Endpoints?.docker?.SkipTLSVerify === true,
     ...(typeof description === 'string' && description && { description }),
     ...(existsSync(tlsDir) && { tlsDir }),
+    ...(typeof identityFile === 'string' && identityFile.startsWith('/') && { identityFile }),
   };
 }
 

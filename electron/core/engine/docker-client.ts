@@ -3,11 +3,13 @@
  * ca.pem/cert.pem/key.pem) or ssh. Every connection option is given explicitly, so dockerode's own
  * reading of process.env.DOCKER_HOST never overrides the endpoint Berth resolved.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Agent } from 'node:https';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { BerthError } from '../../contract';
+import { readPemFile } from './context-writer';
 import type { EngineEndpoint } from './endpoint';
 import { guardEngineRequests } from './request-guard';
 
@@ -21,19 +23,46 @@ function badHost(host: string, why: string): BerthError {
   );
 }
 
-function readTlsFile(dir: string, file: string): Buffer | undefined {
-  const path = join(dir, file);
-  if (!dir || !existsSync(path)) return undefined;
-  try {
-    return readFileSync(path);
-  } catch (error) {
+/** The TLS material in `dir`; each file present is checked (readable, PEM), and the CA is required to verify. */
+function tlsMaterial(dir: string, verify: boolean): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  const file = (name: string) => join(dir, name);
+  const present = (name: string) => Boolean(dir) && existsSync(file(name));
+  if (verify && !present('ca.pem')) {
     throw new BerthError(
       'INVALID_INPUT',
-      `Cannot read ${path}: ${(error as Error).message}`,
-      'Check DOCKER_CERT_PATH or the context TLS files.',
+      `The CA certificate ${dir ? file('ca.pem') : 'ca.pem'} is missing, so the engine cannot be verified.`,
+      'Put the CA that signed the engine certificate there (DOCKER_CERT_PATH, or the context TLS folder).',
+      { ca: ['missing'] },
     );
   }
+  if (present('cert.pem') !== present('key.pem')) {
+    const missing = present('cert.pem') ? 'key.pem' : 'cert.pem';
+    throw new BerthError(
+      'INVALID_INPUT',
+      `${file(missing)} is missing: a client certificate needs both cert.pem and key.pem.`,
+      `Put the matching ${missing} in ${dir}.`,
+      { [missing.replace('.pem', '')]: ['missing'] },
+    );
+  }
+  return {
+    ...(present('ca.pem') && { ca: readPemFile('ca', file('ca.pem'), 'certificate') }),
+    ...(present('cert.pem') && { cert: readPemFile('cert', file('cert.pem'), 'certificate') }),
+    ...(present('key.pem') && { key: readPemFile('key', file('key.pem'), 'private key') }),
+  };
 }
+
+/** How to log in over SSH: the context's key, else the agent, else the first default key in ~/.ssh. */
+function sshAuth(endpoint: EngineEndpoint, env: Env): { agent?: string; privateKey?: Buffer } {
+  if (endpoint.identityFile) return { privateKey: readPemFile('identityFile', endpoint.identityFile, 'private key') };
+  if (env.SSH_AUTH_SOCK) return { agent: env.SSH_AUTH_SOCK };
+  const home = env.HOME || homedir();
+  const fallback = DEFAULT_SSH_KEYS.map((k) => join(home, '.ssh', k)).find((p) => existsSync(p));
+  return fallback ? { privateKey: readPemFile('identityFile', fallback, 'private key') } : {};
+}
+
+const DEFAULT_SSH_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+/** How long the SSH handshake may take before the host counts as unreachable. */
+const SSH_READY_TIMEOUT_MS = 10_000;
 
 /** The dockerode options for an endpoint; TLS files are read here. */
 export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env): Dockerode.DockerOptions {
@@ -68,7 +97,7 @@ export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env):
       host: url.hostname,
       port: url.port || 22,
       ...(url.username && { username: decodeURIComponent(url.username) }),
-      sshOptions: { ...(env.SSH_AUTH_SOCK && { agent: env.SSH_AUTH_SOCK }) },
+      sshOptions: { ...sshAuth(endpoint, env), readyTimeout: SSH_READY_TIMEOUT_MS },
     };
   }
   if (scheme !== 'tcp' && scheme !== 'http' && scheme !== 'https') {
@@ -78,9 +107,7 @@ export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env):
   if (!tls) {
     return { ...none, protocol: 'http', host: url.hostname, port: url.port || 2375 };
   }
-  const ca = readTlsFile(tls.certDir, 'ca.pem');
-  const cert = readTlsFile(tls.certDir, 'cert.pem');
-  const key = readTlsFile(tls.certDir, 'key.pem');
+  const { ca, cert, key } = tlsMaterial(tls.certDir, tls.verify);
   return {
     ...none,
     protocol: 'https',

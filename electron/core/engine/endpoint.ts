@@ -22,6 +22,8 @@ export interface EngineEndpoint {
   source: 'chosen' | 'DOCKER_HOST' | 'DOCKER_CONTEXT' | 'config.json' | 'default';
   /** set when the connection uses TLS: the folder holding ca.pem, cert.pem, key.pem */
   tls?: { certDir: string; verify: boolean };
+  /** for ssh://: the private key file the context names (else the SSH agent, else ~/.ssh/id_*) */
+  identityFile?: string;
 }
 
 /** The "default" context: DOCKER_HOST with its TLS variables, or the local socket. */
@@ -66,6 +68,7 @@ export function contextEndpoint(
       (stored.tlsDir || stored.skipTlsVerify) && {
         tls: { certDir: stored.tlsDir ?? '', verify: !stored.skipTlsVerify },
       }),
+    ...(stored.identityFile && stored.host.startsWith('ssh://') && { identityFile: stored.identityFile }),
   };
 }
 

@@ -5,13 +5,16 @@
  * up to a second); subscribers hear when it comes back. No electron import: runs under plain Node.
  */
 import type Dockerode from 'dockerode';
-import type { BerthError, EngineContext, EngineStatus } from '../../contract';
-import { toBerthError, unreachable } from '../errors';
-import { supportsBuildkit } from './builder-support';
-import { dockerConfigDir } from './context-store';
+import type { BerthError, EngineContext, EngineStatus, NewEngine } from '../../contract';
+import { toBerthError } from '../errors';
+import { buildkitMissingReason, engineCapabilities, type InfoAnswer, type VersionAnswer } from './builder-support';
+import { connectionError } from './connection-errors';
+import { dockerConfigDir, readContext } from './context-store';
+import { writeContext } from './context-writer';
 import { dockerClient } from './docker-client';
 import { contextEndpoint, defaultEndpoint, type EngineEndpoint, listContexts, resolveEndpoint } from './endpoint';
-import type { EngineHandle } from './engine-handle';
+import type { EngineChoice } from './engine-choice';
+import { type EngineHandle, engineIsLocal } from './engine-handle';
 
 type Env = Record<string, string | undefined>;
 
@@ -28,6 +31,8 @@ export interface EngineOptions {
   pingTimeoutMs?: number;
   /** labels put on every image and container Berth creates through this engine (a test suite marks its own) */
   labels?: Readonly<Record<string, string>>;
+  /** where the user's choice of context is remembered; it wins over DOCKER_HOST and the CLI's current context */
+  choice?: EngineChoice;
 }
 
 export type StatusListener = (status: EngineStatus) => void;
@@ -61,6 +66,8 @@ export class Engine implements EngineHandle {
   private timer: NodeJS.Timeout | undefined;
   private retryMs = 0;
   private closed = false;
+  private readonly choice: EngineChoice | undefined;
+  private readonly switchListeners = new Set<() => void>();
 
   constructor(options: EngineOptions = {}) {
     this.env = options.env ?? process.env;
@@ -70,8 +77,12 @@ export class Engine implements EngineHandle {
     this.maxRetryMs = options.maxRetryMs ?? 1000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5000;
     this.labels = { ...options.labels };
+    this.choice = options.choice;
+    const remembered = this.choice?.read();
+    const chosen =
+      remembered && (remembered === 'default' || readContext(this.configDir, remembered)) ? remembered : undefined;
     try {
-      this.target = resolveEndpoint(this.env, this.configDir);
+      this.target = resolveEndpoint(this.env, this.configDir, chosen);
       this.client = dockerClient(this.target, this.env);
     } catch (error) {
       this.setupError = toBerthError(error, 'the configured engine');
@@ -93,6 +104,10 @@ export class Engine implements EngineHandle {
   /** The current docker context name; "default" when none. */
   get context(): string {
     return this.target.context;
+  }
+  /** Changes with every switch of context, even to one at the same address: streams of the old one end. */
+  get connectionKey(): string {
+    return `${this.generation}:${this.target.host}`;
   }
 
   /** The last known status, without asking the engine. */
@@ -120,7 +135,10 @@ export class Engine implements EngineHandle {
     return listContexts(this.env, this.configDir, this.context);
   }
 
-  /** Switches to another docker context in this process only (config.json is not touched). */
+  /**
+   * Switches to another docker context (config.json is not touched) and remembers the choice. Whatever
+   * streams from the old engine (logs, events) is told to stop through onSwitch.
+   */
   async useContext(name: string): Promise<EngineStatus> {
     const target = contextEndpoint(this.env, this.configDir, name, 'chosen');
     const client = dockerClient(target, this.env);
@@ -130,8 +148,30 @@ export class Engine implements EngineHandle {
     this.generation += 1;
     this.inflight = undefined;
     this.retryMs = 0;
+    this.choice?.write(name);
+    for (const listener of [...this.switchListeners]) {
+      try {
+        listener();
+      } catch {
+        // a failing listener must not stop the others
+      }
+    }
     this.publish(this.baseStatus('connecting'));
     return this.status();
+  }
+
+  /** Saves a new docker context in the CLI's format (not switching to it) and returns it as listed. */
+  async addContext(engine: NewEngine): Promise<EngineContext> {
+    writeContext(this.configDir, engine);
+    const added = listContexts(this.env, this.configDir, this.context).find((c) => c.name === engine.name);
+    if (!added) throw new Error(`the context "${engine.name}" was written but cannot be read back`);
+    return added;
+  }
+
+  /** Calls `listener` when the user switches to another context; returns the function that unsubscribes. */
+  onSwitch(listener: () => void): () => void {
+    this.switchListeners.add(listener);
+    return () => this.switchListeners.delete(listener);
   }
 
   /** Calls `listener` on every change of connection state; returns the function that unsubscribes. */
@@ -145,28 +185,43 @@ export class Engine implements EngineHandle {
     this.closed = true;
     clearTimeout(this.timer);
     this.listeners.clear();
+    this.switchListeners.clear();
   }
 
   private baseStatus(state: EngineStatus['state']): EngineStatus {
-    return { state, endpoint: this.endpoint, context: this.context, buildkit: null };
+    return { state, endpoint: this.endpoint, context: this.context, buildkit: null, portHost: this.portHost() };
+  }
+
+  /** Where a port published on all interfaces answers: here for a local engine, else the engine's host. */
+  private portHost(): string {
+    if (engineIsLocal(this.target.host)) return '127.0.0.1';
+    const url = /^[a-z]+:\/\/(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/i.exec(this.target.host);
+    return url?.[1]?.replace(/^\[|\]$/g, '') ?? '127.0.0.1';
   }
 
   private async probe(): Promise<EngineStatus> {
     if (this.setupError) return { ...this.baseStatus('disconnected'), error: this.setupError.toShape() };
     const client = this.client;
     try {
-      const [, v] = await withTimeout(Promise.all([client.ping(), client.version()]), this.pingTimeoutMs);
+      const [, v, info] = await withTimeout(
+        Promise.all([client.ping(), client.version(), client.info().catch(() => undefined)]),
+        this.pingTimeoutMs,
+      );
+      const version = v as VersionAnswer;
+      const capabilities = engineCapabilities(version, info as InfoAnswer | undefined);
+      const missing = buildkitMissingReason(version);
       return {
         ...this.baseStatus('connected'),
         version: v.Version,
         apiVersion: v.ApiVersion,
         os: v.Os,
         arch: v.Arch,
-        buildkit: supportsBuildkit(v.ApiVersion, v.Os),
+        ...capabilities,
+        ...(missing && { buildkitMissing: missing }),
       };
     } catch (cause) {
       const answered = typeof (cause as { statusCode?: unknown }).statusCode === 'number';
-      const error = answered ? toBerthError(cause, this.endpoint) : unreachable(this.endpoint, cause);
+      const error = answered ? toBerthError(cause, this.endpoint) : connectionError(this.target, cause);
       return { ...this.baseStatus('disconnected'), error: error.toShape() };
     }
   }

@@ -29,8 +29,8 @@ export class EngineEvents {
   private stopStatus: (() => void) | undefined;
   private stream: IncomingMessage | undefined;
   private opening = false;
-  /** the endpoint the stream (and `newest`) belong to; a context switch starts afresh */
-  private streamEndpoint = '';
+  /** the connection the stream (and `newest`) belong to; a context switch starts afresh */
+  private streamKey = '';
   private newest = 0;
   private recent = new Map<string, number>();
   private reopenMs = 0;
@@ -83,7 +83,7 @@ export class EngineEvents {
       this.cut();
       return;
     }
-    if (status.endpoint !== this.streamEndpoint) this.cut();
+    if (this.engine.connectionKey !== this.streamKey) this.cut();
     void this.openStream();
   }
 
@@ -97,16 +97,16 @@ export class EngineEvents {
   private async openStream(): Promise<void> {
     if (this.stream || this.opening || this.listeners.size === 0) return;
     this.opening = true;
-    const endpoint = this.engine.endpoint;
-    if (endpoint !== this.streamEndpoint) {
-      this.streamEndpoint = endpoint;
+    const key = this.engine.connectionKey;
+    if (key !== this.streamKey) {
+      this.streamKey = key;
       this.newest = 0;
       this.recent.clear();
     }
     try {
       const since = this.newest ? { since: Math.floor(this.newest / 1000) - 1 } : {};
       const stream = (await this.engine.docker.getEvents(since)) as unknown as IncomingMessage;
-      if (this.listeners.size === 0 || endpoint !== this.engine.endpoint) {
+      if (this.listeners.size === 0 || key !== this.engine.connectionKey) {
         stream.destroy();
         return;
       }
