@@ -1,0 +1,254 @@
+/**
+ * Issue 13, remote engines, through Berth's API (the validating router) against real engines:
+ * - ssh:// through sshd on a free loopback port (a key made for the test), reaching this machine's dockerd;
+ * - tcp:// with TLS to a second dockerd started with --tlsverify and certificates made with openssl;
+ * both saved from the API as docker contexts, then list, run and read logs; and the clear errors for a
+ * wrong SSH key, a client certificate the engine refuses, a CA that does not vouch for the engine, and a
+ * host that does not answer. The docker CLI is the oracle for what the engines hold.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Backend, createBackend } from '../electron/api/backend';
+import { followStream } from '../electron/api/test/follow-stream';
+import type { ContainerSummary, EngineContext, EngineStatus, LogEvent } from '../electron/contract';
+import { Engine } from '../electron/core/engine';
+import { MemorySecretStore } from '../electron/core/registry';
+import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from './engine-harness';
+import { importBusybox, type Sshd, startSshd, startTlsDockerd, type TlsDockerd } from './remote-engines';
+
+/** Each request over SSH opens a connection and runs `docker system dial-stdio`: well under a second here. */
+const CONNECT_DEADLINE_MS = 60_000;
+const LOGS_DEADLINE_MS = 60_000;
+
+const litter = new EngineLitter();
+let sshd: Sshd;
+let tls: TlsDockerd;
+let work: string;
+let config: string;
+let engine: Engine;
+let backend: Backend;
+let mainImage: string;
+let tlsImage: string;
+
+const call = <T>(name: string, input: object): Promise<T> => backend.router.call(name, input) as Promise<T>;
+
+/** Switches to `context` and waits until the engine has answered one way or the other. */
+async function switchTo(context: string): Promise<EngineStatus> {
+  await call('engine.useContext', { name: context });
+  return waitFor(
+    async () => {
+      const status = await call<EngineStatus>('engine.status', {});
+      return status.context === context && status.state !== 'connecting' ? status : undefined;
+    },
+    CONNECT_DEADLINE_MS,
+    `the context ${context} to connect or fail`,
+  );
+}
+
+/** Runs `echo <word>` in `image` through the API, waits for it to exit, and reads its logs through the API. */
+async function runAndReadLogs(image: string, word: string): Promise<{ id: string; lines: string[] }> {
+  const name = litter.container(uniqueName('remote'));
+  const run = await call<ContainerSummary>('containers.run', { image, name, command: ['sh', '-c', `echo ${word}`] });
+  await waitFor(
+    async () => {
+      const list = await call<ContainerSummary[]>('containers.list', {});
+      return list.find((c) => c.id === run.id && c.state === 'exited');
+    },
+    CONNECT_DEADLINE_MS,
+    `${name} to exit`,
+  );
+  const events = await followStream<LogEvent>(
+    backend.router,
+    'logs',
+    { id: run.id, follow: false, tail: 100 },
+    LOGS_DEADLINE_MS,
+  );
+  const lines = events.flatMap((e) => (e.kind === 'lines' ? e.lines.map((l) => l.text) : []));
+  return { id: run.id, lines };
+}
+
+beforeAll(async () => {
+  [sshd, tls] = await Promise.all([startSshd(), startTlsDockerd()]);
+  work = mkdtempSync(join(tmpdir(), 'berth-remote-'));
+  config = join(work, 'docker-config');
+  mkdirSync(config);
+  mainImage = litter.image(`${uniqueName('busybox')}:1`);
+  tlsImage = `${uniqueName('busybox')}:1`;
+  await Promise.all([
+    importBusybox((...args) => docker(...args), mainImage, testLabels()),
+    importBusybox(tls.cli, tlsImage, testLabels()),
+  ]);
+  // HOME points at an empty folder so no personal ~/.ssh key is ever tried: only what the context names.
+  engine = new Engine({ env: { HOME: work }, configDir: config, labels: testLabels() });
+  backend = createBackend({ dataDir: join(work, 'data'), secretStore: new MemorySecretStore(), engine });
+});
+
+afterAll(async () => {
+  await backend?.close();
+  await litter.cleanup();
+  await Promise.all([sshd?.stop(), tls?.stop()]);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('an engine over SSH', () => {
+  it('is saved as a context the CLI lists, then lists, runs and reads logs through sshd', async () => {
+    const added = await call<EngineContext>('engine.addContext', {
+      kind: 'ssh',
+      name: 'ssh-test',
+      user: 'root',
+      host: '127.0.0.1',
+      port: sshd.port,
+      identityFile: sshd.key,
+    });
+    expect(added).toMatchObject({ name: 'ssh-test', endpoint: sshd.host, current: false });
+    const status = await switchTo('ssh-test');
+    expect(status).toMatchObject({ state: 'connected', endpoint: sshd.host, podman: false, portHost: '127.0.0.1' });
+    expect(status.apiVersion).toMatch(/^1\.\d+$/);
+
+    const { id, lines } = await runAndReadLogs(mainImage, 'hello-over-ssh');
+    expect(lines).toEqual(['hello-over-ssh']);
+    // The same dockerd, seen by the CLI over its own socket: the container is there, with Berth's labels.
+    expect(await docker('ps', '-a', '--no-trunc', '--filter', `id=${id}`, '--format', '{{.ID}}')).toBe(id);
+  });
+
+  it('refuses a key the server does not accept: AUTH_FAILED naming the key file', async () => {
+    await call('engine.addContext', {
+      kind: 'ssh',
+      name: 'ssh-wrong-key',
+      user: 'root',
+      host: '127.0.0.1',
+      port: sshd.port,
+      identityFile: sshd.wrongKey,
+    });
+    const status = await switchTo('ssh-wrong-key');
+    expect(status.state).toBe('disconnected');
+    expect(status.error).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(status.error?.message).toContain(sshd.wrongKey);
+    expect(status.error?.fix).toMatch(/authorized_keys/);
+  });
+
+  it('says when the SSH host cannot be reached: ENGINE_UNREACHABLE with what to check', async () => {
+    const closed = await freePort();
+    await call('engine.addContext', {
+      kind: 'ssh',
+      name: 'ssh-nobody',
+      user: 'root',
+      host: '127.0.0.1',
+      port: closed,
+      identityFile: sshd.key,
+    });
+    const status = await switchTo('ssh-nobody');
+    expect(status.state).toBe('disconnected');
+    expect(status.error).toMatchObject({ code: 'ENGINE_UNREACHABLE' });
+    expect(status.error?.message).toContain(`127.0.0.1:${closed}`);
+    expect(status.error?.fix).toMatch(/sshd/);
+  });
+});
+
+describe('an engine over TLS', () => {
+  const files = (dir: string) => ({ ca: join(dir, 'ca.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') });
+
+  it('is saved with its certificates, then lists, runs and reads logs on the second dockerd', async () => {
+    await call('engine.addContext', {
+      kind: 'tls',
+      name: 'tls-test',
+      host: '127.0.0.1',
+      port: tls.port,
+      ...files(tls.clientDir),
+    });
+    const status = await switchTo('tls-test');
+    expect(status).toMatchObject({
+      state: 'connected',
+      endpoint: tls.host,
+      buildkit: true,
+      podman: false,
+      swarmManager: false,
+    });
+
+    const images = await call<Array<{ tags: string[] }>>('images.list', {});
+    expect(images.flatMap((i) => i.tags)).toContain(tlsImage);
+    const { id, lines } = await runAndReadLogs(tlsImage, 'hello-over-tls');
+    expect(lines).toEqual(['hello-over-tls']);
+    // The CLI over the same TLS connection sees the container; the first engine does not have it.
+    expect(await tls.cli('ps', '-a', '--no-trunc', '--filter', `id=${id}`, '--format', '{{.ID}}')).toBe(id);
+    expect(await docker('ps', '-a', '--no-trunc', '--filter', `id=${id}`, '--format', '{{.ID}}')).toBe('');
+    await tls.cli('rm', '-f', id);
+  });
+
+  it('a client certificate from another CA is refused: AUTH_FAILED naming cert.pem to replace', async () => {
+    await call('engine.addContext', {
+      kind: 'tls',
+      name: 'tls-stranger',
+      host: '127.0.0.1',
+      port: tls.port,
+      ...files(tls.strangerDir),
+    });
+    const status = await switchTo('tls-stranger');
+    expect(status.state).toBe('disconnected');
+    expect(status.error).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(status.error?.message).toMatch(
+      /refused the client certificate .*tls-stranger|refused the client certificate .*cert\.pem/,
+    );
+    expect(status.error?.fix).toContain('cert.pem');
+  });
+
+  it('a CA that did not sign the engine certificate: AUTH_FAILED naming ca.pem to replace', async () => {
+    // The stranger's client certificate doubles as a CA the engine's certificate does not chain to.
+    await call('engine.addContext', {
+      kind: 'tls',
+      name: 'tls-wrong-ca',
+      host: '127.0.0.1',
+      port: tls.port,
+      ...files(tls.clientDir),
+      ca: join(tls.strangerDir, 'cert.pem'),
+    });
+    const status = await switchTo('tls-wrong-ca');
+    expect(status.state).toBe('disconnected');
+    expect(status.error).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(status.error?.message).toMatch(/ca\.pem does not vouch for/);
+    expect(status.error?.fix).toMatch(/ca\.pem/);
+  });
+
+  it('a TLS engine that does not answer: ENGINE_UNREACHABLE', async () => {
+    await call('engine.addContext', {
+      kind: 'tls',
+      name: 'tls-nobody',
+      host: '127.0.0.1',
+      port: await freePort(),
+      ...files(tls.clientDir),
+    });
+    const status = await switchTo('tls-nobody');
+    expect(status).toMatchObject({ state: 'disconnected', error: { code: 'ENGINE_UNREACHABLE' } });
+  });
+});
+
+describe('switching engines while a logs stream is open', () => {
+  it('ends the stream of the old engine at the switch', async () => {
+    await switchTo('default');
+    const name = litter.container(uniqueName('chatty'));
+    const run = await call<ContainerSummary>('containers.run', {
+      image: mainImage,
+      name,
+      command: ['sh', '-c', 'while true; do echo tick; sleep 1; done'],
+    });
+    const events: LogEvent[] = [];
+    const ended = new Promise<void>((resolve, reject) => {
+      backend.router.subscribe(
+        'logs',
+        { id: run.id, follow: true, tail: 10 },
+        (e) => {
+          events.push(e as LogEvent);
+        },
+        reject,
+        resolve,
+      );
+    });
+    await waitFor(async () => (events.some((e) => e.kind === 'lines') ? true : undefined), LOGS_DEADLINE_MS, 'a tick');
+    await switchTo('tls-test');
+    await ended; // the stream ends by itself: nothing from the old engine keeps flowing
+    const count = events.length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(events.length).toBe(count);
+  });
+});
