@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { EngineBar } from '../engine/EngineBar';
 import { EngineDownScreen } from '../engine/EngineDownScreen';
 import { EngineProvider, useEngine } from '../engine/engine-context';
@@ -29,6 +29,16 @@ function Shell() {
     focusSearch: () => document.querySelector<HTMLElement>('main [data-search]')?.focus(),
   });
   const engineDown = status?.state === 'disconnected' || (status === null && error !== null);
+  // A switch of engine remounts the view, so nothing from the previous engine stays on screen (its streams
+  // end with it), and drops what named the old engine's objects (a container picked for logs).
+  const engineKey = status ? `${status.context}@${status.endpoint}` : '';
+  const shownKey = useRef(engineKey);
+  useEffect(() => {
+    if (!engineKey || shownKey.current === engineKey) return;
+    const switched = shownKey.current !== '';
+    shownKey.current = engineKey;
+    if (switched && Object.keys(route.params).length > 0) navigate(route.view);
+  }, [engineKey, route, navigate]);
   const View = VIEW_COMPONENTS[route.view];
   const label = VIEWS.find((v) => v.id === route.view)?.label ?? '';
   return (
@@ -40,7 +50,7 @@ function Shell() {
           <EngineDownScreen error={status?.error ?? error} endpoint={status?.endpoint} />
         ) : (
           <Suspense fallback={<Spinner label={`Loading ${label}`} />}>
-            <View />
+            <View key={engineKey} />
           </Suspense>
         )}
       </main>

@@ -9,6 +9,7 @@ import {
 } from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { useProcedure } from '../app/use-procedure';
+import { useEngine } from '../engine/engine-context';
 import { Button } from '../ui/Button';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { fieldErrorUnder, toErrorShape } from '../ui/errors';
@@ -58,6 +59,10 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
   const [tags, setTags] = useState(defaults.tags.join(', '));
   const [noCache, setNoCache] = useState(false);
   const [builder, setBuilder] = useState<'auto' | 'buildkit' | 'legacy'>('auto');
+  // An engine without BuildKit (Podman, API < 1.39) cannot be asked for it: the choice is disabled, with why.
+  const engineStatus = useEngine().status;
+  const noBuildkit =
+    engineStatus?.buildkit === false ? (engineStatus.buildkitMissing ?? 'This engine has no BuildKit.') : null;
   const [pickError, setPickError] = useState<ErrorShape | null>(null);
   const [delay, setDelay] = useState(0);
   const file = useDockerfile(contextDir, dockerfile, delay);
@@ -131,7 +136,7 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
         .map((t) => t.trim())
         .filter(Boolean),
       noCache,
-      builder,
+      builder: noBuildkit && builder === 'buildkit' ? 'legacy' : builder,
     });
   };
 
@@ -269,10 +274,15 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
         <Field label="Tags" error={fieldErrorUnder(error, 'tags')} hint="Comma separated, e.g. notas-iv:latest">
           <input value={tags} onChange={(e) => setTags(e.target.value)} spellCheck={false} />
         </Field>
-        <Field label="Builder">
-          <select value={builder} onChange={(e) => setBuilder(e.target.value as typeof builder)}>
+        <Field label="Builder" {...(noBuildkit && { hint: noBuildkit })}>
+          <select
+            value={noBuildkit && builder === 'buildkit' ? 'legacy' : builder}
+            onChange={(e) => setBuilder(e.target.value as typeof builder)}
+          >
             <option value="auto">Auto (BuildKit when the engine has it)</option>
-            <option value="buildkit">BuildKit</option>
+            <option value="buildkit" disabled={noBuildkit !== null} title={noBuildkit ?? undefined}>
+              {noBuildkit ? 'BuildKit (not on this engine)' : 'BuildKit'}
+            </option>
             <option value="legacy">Legacy builder</option>
           </select>
         </Field>

@@ -1,5 +1,5 @@
 import type { PortBinding } from '../../electron/contract';
-import { portUrl } from './PortLink';
+import { onRemoteLoopback, portLabel, portUrl } from './PortLink';
 
 const binding = (hostIp: string, hostPort = 5550): PortBinding => ({
   hostIp,
@@ -25,5 +25,20 @@ describe('the address a port link opens', () => {
     ['127.0.0.1', '192.168.1.20', 'http://192.168.1.20:5550/'],
   ])('on a page at %s, a port published on "%s" opens %s', (pageHost, hostIp, url) => {
     expect(portUrl(binding(hostIp), pageHost)).toBe(url);
+  });
+});
+
+describe('port links of a remote engine', () => {
+  it('point at the engine host for ports published on every interface', () => {
+    expect(portUrl(binding('0.0.0.0'), 'localhost', 'build.lan')).toBe('http://build.lan:5550/');
+    expect(portUrl(binding('::'), 'localhost', 'fd00::5')).toBe('http://[fd00::5]:5550/');
+    expect(portLabel(binding(''), 'build.lan')).toBe('build.lan:5550 → 5000');
+  });
+
+  it('know that a port on the remote host loopback is not reachable from here, and a local one is', () => {
+    expect(onRemoteLoopback(binding('127.0.0.1'), 'build.lan')).toBe(true);
+    expect(onRemoteLoopback(binding('::1'), 'build.lan')).toBe(true);
+    expect(onRemoteLoopback(binding('0.0.0.0'), 'build.lan')).toBe(false);
+    expect(onRemoteLoopback(binding('127.0.0.1'), '127.0.0.1')).toBe(false);
   });
 });

@@ -40,3 +40,27 @@ describe('EngineBar', () => {
     expect(screen.getByText('disconnected')).toBeInTheDocument();
   });
 });
+
+describe('the capabilities in the engine bar', () => {
+  it('names Podman and says why its builder is legacy; marks a Swarm manager', async () => {
+    const api = new FakeApi();
+    renderWithApi(<EngineBar />, api);
+    expect(await screen.findByText('connected')).toBeInTheDocument();
+    const podman = {
+      ...connectedStatus,
+      version: '4.3.1',
+      buildkit: false,
+      podman: true,
+      swarmManager: false,
+      buildkitMissing: 'Podman has no BuildKit: builds use the legacy builder.',
+    };
+    act(() => api.emit('engine', { kind: 'status', status: podman }));
+    expect(screen.getByTestId('engine-kind')).toHaveTextContent('Podman');
+    expect(screen.getByTestId('engine-builder')).toHaveTextContent('legacy');
+    expect(screen.getByTestId('engine-builder')).toHaveAttribute('title', podman.buildkitMissing);
+    act(() =>
+      api.emit('engine', { kind: 'status', status: { ...connectedStatus, podman: false, swarmManager: true } }),
+    );
+    expect(screen.getByTestId('engine-kind')).toHaveTextContent('Docker · Swarm manager');
+  });
+});

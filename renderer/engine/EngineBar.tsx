@@ -14,7 +14,10 @@ const STATE_TONE: Record<EngineStatus['state'], BadgeTone> = {
 const builderName = (buildkit: boolean | null | undefined): string =>
   buildkit === true ? 'BuildKit' : buildkit === false ? 'legacy' : 'unknown';
 
-/** The top bar: which engine Berth talks to, and whether it answers right now. */
+/**
+ * The top bar: which engine Berth talks to, what it can do (API version, builder, Podman or Docker, Swarm
+ * manager; the builder's tooltip says why BuildKit is missing), and whether it answers right now.
+ */
 export function EngineBar() {
   const { status, error } = useEngine();
   const state = status?.state ?? (error ? 'disconnected' : 'connecting');
@@ -41,8 +44,19 @@ export function EngineBar() {
         </div>
         <div>
           <dt>Builder</dt>
-          <dd data-testid="engine-builder">{builderName(status?.buildkit)}</dd>
+          <dd data-testid="engine-builder" title={status?.buildkitMissing}>
+            {builderName(status?.buildkit)}
+          </dd>
         </div>
+        {status?.state === 'connected' && (
+          <div>
+            <dt>Engine</dt>
+            <dd data-testid="engine-kind">
+              {status.podman ? 'Podman' : 'Docker'}
+              {status.swarmManager ? ' · Swarm manager' : ''}
+            </dd>
+          </div>
+        )}
       </dl>
       <output className="engine-state" aria-label="Engine connection" aria-live="polite">
         {state === 'connecting' && <Spinner label="Connecting" />}

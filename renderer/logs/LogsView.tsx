@@ -61,7 +61,9 @@ export function LogsView() {
   const viewport = useRef<LogViewportHandle>(null);
 
   const list = containers.data ?? [];
-  const containerId = picked ?? list.find((c) => c.state === 'running')?.id ?? list[0]?.id ?? null;
+  // Only a container this engine lists: after a switch of engine, the one picked before is not here.
+  const known = picked !== null && list.some((c) => c.id === picked) ? picked : null;
+  const containerId = known ?? list.find((c) => c.state === 'running')?.id ?? list[0]?.id ?? null;
   const current = list.find((c) => c.id === containerId);
   const images = [...new Set(list.map((c) => c.image))].sort();
   const target: LogTarget | null =
