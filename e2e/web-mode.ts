@@ -46,6 +46,8 @@ export async function startWebMode(options: {
   env?: NodeJS.ProcessEnv;
   /** Deploy settings a test needs besides the environment (a stub sign-in authority's CA). */
   deploy?: BackendOptions['deploy'];
+  /** a docker config folder of the test's own (its contexts), instead of $DOCKER_CONFIG or ~/.docker */
+  dockerConfig?: string;
 }): Promise<RunningWebMode> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`${RENDERER_DIR} is missing: run \`npm run build\` (npm test's pre-script does).`);
@@ -54,6 +56,7 @@ export async function startWebMode(options: {
   const engine = new Engine({
     labels: testLabels(),
     ...(options.dockerHost && { env: { DOCKER_HOST: options.dockerHost } }),
+    ...(options.dockerConfig && { configDir: options.dockerConfig, env: {} }),
   });
   const backend = createBackend({
     dataDir,
