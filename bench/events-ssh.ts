@@ -9,12 +9,9 @@
  *
  *   npx tsx bench/events-ssh.ts        prints the figures and writes "## Engine events over SSH (issue 13)"
  */
-import { execFile, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { NewEngine } from '../electron/contract';
 import { writeContext } from '../electron/core/engine/context-writer';
 import { Engine } from '../electron/core/engine/engine';
@@ -31,7 +28,16 @@ import {
   onInterrupt,
   removeLabelled,
 } from './lib/engine';
-import { requireSameWork, sameSet } from './lib/same-work';
+import { requireSameWork } from './lib/same-work';
+import {
+  type CliStart,
+  type CoreStart,
+  runAndAwaitStarts,
+  startDifferences,
+  startLatencies,
+  watchCliStarts,
+  watchCoreStarts,
+} from './lib/start-events';
 import { formatSpread, pairedRatios, spread } from './lib/stats';
 
 const RUNS = 20;
@@ -41,8 +47,6 @@ const EVENT_DEADLINE_MS = 30_000;
 const WARMUP_DEADLINE_MS = 60_000;
 const SECTION = '## Engine events over SSH (issue 13)';
 const CONTEXT = 'berth-bench-ssh';
-const run = promisify(execFile);
-const now = (): number => performance.timeOrigin + performance.now();
 
 const loadAtStart = loadAverage();
 const bench = benchRun('events-ssh');
@@ -79,33 +83,13 @@ writeFileSync(join(bin, 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${sshConfig} "$
 chmodSync(join(bin, 'ssh'), 0o755);
 const cliEnv = { ...process.env, DOCKER_CONFIG: config, PATH: `${bin}:${process.env.PATH ?? ''}`, DOCKER_HOST: '' };
 
-const core = new Map<string, { at: number; id: string; timeMs: number }>();
-const cli = new Map<string, { at: number; id: string; published: number }>();
+const core = new Map<string, CoreStart>();
+const cli = new Map<string, CliStart>();
 
 const engine = new Engine({ configDir: config, env: { HOME: work, DOCKER_CONTEXT: CONTEXT } });
 const events = new EngineEvents(engine);
-events.subscribe((e) => {
-  if (e.type === 'container' && e.action === 'start' && e.name?.startsWith(prefix)) {
-    core.set(e.name, { at: now(), id: e.id, timeMs: e.time });
-  }
-});
-const watcher = spawn(
-  'docker',
-  [
-    '--context',
-    CONTEXT,
-    'events',
-    '--filter',
-    'type=container',
-    '--filter',
-    'event=start',
-    '--filter',
-    `label=${bench.label}`,
-    '--format',
-    '{{json .}}',
-  ],
-  { env: cliEnv },
-);
+watchCoreStarts(events, prefix, core);
+const watcher = watchCliStarts(['--context', CONTEXT], bench.label, prefix, cli, cliEnv);
 const cleanup = async () => {
   watcher.kill();
   events.close();
@@ -115,26 +99,9 @@ const cleanup = async () => {
   rmSync(work, { recursive: true, force: true });
 };
 onInterrupt(cleanup);
-createInterface({ input: watcher.stdout }).on('line', (line) => {
-  const at = now();
-  const raw = JSON.parse(line) as {
-    id?: string;
-    timeNano: number;
-    Actor: { ID?: string; Attributes: { name?: string } };
-  };
-  const name = raw.Actor.Attributes.name ?? '';
-  if (name.startsWith(prefix)) cli.set(name, { at, id: raw.Actor.ID ?? raw.id ?? '', published: raw.timeNano / 1e6 });
-});
-
-async function runOnce(name: string, deadlineMs: number): Promise<void> {
-  // The container is started over the local socket: only the watching goes over SSH.
-  await run('docker', ['run', '--rm', '--label', bench.label, '--name', name, image, 'true']);
-  const deadline = Date.now() + deadlineMs;
-  while (!(core.has(name) && cli.has(name))) {
-    if (Date.now() > deadline) break; // the same-work check below names what is missing
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+// The containers are started over the local socket: only the watching goes over SSH.
+const runOnce = (name: string, deadlineMs: number) =>
+  runAndAwaitStarts(image, bench.label, name, [core, cli], deadlineMs);
 
 try {
   // Warm-up until both watchers deliver: their SSH sessions are open and `dial-stdio` is running.
@@ -144,19 +111,8 @@ try {
   }
   const names = Array.from({ length: RUNS }, (_, i) => `${prefix}-${i}`);
   for (const name of names) await runOnce(name, EVENT_DEADLINE_MS);
-  const seen = (m: Map<string, unknown>) => [...m.keys()].filter((n) => !n.includes('-warmup-'));
-  const differences = sameSet('container starts', { core: seen(core), 'docker events': seen(cli) }, names);
-  for (const name of names) {
-    const c = core.get(name);
-    const k = cli.get(name);
-    if (!c || !k) continue;
-    if (c.id !== k.id) differences.push(`${name}: core saw container ${c.id}, the CLI ${k.id}`);
-    if (c.timeMs !== Math.floor(k.published))
-      differences.push(`${name}: core event time ${c.timeMs}, CLI ${k.published}`);
-  }
-  requireSameWork('container start events over SSH', differences);
-  const coreLatency = names.map((n) => core.get(n)!.at - cli.get(n)!.published);
-  const cliLatency = names.map((n) => cli.get(n)!.at - cli.get(n)!.published);
+  requireSameWork('container start events over SSH', startDifferences(names, core, cli));
+  const { core: coreLatency, cli: cliLatency } = startLatencies(names, core, cli);
   const c = spread(coreLatency);
   const k = spread(cliLatency);
   const ratio = pairedRatios(coreLatency, cliLatency);

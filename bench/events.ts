@@ -6,9 +6,6 @@
  *
  *   npx tsx bench/events.ts            prints the figures and writes "## Engine events (issue 3)" in BENCHMARKS.md
  */
-import { execFile, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { Engine } from '../electron/core/engine/engine';
 import { EngineEvents } from '../electron/core/engine/events';
 import { ensureBaseImage } from '../scripts/base-image';
@@ -23,15 +20,22 @@ import {
   removeLabelled,
 } from './lib/engine';
 import { writeHighlights } from './lib/highlights';
-import { requireSameWork, sameSet } from './lib/same-work';
+import { requireSameWork } from './lib/same-work';
+import {
+  type CliStart,
+  type CoreStart,
+  runAndAwaitStarts,
+  startDifferences,
+  startLatencies,
+  watchCliStarts,
+  watchCoreStarts,
+} from './lib/start-events';
 import { formatSpread, pairedRatios, spread } from './lib/stats';
 
 const RUNS = 30;
 /** Generous: how long one `docker run` may take before both start events must have arrived. */
 const EVENT_DEADLINE_MS = 15_000;
 const SECTION = '## Engine events (issue 3)';
-const run = promisify(execFile);
-const now = (): number => performance.timeOrigin + performance.now();
 
 const loadAtStart = loadAverage();
 const bench = benchRun('events');
@@ -39,70 +43,26 @@ const countsBefore = await engineCounts();
 const image = ensureBaseImage();
 const prefix = `berth-bench-${bench.id}`;
 /** Per container name: when each side delivered its start event, and which event it was (container id, engine time). */
-const core = new Map<string, { at: number; id: string; timeMs: number }>();
-const cli = new Map<string, { at: number; id: string; published: number }>();
+const core = new Map<string, CoreStart>();
+const cli = new Map<string, CliStart>();
 
 const engine = new Engine();
 const events = new EngineEvents(engine);
-events.subscribe((e) => {
-  if (e.type === 'container' && e.action === 'start' && e.name?.startsWith(prefix)) {
-    core.set(e.name, { at: now(), id: e.id, timeMs: e.time });
-  }
-});
-const watcher = spawn('docker', [
-  'events',
-  '--filter',
-  'type=container',
-  '--filter',
-  'event=start',
-  '--filter',
-  `label=${bench.label}`,
-  '--format',
-  '{{json .}}',
-]);
+watchCoreStarts(events, prefix, core);
+const watcher = watchCliStarts([], bench.label, prefix, cli);
 onInterrupt(async () => {
   watcher.kill();
   await removeLabelled(bench);
 });
-createInterface({ input: watcher.stdout }).on('line', (line) => {
-  const at = now();
-  const raw = JSON.parse(line) as {
-    id?: string;
-    timeNano: number;
-    Actor: { ID?: string; Attributes: { name?: string } };
-  };
-  const name = raw.Actor.Attributes.name ?? '';
-  if (name.startsWith(prefix)) cli.set(name, { at, id: raw.Actor.ID ?? raw.id ?? '', published: raw.timeNano / 1e6 });
-});
-
-async function runOnce(name: string): Promise<void> {
-  await run('docker', ['run', '--rm', '--label', bench.label, '--name', name, image, 'true']);
-  const deadline = Date.now() + EVENT_DEADLINE_MS;
-  while (!(core.has(name) && cli.has(name))) {
-    if (Date.now() > deadline) break; // the same-work check below names what is missing
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const runOnce = (name: string) => runAndAwaitStarts(image, bench.label, name, [core, cli], EVENT_DEADLINE_MS);
 
 try {
   await runOnce(`${prefix}-warmup`); // both streams are open and warm
   const names = Array.from({ length: RUNS }, (_, i) => `${prefix}-${i}`);
   for (const name of names) await runOnce(name);
-  const seen = (m: Map<string, unknown>) => [...m.keys()].filter((n) => !n.endsWith('-warmup'));
-  const differences = sameSet('container starts', { core: seen(core), 'docker events': seen(cli) }, names);
-  // The same event, not merely one per name: the same container id and the same engine time (the core keeps ms).
-  for (const name of names) {
-    const c = core.get(name);
-    const k = cli.get(name);
-    if (!c || !k) continue;
-    if (c.id !== k.id) differences.push(`${name}: core saw container ${c.id}, the CLI ${k.id}`);
-    if (c.timeMs !== Math.floor(k.published))
-      differences.push(`${name}: core event time ${c.timeMs}, CLI ${k.published}`);
-  }
-  requireSameWork('container start events', differences);
+  requireSameWork('container start events', startDifferences(names, core, cli));
   // Both latencies from the engine's own time, as the CLI reports it (it always carries timeNano).
-  const coreLatency = names.map((n) => core.get(n)!.at - cli.get(n)!.published);
-  const cliLatency = names.map((n) => cli.get(n)!.at - cli.get(n)!.published);
+  const { core: coreLatency, cli: cliLatency } = startLatencies(names, core, cli);
   const c = spread(coreLatency);
   const k = spread(cliLatency);
   const ratio = pairedRatios(coreLatency, cliLatency);
