@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Backend, createBackend } from '../electron/api/backend';
 import { followStream } from '../electron/api/test/follow-stream';
-import type { ContainerSummary, EngineContext, EngineStatus, LogEvent } from '../electron/contract';
+import type { ContainerSummary, EngineContext, EngineStatus, LogEvent, NewEngine } from '../electron/contract';
 import { Engine } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
 import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from './engine-harness';
@@ -44,6 +44,12 @@ async function switchTo(context: string): Promise<EngineStatus> {
     CONNECT_DEADLINE_MS,
     `the context ${context} to connect or fail`,
   );
+}
+
+/** Saves `engine` as a context through the API and switches to it. */
+async function addAndSwitch(engine: NewEngine): Promise<EngineStatus> {
+  await call('engine.addContext', engine);
+  return switchTo(engine.name);
 }
 
 /** Runs `echo <word>` in `image` through the API, waits for it to exit, and reads its logs through the API. */
@@ -113,7 +119,7 @@ describe('an engine over SSH', () => {
   });
 
   it('refuses a key the server does not accept: AUTH_FAILED naming the key file', async () => {
-    await call('engine.addContext', {
+    const status = await addAndSwitch({
       kind: 'ssh',
       name: 'ssh-wrong-key',
       user: 'root',
@@ -121,7 +127,6 @@ describe('an engine over SSH', () => {
       port: sshd.port,
       identityFile: sshd.wrongKey,
     });
-    const status = await switchTo('ssh-wrong-key');
     expect(status.state).toBe('disconnected');
     expect(status.error).toMatchObject({ code: 'AUTH_FAILED' });
     expect(status.error?.message).toContain(sshd.wrongKey);
@@ -130,7 +135,7 @@ describe('an engine over SSH', () => {
 
   it('says when the SSH host cannot be reached: ENGINE_UNREACHABLE with what to check', async () => {
     const closed = await freePort();
-    await call('engine.addContext', {
+    const status = await addAndSwitch({
       kind: 'ssh',
       name: 'ssh-nobody',
       user: 'root',
@@ -138,7 +143,6 @@ describe('an engine over SSH', () => {
       port: closed,
       identityFile: sshd.key,
     });
-    const status = await switchTo('ssh-nobody');
     expect(status.state).toBe('disconnected');
     expect(status.error).toMatchObject({ code: 'ENGINE_UNREACHABLE' });
     expect(status.error?.message).toContain(`127.0.0.1:${closed}`);
@@ -150,14 +154,13 @@ describe('an engine over TLS', () => {
   const files = (dir: string) => ({ ca: join(dir, 'ca.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') });
 
   it('is saved with its certificates, then lists, runs and reads logs on the second dockerd', async () => {
-    await call('engine.addContext', {
+    const status = await addAndSwitch({
       kind: 'tls',
       name: 'tls-test',
       host: '127.0.0.1',
       port: tls.port,
       ...files(tls.clientDir),
     });
-    const status = await switchTo('tls-test');
     expect(status).toMatchObject({
       state: 'connected',
       endpoint: tls.host,
@@ -177,14 +180,13 @@ describe('an engine over TLS', () => {
   });
 
   it('a client certificate from another CA is refused: AUTH_FAILED naming cert.pem to replace', async () => {
-    await call('engine.addContext', {
+    const status = await addAndSwitch({
       kind: 'tls',
       name: 'tls-stranger',
       host: '127.0.0.1',
       port: tls.port,
       ...files(tls.strangerDir),
     });
-    const status = await switchTo('tls-stranger');
     expect(status.state).toBe('disconnected');
     expect(status.error).toMatchObject({ code: 'AUTH_FAILED' });
     expect(status.error?.message).toMatch(
@@ -195,7 +197,7 @@ describe('an engine over TLS', () => {
 
   it('a CA that did not sign the engine certificate: AUTH_FAILED naming ca.pem to replace', async () => {
     // The stranger's client certificate doubles as a CA the engine's certificate does not chain to.
-    await call('engine.addContext', {
+    const status = await addAndSwitch({
       kind: 'tls',
       name: 'tls-wrong-ca',
       host: '127.0.0.1',
@@ -203,7 +205,6 @@ describe('an engine over TLS', () => {
       ...files(tls.clientDir),
       ca: join(tls.strangerDir, 'cert.pem'),
     });
-    const status = await switchTo('tls-wrong-ca');
     expect(status.state).toBe('disconnected');
     expect(status.error).toMatchObject({ code: 'AUTH_FAILED' });
     expect(status.error?.message).toMatch(/ca\.pem does not vouch for/);
@@ -211,14 +212,13 @@ describe('an engine over TLS', () => {
   });
 
   it('a TLS engine that does not answer: ENGINE_UNREACHABLE', async () => {
-    await call('engine.addContext', {
+    const status = await addAndSwitch({
       kind: 'tls',
       name: 'tls-nobody',
       host: '127.0.0.1',
       port: await freePort(),
       ...files(tls.clientDir),
     });
-    const status = await switchTo('tls-nobody');
     expect(status).toMatchObject({ state: 'disconnected', error: { code: 'ENGINE_UNREACHABLE' } });
   });
 });
