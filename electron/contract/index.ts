@@ -18,6 +18,7 @@ export * from './cache-causes';
 export * from './containers';
 export * from './credentials';
 export * from './deploy';
+export * from './disk';
 export * from './engine';
 export * from './engine-contexts';
 export * from './errors';

@@ -12,6 +12,7 @@ import { BuildModel, BuildRecordSummary, BuildRequest } from './builds';
 import { ContainerSummary, RunSpec } from './containers';
 import { LoginList, NamespaceCheck, SecretKeeping } from './credentials';
 import { deployProcedures, deployStreams } from './deploy';
+import { CleanupPreview, CleanupReport, CleanupRequest, CleanupScope, DiskUsage } from './disk';
 import { EngineContext, EngineEvent, EngineStatus } from './engine';
 import { NewEngine } from './engine-contexts';
 import type { BerthError } from './errors';
@@ -85,6 +86,13 @@ export const procedures = {
     input: z.object({ preferred: Port.optional(), hostIp: HostIp.default('127.0.0.1') }).strict(),
     output: z.object({ port: z.number() }),
   },
+
+  /** Sizes and reclaimable space of images, containers, volumes and build cache (the engine's system/df). */
+  'disk.usage': { input: Empty, output: DiskUsage },
+  /** Exactly what a clean-up would remove. */
+  'disk.preview': { input: CleanupScope, output: CleanupPreview },
+  /** Removes exactly the previewed ids that still qualify (build cache: the engine's filtered prune). */
+  'disk.clean': { input: CleanupRequest, output: CleanupReport },
 
   'build.start': { input: BuildRequest, output: z.object({ buildId: z.string() }) },
   'build.cancel': { input: z.object({ buildId: RunId }).strict(), output: Ok },

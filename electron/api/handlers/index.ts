@@ -8,6 +8,7 @@ import { buildHandlers } from './builds';
 import { containerHandlers } from './containers';
 import { credentialHandlers } from './credentials';
 import { deployHandlers } from './deploy';
+import { diskHandlers } from './disk';
 import { engineHandlers } from './engine';
 import { imageHandlers } from './images';
 import { layerExplorerHandlers } from './layer-explorer';
@@ -29,6 +30,7 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...registryHandlers(services),
     ...credentialHandlers(services),
     ...pipelineHandlers(services),
+    ...diskHandlers(services),
     ...appHandlers(services, options),
     ...deployHandlers(services, options),
   } satisfies Handlers;
