@@ -36,7 +36,7 @@ describe('App', () => {
       within(nav)
         .getAllByRole('link')
         .map((l) => l.textContent?.replace(/g \w$/, '')),
-    ).toEqual(['Build', 'Images', 'Containers', 'Logs', 'Ship']);
+    ).toEqual(['Build', 'Images', 'Containers', 'Logs', 'Ship', 'Disk']);
     expect(within(nav).getByRole('link', { name: /Build/ })).toHaveAttribute('aria-current', 'page');
     expect(await screen.findByRole('form', { name: 'Build settings' })).toBeInTheDocument();
   });

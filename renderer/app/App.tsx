@@ -16,6 +16,7 @@ const VIEW_COMPONENTS: Record<ViewId, React.LazyExoticComponent<() => React.JSX.
   images: lazy(() => import('../images/ImagesView').then((m) => ({ default: m.ImagesView }))),
   containers: lazy(() => import('../containers/ContainersView').then((m) => ({ default: m.ContainersView }))),
   logs: lazy(() => import('../logs/LogsView').then((m) => ({ default: m.LogsView }))),
+  disk: lazy(() => import('../disk/DiskView').then((m) => ({ default: m.DiskView }))),
   ship: lazy(() => import('../ship/ShipView').then((m) => ({ default: m.ShipView }))),
 };
 

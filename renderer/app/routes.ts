@@ -4,6 +4,7 @@ export const VIEWS = [
   { id: 'containers', label: 'Containers', key: 'c' },
   { id: 'logs', label: 'Logs', key: 'l' },
   { id: 'ship', label: 'Ship', key: 's' },
+  { id: 'disk', label: 'Disk', key: 'd' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];
