@@ -39,6 +39,9 @@ export const ContainerDetail = ContainerSummary.extend({
 });
 export type ContainerDetail = z.infer<typeof ContainerDetail>;
 
+export const RestartPolicy = z.enum(['no', 'always', 'unless-stopped', 'on-failure']);
+export type RestartPolicy = z.infer<typeof RestartPolicy>;
+
 export const RunSpec = z
   .object({
     image: ImageRef,
@@ -64,6 +67,8 @@ export const RunSpec = z
       )
       .default([]),
     command: z.array(z.string()).optional(),
+    /** The engine's restart policy; left out means "no". */
+    restart: RestartPolicy.optional(),
   })
   .strict();
 export type RunSpec = z.infer<typeof RunSpec>;

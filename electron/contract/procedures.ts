@@ -9,6 +9,7 @@ import {
   MeasureInput,
 } from './advice';
 import { BuildModel, BuildRecordSummary, BuildRequest } from './builds';
+import { ContainerEditInput, ContainerEditPreview } from './container-edit';
 import { ContainerSummary, RunSpec } from './containers';
 import { LoginList, NamespaceCheck, SecretKeeping } from './credentials';
 import { deployProcedures, deployStreams } from './deploy';
@@ -82,6 +83,10 @@ export const procedures = {
   'containers.remove': { input: IdInput.extend({ force: z.boolean().default(false) }).strict(), output: Ok },
   'containers.run': { input: RunSpec, output: ContainerSummary },
   'containers.recreate': { input: IdInput, output: ContainerSummary },
+  /** The settings diff an edit would make (checked in full); nothing changes. */
+  'containers.editPreview': { input: ContainerEditInput, output: ContainerEditPreview },
+  /** Recreates the container under its name with the changes; the old one comes back if the new one fails. */
+  'containers.edit': { input: ContainerEditInput, output: ContainerSummary },
   'ports.suggest': {
     input: z.object({ preferred: Port.optional(), hostIp: HostIp.default('127.0.0.1') }).strict(),
     output: z.object({ port: z.number() }),

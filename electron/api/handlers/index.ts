@@ -5,6 +5,7 @@ import { adviceHandlers } from './advice';
 import { type AppOptions, appHandlers } from './app';
 import { buildTraceHandlers } from './build-trace';
 import { buildHandlers } from './builds';
+import { containerEditHandlers } from './container-edit';
 import { containerHandlers } from './containers';
 import { credentialHandlers } from './credentials';
 import { deployHandlers } from './deploy';
@@ -24,6 +25,7 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...imageHandlers(services),
     ...layerExplorerHandlers(services),
     ...containerHandlers(services),
+    ...containerEditHandlers(services),
     ...buildHandlers(services),
     ...buildTraceHandlers(services),
     ...adviceHandlers(services),

@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { RunSpec } from '../../contract';
+import { RestartPolicy, RunSpec } from '../../contract';
 import { portsFromMap } from './container-view';
 
 /** Labels Berth puts on the containers it creates. */
@@ -36,6 +36,7 @@ export function createOptions(
     HostConfig: {
       PortBindings: bindings,
       Binds: spec.volumes.map((v) => `${v.source}:${v.target}${v.readOnly ? ':ro' : ''}`),
+      ...(spec.restart ? { RestartPolicy: { Name: spec.restart } } : {}),
     },
   };
 }
@@ -67,6 +68,7 @@ export function specFromInspect(info: Dockerode.ContainerInspectInfo, image?: Do
   }
   const cmd = info.Config.Cmd ?? [];
   const imageCmd = image?.Config.Cmd ?? [];
+  const restart = RestartPolicy.safeParse(info.HostConfig.RestartPolicy?.Name);
   const sameCmd = cmd.length === imageCmd.length && cmd.every((part, i) => part === imageCmd[i]);
   return RunSpec.parse({
     image: info.Config.Image,
@@ -79,5 +81,6 @@ export function specFromInspect(info: Dockerode.ContainerInspectInfo, image?: Do
       .filter((m) => m.Type === 'bind' || (m.Type === 'volume' && m.Name && !ANONYMOUS_VOLUME.test(m.Name)))
       .map((m) => ({ source: m.Type === 'volume' ? m.Name! : m.Source, target: m.Destination, readOnly: !m.RW })),
     ...(sameCmd || cmd.length === 0 ? {} : { command: cmd }),
+    ...(restart.success && restart.data !== 'no' ? { restart: restart.data } : {}),
   });
 }

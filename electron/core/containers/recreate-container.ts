@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type Dockerode from 'dockerode';
-import type { ContainerSummary } from '../../contract';
+import type { ContainerSummary, RunSpec } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { specFromInspect, specFromLabel } from './container-config';
 import { inspectRaw } from './container-list';
 import { requireImage } from './run-checks';
 import { runContainer } from './run-container';
+import { checkRunSpec } from './run-spec-check';
 
 /**
  * Replaces a container with a new one made with the same settings (from Berth's spec label, or rebuilt
@@ -17,16 +18,13 @@ import { runContainer } from './run-container';
 export async function recreateContainer(
   connection: EngineHandle,
   id: string,
-  options: { stopTimeoutSeconds?: number } = {},
+  options: { stopTimeoutSeconds?: number; edit?: (spec: RunSpec) => RunSpec } = {},
 ): Promise<ContainerSummary> {
   const { docker, endpoint } = connection;
-  const info = await inspectRaw(connection, id);
-  const name = info.Name.replace(/^\//, '');
-  const image = await docker
-    .getImage(info.Config.Image)
-    .inspect()
-    .catch(() => undefined);
-  const spec = { ...(specFromLabel(info) ?? specFromInspect(info, image)), name };
+  const { info, spec: current } = await currentSpec(connection, id);
+  const name = current.name ?? info.Name.replace(/^\//, '');
+  // The edited settings are checked in full before the old container is touched.
+  const spec = checkRunSpec({ ...(options.edit ? options.edit(current) : current), name });
   await requireImage(connection, spec.image);
 
   const old = docker.getContainer(info.Id);
@@ -47,6 +45,22 @@ export async function recreateContainer(
   }
   await old.remove({ force: true, v: true }).catch(() => undefined);
   return summary;
+}
+
+/** The settings a container runs with: Berth's spec label, or rebuilt from inspect for a foreign one. */
+export async function currentSpec(
+  connection: EngineHandle,
+  id: string,
+): Promise<{ info: Dockerode.ContainerInspectInfo; spec: RunSpec }> {
+  const info = await inspectRaw(connection, id);
+  const image = await connection.docker
+    .getImage(info.Config.Image)
+    .inspect()
+    .catch(() => undefined);
+  return {
+    info,
+    spec: { ...(specFromLabel(info) ?? specFromInspect(info, image)), name: info.Name.replace(/^\//, '') },
+  };
 }
 
 async function restore(old: Dockerode.Container, name: string, start: boolean): Promise<void> {

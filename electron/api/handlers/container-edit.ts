@@ -1,0 +1,12 @@
+import { editContainer, previewEdit } from '../../core/containers';
+import type { Handlers } from '../handler-types';
+import type { Services } from '../services';
+
+type ContainerEditHandlers = Pick<Handlers, 'containers.editPreview' | 'containers.edit'>;
+
+export function containerEditHandlers({ engine }: Services): ContainerEditHandlers {
+  return {
+    'containers.editPreview': ({ id, changes }) => previewEdit(engine, id, changes),
+    'containers.edit': ({ id, changes }) => editContainer(engine, id, changes),
+  };
+}
