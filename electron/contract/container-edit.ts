@@ -14,6 +14,7 @@ export const ContainerChanges = z
   })
   .strict();
 export type ContainerChanges = z.infer<typeof ContainerChanges>;
+export type ContainerChangesInput = z.input<typeof ContainerChanges>;
 
 export const ContainerEditInput = z.object({ id: ContainerRef, changes: ContainerChanges }).strict();
 
