@@ -13,12 +13,14 @@ export function ContainerActions({
   onError,
   onRemove,
   onTerminal,
+  onEdit,
 }: {
   container: ContainerSummary;
   onError: (error: ErrorShape | null) => void;
   onRemove: () => void;
   /** Opens a shell in the (running) container. */
   onTerminal?: () => void;
+  onEdit?: () => void;
 }) {
   const api = useApi();
   const { navigate } = useNavigation();
@@ -74,6 +76,11 @@ export function ContainerActions({
       {running && onTerminal && (
         <Button size="small" onClick={onTerminal} aria-label={`Terminal in ${name}`}>
           Terminal
+        </Button>
+      )}
+      {onEdit && (
+        <Button size="small" onClick={onEdit} aria-label={`Edit ${name}`}>
+          Edit
         </Button>
       )}
       <Button size="small" onClick={() => navigate('logs', { container: container.id })} aria-label={`Logs of ${name}`}>

@@ -10,6 +10,7 @@ import { Spinner } from '../ui/Spinner';
 import { type Column, Table } from '../ui/Table';
 import { ContainerActions } from './ContainerActions';
 import { HealthBadge, StateBadge } from './ContainerStateBadges';
+import { EditContainerDialog } from './EditContainerDialog';
 import { ExecTerminal } from './ExecTerminal';
 import { PortLink } from './PortLink';
 import { RemoveContainerDialog } from './RemoveContainerDialog';
@@ -28,6 +29,7 @@ export function ContainersView() {
   const [actionError, setActionError] = useState<ErrorShape | null>(null);
   const [terminal, setTerminal] = useState<{ id: string; name: string } | null>(null);
   const [removing, setRemoving] = useState<ContainerSummary | null>(null);
+  const [editing, setEditing] = useState<ContainerSummary | null>(null);
   const [started, setStarted] = useState<ContainerSummary | null>(null);
 
   const list = containers.data ?? [];
@@ -76,6 +78,7 @@ export function ContainersView() {
           onError={setActionError}
           onRemove={() => setRemoving(c)}
           onTerminal={() => setTerminal({ id: c.id, name: c.name })}
+          onEdit={() => setEditing(c)}
         />
       ),
     },
@@ -103,6 +106,7 @@ export function ContainersView() {
         />
       )}
       <RunForm imageTags={tags} initialImage={initialImage} onRun={setStarted} />
+      {editing && <EditContainerDialog container={editing} onClose={() => setEditing(null)} />}
       {removing && <RemoveContainerDialog container={removing} onClose={() => setRemoving(null)} />}
     </div>
   );
