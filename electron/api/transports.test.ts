@@ -177,6 +177,16 @@ describe.each(Object.entries(transports))('the contract over %s', (_name, open) 
     expect(error?.code).toBe('INTERNAL');
   });
 
+  it('carries the stats stream: samples, then the container stopped; a bad id is refused', async () => {
+    const { events } = await collect(transport.api, 'stats', { id: 'web' }, 2).done;
+    expect(events).toEqual([
+      { kind: 'sample', sample: expect.objectContaining({ cpuPercent: 150, memoryLimitBytes: 2 }) },
+      { kind: 'stopped' },
+    ]);
+    const refused = await collect(transport.api, 'stats', { id: '../../images/json' }, 1).done;
+    expect(refused.error?.code).toBe('INVALID_INPUT');
+  });
+
   it('answers an unknown stream with NOT_FOUND', async () => {
     const { error } = await collect(transport.api, 'secrets' as never, {}, 1).done;
     expect(error?.code).toBe('NOT_FOUND');

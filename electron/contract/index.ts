@@ -37,5 +37,6 @@ export * from './procedures';
 export * from './projects';
 export * from './registry';
 export * from './shapes';
+export * from './stats';
 export * from './terminal';
 export * from './wire';

@@ -37,6 +37,7 @@ import {
 import { DockerfileFile, DockerfilePath, FolderPath, RecentProject } from './projects';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
 import { Empty, Millis, Ok } from './shapes';
+import { StatsEvent } from './stats';
 import { TerminalEvent, TerminalInput, TerminalParams } from './terminal';
 
 const IdInput = z.object({ id: ContainerRef }).strict();
@@ -184,6 +185,8 @@ export const streams = {
   },
   /** Several containers' logs interleaved by engine timestamp (electron/contract/logs-merged.ts). */
   'logs.merged': { params: MergedLogsParams, event: MergedLogEvent },
+  /** One container's CPU, memory, network and block I/O, a sample a second, until it stops or the view leaves. */
+  stats: { params: z.object({ id: ContainerRef }).strict(), event: StatsEvent },
   /** The whole push model, re-sent as it changes. */
   push: { params: z.object({ pushId: RunId }).strict(), event: PushModel },
   /** The whole pipeline model, re-sent as its stages change. */

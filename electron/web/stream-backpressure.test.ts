@@ -209,6 +209,7 @@ describe('web mode backpressure', () => {
       'logs.merged': unsupported,
       azureSignIn: unsupported,
       deploy: unsupported,
+      stats: unsupported,
     });
     let maxBuffered = 0;
     const socketPath = await serve(

@@ -1,3 +1,4 @@
+import { followStats } from '../../core/containers';
 import { followLogs } from '../../core/logs';
 import type { StreamHandlers } from '../handler-types';
 import type { Services } from '../services';
@@ -55,6 +56,7 @@ export function streamHandlers(services: Services): StreamHandlers {
         emit,
         signal,
       ),
+    stats: ({ id }, emit, signal) => followStats(engine, id, (event) => void emit(event), signal),
     // The transport's readiness is the log sink's: while the subscriber is behind, the batcher holds the
     // next batch and the reader stops pulling from the engine, so the engine's socket fills and pauses.
     // A switch of engine ends the stream: the container belongs to the engine it was opened on.

@@ -85,6 +85,11 @@ export function createEchoBackend(): EchoBackend {
     },
     azureSignIn: async () => {},
     deploy: async () => {},
+    stats: async (_params, emit) => {
+      const sample = { cpuPercent: 0, memoryBytes: 1, memoryLimitBytes: 2, netRxBytes: 0, netTxBytes: 0 };
+      emit({ kind: 'sample', sample: { ...sample, at: 1, cpuPercent: 150, blockReadBytes: 0, blockWriteBytes: 0 } });
+      emit({ kind: 'stopped' });
+    },
   };
 
   return {

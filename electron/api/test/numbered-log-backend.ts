@@ -106,6 +106,7 @@ export function numberedLogRouter(source: NumberedSource, limits: BatchLimits): 
     'logs.merged': unsupported,
     azureSignIn: unsupported,
     deploy: unsupported,
+    stats: unsupported,
   };
   return createRouter(handlers, streamHandlers);
 }

@@ -2,6 +2,7 @@
 export { removeContainer, restartContainer, startContainer, stopContainer } from './container-actions';
 export { BERTH_LABEL, SPEC_LABEL } from './container-config';
 export { containerSummary, inspectContainer, listContainers } from './container-list';
+export { cpuPercent, followStats, openStatsStreams, statsSample } from './container-stats';
 export { editContainer, editedSpec, previewEdit, settingsDiff } from './edit-container';
 export { suggestFreePort } from './host-ports';
 export { recreateContainer } from './recreate-container';
