@@ -16,6 +16,7 @@ import { PortLink } from './PortLink';
 import { RemoveContainerDialog } from './RemoveContainerDialog';
 import { RunForm } from './RunForm';
 import { RunResult } from './RunResult';
+import { StatsCell } from './StatsCell';
 import { Uptime } from './Uptime';
 import './containers.css';
 
@@ -55,6 +56,7 @@ export function ContainersView() {
     },
     { key: 'uptime', header: 'Uptime', cell: (c) => <Uptime container={c} /> },
     { key: 'health', header: 'Health', cell: (c) => <HealthBadge health={c.health} /> },
+    { key: 'stats', header: 'Resources', cell: (c) => <StatsCell container={c} /> },
     {
       key: 'ports',
       header: 'Ports',
