@@ -15,6 +15,7 @@ export * from './bridge';
 export * from './build-timeline';
 export * from './builds';
 export * from './cache-causes';
+export * from './compose-groups';
 export * from './container-edit';
 export * from './containers';
 export * from './credentials';

@@ -9,6 +9,7 @@ import {
   MeasureInput,
 } from './advice';
 import { BuildModel, BuildRecordSummary, BuildRequest } from './builds';
+import { ComposeGroup, ComposeGroupAction, ComposeGroupResult } from './compose-groups';
 import { ContainerEditInput, ContainerEditPreview } from './container-edit';
 import { ContainerSummary, RunSpec } from './containers';
 import { LoginList, NamespaceCheck, SecretKeeping } from './credentials';
@@ -87,6 +88,10 @@ export const procedures = {
   /** The settings diff an edit would make (checked in full); nothing changes. */
   'containers.editPreview': { input: ContainerEditInput, output: ContainerEditPreview },
   /** Recreates the container under its name with the changes; the old one comes back if the new one fails. */
+  /** Containers with compose labels, grouped by project and service. */
+  'compose.groups': { input: Empty, output: z.array(ComposeGroup) },
+  /** Start, stop or remove every container of one compose project. */
+  'compose.action': { input: ComposeGroupAction, output: ComposeGroupResult },
   'containers.edit': { input: ContainerEditInput, output: ContainerSummary },
   'ports.suggest': {
     input: z.object({ preferred: Port.optional(), hostIp: HostIp.default('127.0.0.1') }).strict(),

@@ -1,12 +1,17 @@
-import { editContainer, previewEdit } from '../../core/containers';
+import { composeGroupAction, editContainer, listComposeGroups, previewEdit } from '../../core/containers';
 import type { Handlers } from '../handler-types';
 import type { Services } from '../services';
 
-type ContainerEditHandlers = Pick<Handlers, 'containers.editPreview' | 'containers.edit'>;
+type ContainerEditHandlers = Pick<
+  Handlers,
+  'containers.editPreview' | 'containers.edit' | 'compose.groups' | 'compose.action'
+>;
 
 export function containerEditHandlers({ engine }: Services): ContainerEditHandlers {
   return {
     'containers.editPreview': ({ id, changes }) => previewEdit(engine, id, changes),
     'containers.edit': ({ id, changes }) => editContainer(engine, id, changes),
+    'compose.groups': () => listComposeGroups(engine),
+    'compose.action': ({ project, action }) => composeGroupAction(engine, project, action),
   };
 }

@@ -1,4 +1,6 @@
 /** Containers: list, inspect, lifecycle, run from a RunSpec, recreate, and free host ports. */
+
+export { composeGroupAction, composeGroups, listComposeGroups } from './compose-groups';
 export { removeContainer, restartContainer, startContainer, stopContainer } from './container-actions';
 export { BERTH_LABEL, SPEC_LABEL } from './container-config';
 export { containerSummary, inspectContainer, listContainers } from './container-list';
