@@ -1,8 +1,8 @@
-import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
+import { httpGet } from '../../../test/http-get';
 import { BerthError, ContainerDetail, ContainerSummary } from '../../contract';
 import {
   inspectContainer,
@@ -38,23 +38,6 @@ async function refusal(promise: Promise<unknown>): Promise<BerthError> {
     throw error;
   }
   throw new Error('expected a BerthError');
-}
-
-/** One GET with node:http (Node 20's fetch can hang for good when docker-proxy closes a connection unanswered). */
-function httpGet(port: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = get({ host: '127.0.0.1', port, path: '/', timeout: 2000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => {
-        body += chunk;
-      });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', reject);
-  });
 }
 
 /** The body of the first HTTP 200 on the port, once the server in the container listens. */

@@ -1,8 +1,8 @@
-import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
+import { httpGet } from '../../../test/http-get';
 import { BerthError } from '../../contract';
 import { editContainer, inspectContainer, previewEdit, runContainer } from './index';
 
@@ -20,23 +20,14 @@ const SERVE_KEPT = [
 
 afterAll(() => litter.cleanup());
 
-function httpGet(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = get({ host: '127.0.0.1', port, path: '/', timeout: 2000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => {
-        body += chunk;
-      });
-      response.on('end', () => (response.statusCode === 200 ? resolve(body) : reject(new Error(body))));
-      response.on('error', reject);
-    });
-    request.on('timeout', () => request.destroy(new Error('timed out')));
-    request.on('error', reject);
-  });
+/** The body of an HTTP 200 on the port; rejects on anything else. */
+async function bodyOf(port: number): Promise<string> {
+  const { status, body } = await httpGet(port);
+  if (status !== 200) throw new Error(`HTTP ${status}: ${body}`);
+  return body;
 }
 
-const answer = (port: number) => waitFor(() => httpGet(port), ANSWER_DEADLINE_MS, `an answer on port ${port}`);
+const answer = (port: number) => waitFor(() => bodyOf(port), ANSWER_DEADLINE_MS, `an answer on port ${port}`);
 
 function listen(port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -85,7 +76,7 @@ describe('editing and recreating a container', () => {
     expect(after).toMatchObject({ name, state: 'running' });
     expect(after.ports).toEqual([expect.objectContaining({ hostPort: newPort, containerPort: 3000 })]);
     expect(await answer(newPort)).toBe(secret);
-    await expect(httpGet(oldPort)).rejects.toThrow();
+    await expect(bodyOf(oldPort)).rejects.toThrow();
     const detail = await inspectContainer(connection, name);
     expect(detail.env).toContain('GREETING=hi');
     expect(await docker('inspect', '--format', '{{.HostConfig.RestartPolicy.Name}}', name)).toBe('unless-stopped');

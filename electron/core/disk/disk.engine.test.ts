@@ -3,7 +3,7 @@ import Dockerode from 'dockerode';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { docker, EngineLitter, testLabels, uniqueName } from '../../../test/engine-harness';
 import { BerthError, type DiskCategory } from '../../contract';
-import { buildTestImage } from '../images/test/test-image';
+import { buildDanglingImage } from '../images/test/test-image';
 import { diskUsage, previewCleanup, runCleanup, systemDf } from './index';
 
 const client = new Dockerode();
@@ -185,19 +185,13 @@ describe('clean-ups remove exactly what they previewed', () => {
     'dangling images: the labelled dangling one goes, an unlabelled dangling one survives',
     async () => {
       const mark = { 'io.berth.test-disk': uniqueName('mark') };
-      const dangle = async (labels: Record<string, string>): Promise<string> => {
-        const tag = litter.image(`${uniqueName('dangle')}:1`);
-        const build = (round: string) =>
-          buildTestImage(client, {
-            tag,
-            dockerfile: `FROM ${nodeImage}\nLABEL berth.test=${uniqueName(round)}\n`,
-            labels: { ...testLabels(), ...labels },
-          });
-        await build('old');
-        const old = litter.image(await docker('image', 'inspect', '--format', '{{.Id}}', tag));
-        await build('new');
-        return old;
-      };
+      const dangle = (labels: Record<string, string>) =>
+        buildDanglingImage(client, {
+          tag: `${uniqueName('dangle')}:1`,
+          baseImage: nodeImage,
+          labels: { ...testLabels(), ...labels },
+          keep: (ref) => litter.image(ref),
+        });
       const pruneMe = await dangle(mark);
       const keepMe = await dangle({});
 

@@ -7,7 +7,7 @@ import { Engine } from '../engine/engine';
 import { inspectImage, listImages } from './image-list';
 import { pruneImages, removeImage, tagImage } from './image-removal';
 import { imageLayers } from './layers';
-import { buildTestImage } from './test/test-image';
+import { buildDanglingImage, buildTestImage } from './test/test-image';
 
 const nodeImage = inject('nodeImage');
 const litter = new EngineLitter();
@@ -116,16 +116,12 @@ describe('tagging and removing images', () => {
     // other dangling images (which may be the user's).
     const mark = { 'io.berth.test-prune': uniqueName('prune') };
     const dangle = async (labels: Record<string, string>): Promise<string> => {
-      const tag = litter.image(`${uniqueName('prune')}:1`);
-      const build = (round: string) =>
-        buildTestImage(client, {
-          tag,
-          dockerfile: `FROM ${nodeImage}\nLABEL berth.test=${uniqueName(round)}\n`,
-          labels: { ...testLabels(), ...labels },
-        });
-      await build('old');
-      const old = litter.image(await idOf(tag));
-      await build('new');
+      const old = await buildDanglingImage(client, {
+        tag: `${uniqueName('prune')}:1`,
+        baseImage: nodeImage,
+        labels: { ...testLabels(), ...labels },
+        keep: (ref) => litter.image(ref),
+      });
       const listed = await waitFor(
         async () => (await listImages(engine)).find((i) => i.id === old),
         LIST_DEADLINE_MS,

@@ -39,3 +39,23 @@ export async function buildTestImage(docker: Dockerode, spec: TestImageSpec): Pr
     );
   });
 }
+
+/**
+ * Makes a dangling image: builds `tag` twice from `baseImage` with different labels, so the first build's
+ * image loses its tag. Returns that image's id. `keep` registers each made image for cleanup (tag, then id).
+ */
+export async function buildDanglingImage(
+  docker: Dockerode,
+  spec: { tag: string; baseImage: string; labels: Record<string, string>; keep: (ref: string) => string },
+): Promise<string> {
+  const build = (round: string) =>
+    buildTestImage(docker, {
+      tag: spec.keep(spec.tag),
+      dockerfile: `FROM ${spec.baseImage}\nLABEL berth.test=${round}-${Math.random().toString(36).slice(2)}\n`,
+      labels: spec.labels,
+    });
+  await build('old');
+  const old = spec.keep((await docker.getImage(spec.tag).inspect()).Id);
+  await build('new');
+  return old;
+}
