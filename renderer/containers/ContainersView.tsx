@@ -8,6 +8,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { shortId } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { type Column, Table } from '../ui/Table';
+import { ComposeGroups } from './ComposeGroups';
 import { ContainerActions } from './ContainerActions';
 import { HealthBadge, StateBadge } from './ContainerStateBadges';
 import { EditContainerDialog } from './EditContainerDialog';
@@ -107,6 +108,7 @@ export function ContainersView() {
           onClose={() => setTerminal(null)}
         />
       )}
+      <ComposeGroups />
       <RunForm imageTags={tags} initialImage={initialImage} onRun={setStarted} />
       {editing && <EditContainerDialog container={editing} onClose={() => setEditing(null)} />}
       {removing && <RemoveContainerDialog container={removing} onClose={() => setRemoving(null)} />}
