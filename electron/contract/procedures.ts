@@ -109,6 +109,11 @@ export const procedures = {
   'build.cancel': { input: z.object({ buildId: RunId }).strict(), output: Ok },
   'build.get': { input: z.object({ buildId: RunId }).strict(), output: BuildModel },
   'build.records': { input: Empty, output: z.array(BuildRecordSummary) },
+  /** Keeps the context snapshots of the last N builds per project; older records lose only their snapshot. */
+  'build.retain': {
+    input: z.object({ keepPerProject: z.number().int().min(1).max(10_000) }).strict(),
+    output: z.object({ trimmed: z.array(z.string()), freedBytes: z.number() }),
+  },
   /** A finished build's trace (OTLP/JSON): one span for the build, one per stage and per step that ran. */
   'build.trace': { input: z.object({ buildId: RunId }).strict(), output: OtlpTrace },
 

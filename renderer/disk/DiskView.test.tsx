@@ -105,4 +105,17 @@ describe('DiskView', () => {
     await userEvent.type(days, '30');
     expect(await within(dialog).findByText('cache older than 30')).toBeInTheDocument();
   });
+
+  it('build history: keeps the last N builds’ snapshots per project and says what it freed', async () => {
+    const api = new FakeApi().on('disk.usage', usage).on('build.retain', ({ keepPerProject }) => ({
+      trimmed: keepPerProject === 3 ? ['a1', 'a2'] : [],
+      freedBytes: 4000,
+    }));
+    renderWithApi(<DiskView />, api);
+    const keep = await screen.findByRole('spinbutton', { name: 'Builds to keep per project' });
+    await userEvent.clear(keep);
+    await userEvent.type(keep, '3');
+    await userEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    expect(await screen.findByText(/Dropped the snapshots of 2 older build/)).toBeInTheDocument();
+  });
 });

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { formatBytes } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { type Column, Table } from '../ui/Table';
+import { BuildRetention } from './BuildRetention';
 import { CleanupDialog } from './CleanupDialog';
 import './disk.css';
 
@@ -86,6 +87,7 @@ export function DiskView() {
           </li>
         ))}
       </ul>
+      <BuildRetention />
       {cleaning && (
         <CleanupDialog
           kind={cleaning}
