@@ -36,8 +36,11 @@ let backend: Backend;
 let engine: Engine;
 let env: HostileEnv;
 
-/** The connection's own health checks; anything else reaching the fake engine is a hole. */
-const isPing = (line: string) => /^(GET|HEAD) \/(v[\d.]+\/)?(_ping|version)\b/.test(line);
+/**
+ * The connection's own health and capability checks (read-only: /_ping, /version, /info); anything else
+ * reaching the fake engine is a hole.
+ */
+const isPing = (line: string) => /^(GET|HEAD) \/(v[\d.]+\/)?(_ping|version|info)\b/.test(line);
 
 beforeAll(async () => {
   listener = createServer((socket) => {
@@ -50,6 +53,10 @@ beforeAll(async () => {
     const line = `${request.method} ${request.url}`;
     engineRequests.push(line);
     if (/\/_ping/.test(line)) return void response.end('OK');
+    if (/^GET \/(v[\d.]+\/)?info\b/.test(line)) {
+      response.setHeader('Content-Type', 'application/json');
+      return void response.end(JSON.stringify({ Swarm: { LocalNodeState: 'inactive', ControlAvailable: false } }));
+    }
     if (/\/version/.test(line)) {
       response.setHeader('Content-Type', 'application/json');
       return void response.end(JSON.stringify({ Version: '20.10.0', ApiVersion: '1.41', Os: 'linux', Arch: 'amd64' }));
