@@ -25,6 +25,7 @@ import {
   checkHostileError,
   HOSTILE_CASES,
   type HostileEnv,
+  isHealthCheck,
   makeHostileFixtures,
   removeHostileFixtures,
   runHostileCase,
@@ -62,8 +63,7 @@ async function engineState(): Promise<string> {
   return `containers:\n${sorted(containers)}\nimages:\n${sorted(images)}\nvolumes:\n${sorted(volumes)}`;
 }
 
-/** The connection's own health checks (GET /_ping, GET /version), the only requests a refused case may see. */
-const isPing = (line: string) => /^(GET|HEAD) \/(v[\d.]+\/)?(_ping|version)\b/.test(line);
+const isPing = isHealthCheck;
 
 /** The lines that differ between two engine states, for the failure message. */
 function stateDiff(before: string, after: string): string {

@@ -20,6 +20,7 @@ import {
   checkHostileError,
   HOSTILE_CASES,
   type HostileEnv,
+  isHealthCheck,
   makeHostileFixtures,
   removeHostileFixtures,
   runHostileCase,
@@ -36,11 +37,7 @@ let backend: Backend;
 let engine: Engine;
 let env: HostileEnv;
 
-/**
- * The connection's own health and capability checks (read-only: /_ping, /version, /info); anything else
- * reaching the fake engine is a hole.
- */
-const isPing = (line: string) => /^(GET|HEAD) \/(v[\d.]+\/)?(_ping|version|info)\b/.test(line);
+const isPing = isHealthCheck;
 
 beforeAll(async () => {
   listener = createServer((socket) => {

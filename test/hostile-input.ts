@@ -437,3 +437,9 @@ export function checkHostileError(c: HostileCase, error: BerthError): string[] {
   if (/\n\s+at /.test(shown)) problems.push('the error carries a stack trace');
   return problems;
 }
+
+/**
+ * The connection's own health and capability checks (GET /_ping, /version, /info: read-only), the only engine
+ * requests a refused case may cause. Anything else reaching the engine is a hole.
+ */
+export const isHealthCheck = (line: string): boolean => /^(GET|HEAD) \/(v[\d.]+\/)?(_ping|version|info)\b/.test(line);

@@ -33,6 +33,7 @@ import {
   HOSTILE_CASES,
   type HostileCase,
   type HostileEnv,
+  isHealthCheck,
   makeHostileFixtures,
   removeHostileFixtures,
 } from './hostile-input';
@@ -716,7 +717,7 @@ export async function checkAlive(t: WebTarget): Promise<string[]> {
 }
 
 /** The connection's own health checks, the only requests a table case may cause. */
-const isPing = (line: string): boolean => /^(GET|HEAD) \/(v[\d.]+\/)?(_ping|version)\b/.test(line);
+const isPing = isHealthCheck;
 /** Reading the engine's events (the `engine` stream) changes nothing; any other method might. */
 const isReadOnly = (line: string): boolean => /^(GET|HEAD) /.test(line);
 
