@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { BuildModel, PipelineModel, Platform, PushModel, WatchModel } from '../contract';
 import type { Build } from '../core/build';
 import { AppSecrets, RegistryLogins } from '../core/credentials';
-import { Deploys, type DeploysOptions } from '../core/deploy';
+import { Deploys, type DeploysOptions, pipelineDeployers } from '../core/deploy';
 import { Engine, EngineChoice, EngineEvents, type EngineHandle } from '../core/engine';
 import { JobRunner } from '../core/job-runner';
 import type { Deployer, Pipeline, WatchSession } from '../core/pipeline';
@@ -45,7 +45,7 @@ export interface Services {
   /** Where one record per finished pipeline run is written: the pipeline history. */
   pipelineHistoryDir: string;
   pipelines: JobRunner<PipelineModel, Pipeline>;
-  /** The deploy clients by platform; the pipeline's deploy stage calls them. */
+  /** The deploy clients by platform (Heroku and Azure through `deploys`); the pipeline's deploy stage calls them. */
   deployers: Map<Platform, Deployer>;
   watches: JobRunner<WatchModel, WatchSession>;
   /** The watch sessions still watching: close() stops them, so no watcher outlives the backend. */
@@ -71,6 +71,7 @@ export function createServices(options: ServiceOptions): Services {
   const credentials = new CredentialStore(options.secretStore);
   const liveWatches = new Set<WatchSession>();
   const secrets = new AppSecrets(options.secretStore);
+  const deploys = new Deploys({ secrets, ...options.deploy });
   return {
     engine,
     events,
@@ -88,10 +89,10 @@ export function createServices(options: ServiceOptions): Services {
     terminals: new TerminalSessions(),
     pipelineHistoryDir: join(options.dataDir, 'pipelines'),
     pipelines: new JobRunner({ noun: 'pipeline', fix: 'Open the run from the pipeline history.' }),
-    deployers: new Map(),
+    deployers: pipelineDeployers(deploys),
     watches: new JobRunner({ noun: 'watch session', fix: 'Start watch mode again.' }),
     liveWatches,
-    deploys: new Deploys({ secrets, ...options.deploy }),
+    deploys,
     close() {
       for (const watch of liveWatches) watch.stop();
       events.close();

@@ -4,6 +4,14 @@
  */
 import { z } from 'zod';
 import { BuildRequest } from './builds';
+import {
+  AzureLocation,
+  AzurePlanName,
+  AzureResourceGroup,
+  AzureSiteName,
+  AzureSubscriptionId,
+  HerokuAppName,
+} from './deploy';
 import { ErrorShape } from './errors';
 import { ContainerRef, RunId } from './ids';
 import { ImageRef } from './image-reference';
@@ -86,8 +94,25 @@ export const PipelineOutputs = z.object({
   pushId: z.string().nullable(),
   digest: z.string().nullable(),
   deployUrl: z.string().nullable(),
+  /** The deploy job the deploy stage started (follow it on the deploy stream); records from before it have none. */
+  deployId: z.string().nullable().default(null),
 });
 export type PipelineOutputs = z.infer<typeof PipelineOutputs>;
+
+/** Where an App Service deploy goes besides the app (site) name; missing resources are created. */
+export const PipelineAzureTarget = z
+  .object({
+    subscriptionId: AzureSubscriptionId,
+    resourceGroup: AzureResourceGroup,
+    location: AzureLocation.default('westeurope'),
+    plan: AzurePlanName,
+    /** App Service pulls with the pipeline's push login (kept as DOCKER_REGISTRY_SERVER_* settings, never recorded). */
+    privateRegistry: z.boolean().default(false),
+    /** WEBSITES_PORT by hand; read from the image's config by default. */
+    port: z.number().int().min(1).max(65535).optional(),
+  })
+  .strict();
+export type PipelineAzureTarget = z.infer<typeof PipelineAzureTarget>;
 
 export const DeployTarget = z
   .object({
@@ -95,10 +120,13 @@ export const DeployTarget = z
     app: z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'app names are lowercase letters, digits and -'),
     /** Deploy even though the parity run for this platform did not pass: the user's deliberate choice, recorded. */
     overrideParity: z.boolean().default(false),
+    /** Required for an Azure deploy: the subscription, resource group, region and Linux plan. */
+    azure: PipelineAzureTarget.optional(),
   })
   .strict();
+export type DeployTarget = z.infer<typeof DeployTarget>;
 
-export const PipelineRequest = z
+const PipelineRequestFields = z
   .object({
     build: BuildRequest,
     /** The platforms to imitate before any deploy. */
@@ -109,6 +137,30 @@ export const PipelineRequest = z
     deploy: DeployTarget.optional(),
   })
   .strict();
+
+export const PipelineRequest = PipelineRequestFields.superRefine((request, ctx) => {
+  // The platform's own name rules, checked before anything is built rather than at the deploy stage.
+  if (request.deploy) {
+    const name = (request.deploy.platform === 'heroku' ? HerokuAppName : AzureSiteName).safeParse(request.deploy.app);
+    for (const issue of name.success ? [] : name.error.issues) {
+      ctx.addIssue({ code: 'custom', path: ['deploy', 'app'], message: issue.message });
+    }
+  }
+  if (request.deploy?.platform === 'azure' && !request.deploy.azure) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deploy', 'azure'],
+      message: 'an App Service deploy needs the subscription, resource group and Linux plan',
+    });
+  }
+  if (request.deploy?.platform === 'azure' && !request.target) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target'],
+      message: 'App Service pulls the image from a registry: give the pipeline a push target',
+    });
+  }
+});
 export type PipelineRequest = z.infer<typeof PipelineRequest>;
 export type PipelineRequestInput = z.input<typeof PipelineRequest>;
 
@@ -119,7 +171,7 @@ export const PipelineModel = z.object({
   /** The pipeline this one resumed, when it is a resume. */
   resumedFrom: z.string().nullable(),
   /** The request without credentials (and with secret build values masked). */
-  request: PipelineRequest.omit({ credentials: true }),
+  request: PipelineRequestFields.omit({ credentials: true }),
   state: PipelineState,
   stages: z.array(PipelineStage),
   outputs: PipelineOutputs,

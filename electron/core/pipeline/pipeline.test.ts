@@ -116,9 +116,11 @@ describe('the deploy stage', () => {
   // A deploy client written for the test: it records what it was asked to release.
   const heroku: Deployer = {
     platform: 'heroku',
-    async deploy({ image, digest, app }) {
-      deployed.push(`${app} ${image} ${digest}`);
-      return { url: `https://${app}.example.test/` };
+    needsPush: true,
+    async deploy({ pushed, target, started }) {
+      deployed.push(`${target.app} ${pushed?.image} ${pushed?.digest}`);
+      started('deploy-1');
+      return { url: `https://${target.app}.example.test/` };
     },
   };
   const upToPush = (passed: boolean): Stage[] => [
@@ -147,6 +149,7 @@ describe('the deploy stage', () => {
     const passed = await startPipeline(deployRequest(false), { engine, stages: upToPush(true), deployers }).done;
     expect(passed.state).toBe('succeeded');
     expect(passed.outputs.deployUrl).toBe('https://notas-iv.example.test/');
+    expect(passed.outputs.deployId).toBe('deploy-1');
     expect(deployed).toEqual([`notas-iv registry.heroku.example/app/web:latest sha256:${'e'.repeat(64)}`]);
     expect(passed.parityOverridden).toBe(false);
 

@@ -48,6 +48,7 @@ const EMPTY_OUTPUTS: PipelineOutputs = {
   pushId: null,
   digest: null,
   deployUrl: null,
+  deployId: null,
 };
 
 export function parsePipelineRequest(input: PipelineRequestInput): PipelineRequest {
@@ -150,6 +151,7 @@ export class Pipeline {
           ...(this.options.recordsDir && { recordsDir: this.options.recordsDir }),
           ...(this.options.credentials && { credentials: this.options.credentials }),
           deployers: this.options.deployers ?? new Map(),
+          started: (deployId) => this.update({ outputs: { ...this.model.outputs, deployId } }),
         });
         this.update({ outputs: { ...this.model.outputs, ...result.outputs } });
         this.setStage(i, { state: 'succeeded', endedAt: Date.now(), detail: result.detail });
@@ -215,6 +217,7 @@ function keptOutputs(from: PipelineModel, startAt: string | undefined): Pipeline
     pushId: keep('push') ? o.pushId : null,
     digest: keep('push') ? o.digest : null,
     deployUrl: null,
+    deployId: null,
   };
 }
 

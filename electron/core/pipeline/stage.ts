@@ -4,9 +4,15 @@
  * deploy are stages like the others, so a new registry client or deploy client plugs in without touching
  * the pipeline.
  */
-import type { PipelineOutputs, PipelineRequest, PipelineStageName, Platform } from '../../contract';
+import type {
+  DeployTarget,
+  PipelineOutputs,
+  PipelineRequest,
+  PipelineStageName,
+  Platform,
+} from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
-import type { CredentialStore } from '../registry';
+import type { CredentialStore, RegistryCredentials } from '../registry';
 
 export interface StageContext {
   engine: EngineHandle;
@@ -22,6 +28,8 @@ export interface StageContext {
   /** Saved logins, for the push stage when the request carries none. */
   credentials?: CredentialStore;
   deployers: ReadonlyMap<Platform, Deployer>;
+  /** Tells the pipeline the id of the deploy job the deploy stage started. */
+  started?(deployId: string): void;
 }
 
 export interface StageResult {
@@ -38,21 +46,28 @@ export interface Stage {
   run(context: StageContext): Promise<StageResult>;
 }
 
-/** What a deploy client gets: the pushed image and the app to release it to. */
+/** What a deploy client gets: the built (and pushed) image, where it goes, and how to reach the push login. */
 export interface DeployInput {
   engine: EngineHandle;
-  /** The pushed reference, e.g. registry.heroku.com/<app>/web. */
-  image: string;
-  /** The manifest digest the push returned. */
-  digest: string;
-  app: string;
+  /** Where to deploy: platform, app, and the platform's own settings (Azure's subscription, group, plan). */
+  target: DeployTarget;
+  /** The local image, by a tag (the push target, else the build's first tag). */
+  localImage: string;
+  /** The pushed reference and its manifest digest, when the pipeline pushed. */
+  pushed: { image: string; digest: string } | null;
+  /** The pipeline's push login for a registry (typed for this run, else saved): memory only. */
+  loginFor(registry: string): Promise<RegistryCredentials | undefined>;
   signal: AbortSignal;
   report(detail: string): void;
+  /** Called once the platform's deploy job exists, with its id (the UI follows its steps and output). */
+  started(deployId: string): void;
 }
 
 /** A platform's deploy client (Heroku, Azure); the real ones plug in here. */
 export interface Deployer {
   readonly platform: Platform;
+  /** Whether the platform pulls the image from a registry (Azure) rather than taking a push of its own (Heroku). */
+  readonly needsPush: boolean;
   /** Releases the image; resolves with the app's URL, throws a BerthError (DEPLOY_FAILED, AUTH_FAILED, ...). */
-  deploy(input: DeployInput): Promise<{ url: string }>;
+  deploy(input: DeployInput): Promise<{ url: string | null }>;
 }

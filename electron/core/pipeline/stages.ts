@@ -1,5 +1,5 @@
 /** The five stages of the ship pipeline: build, parity run, tag, push, deploy. */
-import { BerthError, type ParityResult, type Platform, parseImageReference } from '../../contract';
+import { BerthError, normalizeRegistry, type ParityResult, type Platform, parseImageReference } from '../../contract';
 import { startBuild } from '../build';
 import { toBerthError } from '../errors';
 import { startPush } from '../registry';
@@ -140,7 +140,7 @@ export const pushStage: Stage = {
 export const deployStage: Stage = {
   name: 'deploy',
   applies: (request) => request.deploy !== undefined,
-  async run({ engine, request, outputs, signal, report, deployers }) {
+  async run({ engine, request, outputs, signal, report, deployers, credentials, started }) {
     const deploy = request.deploy!;
     const parity = outputs.parity.find((r) => r.platform === deploy.platform);
     if (!parity?.passed && !deploy.overrideParity) {
@@ -160,20 +160,36 @@ export const deployStage: Stage = {
         "Push the image, then deploy it with the platform's own tools.",
       );
     }
-    if (!outputs.tagged || !outputs.digest) {
+    const pushed = outputs.tagged && outputs.digest ? { image: outputs.tagged, digest: outputs.digest } : null;
+    if (deployer.needsPush && !pushed) {
       throw new BerthError('INVALID_INPUT', 'A deploy needs a pushed image.', 'Give the pipeline a push target.', {
         target: ['a deploy needs a push target'],
       });
     }
+    const localImage = outputs.tagged ?? request.build.tags[0];
+    if (!localImage) {
+      throw new BerthError(
+        'INVALID_INPUT',
+        'A deploy needs the image by a tag, and the build had none.',
+        'Give the build an image tag, or the pipeline a push target.',
+        { 'build.tags': ['a deploy needs a tag'] },
+      );
+    }
+    const given = request.credentials;
     const { url } = await deployer.deploy({
       engine,
-      image: outputs.tagged,
-      digest: outputs.digest,
-      app: deploy.app,
+      target: deploy,
+      localImage,
+      pushed,
+      loginFor: async (registry) =>
+        given && normalizeRegistry(given.registry) === normalizeRegistry(registry)
+          ? given
+          : credentials?.load(registry),
       signal,
       report,
+      started: started ?? (() => {}),
     });
-    return { outputs: { deployUrl: url }, detail: url };
+    return { outputs: { deployUrl: url }, detail: url ?? `deployed to ${deploy.app}` };
   },
 };
 
