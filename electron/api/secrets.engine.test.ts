@@ -5,59 +5,20 @@
  * desktop app uses (encrypted through a stand-in for safeStorage). Then everything Berth wrote or said is
  * searched for the password, plain and in the base64 `user:password` form config.json would hold.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testLabels, uniqueName } from '../../test/engine-harness';
+import { changedFiles, encryptingSafeStorage } from '../../test/secrets-sweep';
 import { ShipFixture } from '../../test/ship-fixture';
 import type { BuildModel, PushModel } from '../contract';
 import { Engine } from '../core/engine';
-import { createSafeStorageSecretStore, type SafeStorageLike } from '../shell/secret-store';
+import { createSafeStorageSecretStore } from '../shell/secret-store';
 import { followStream } from './test/follow-stream';
 
 /** Generous: a two-file scratch build and a push of under 1 MiB take about a second here. */
 const JOB_DEADLINE_MS = 120_000;
-/** Files larger than this in /tmp are image layers and caches, not something Berth wrote a secret into. */
-const MAX_SCANNED_BYTES = 16 << 20;
-const MAX_SCAN_DEPTH = 8;
-
-/** Stands in for Electron's safeStorage with real encryption (AES-256-GCM, key in memory only). */
-function encryptingSafeStorage(): SafeStorageLike {
-  const key = randomBytes(32);
-  return {
-    isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => 'gnome_libsecret',
-    encryptString(text: string) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), body]);
-    },
-    decryptString(blob: Buffer) {
-      const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12));
-      decipher.setAuthTag(blob.subarray(12, 28));
-      return Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]).toString('utf8');
-    },
-  };
-}
-
-/** Every regular file under `dir` changed since `since`, with its text, skipping what cannot be read. */
-async function* changedFiles(dir: string, since: number, depth = 0): AsyncGenerator<[string, Buffer]> {
-  if (depth > MAX_SCAN_DEPTH) return;
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      yield* changedFiles(path, since, depth + 1);
-    } else if (entry.isFile()) {
-      const info = await stat(path).catch(() => undefined);
-      if (!info || info.mtimeMs < since || info.size > MAX_SCANNED_BYTES) continue;
-      const bytes = await readFile(path).catch(() => undefined);
-      if (bytes) yield [path, bytes];
-    }
-  }
-}
 
 const fixture = new ShipFixture();
 const { litter } = fixture;

@@ -58,7 +58,16 @@ function model(fields: Partial<PipelineModel>): PipelineModel {
     },
     state: 'running',
     stages: [],
-    outputs: { buildId: null, imageId: null, parity: [], tagged: null, pushId: null, digest: null, deployUrl: null, deployId: null },
+    outputs: {
+      buildId: null,
+      imageId: null,
+      parity: [],
+      tagged: null,
+      pushId: null,
+      digest: null,
+      deployUrl: null,
+      deployId: null,
+    },
     parityOverridden: false,
     startedAt: T0,
     endedAt: null,
@@ -162,6 +171,72 @@ describe('PipelinePanel', () => {
     expect(screen.getByRole('button', { name: 'Resume from parity run' })).toBeEnabled();
     await userEvent.click(screen.getByRole('button', { name: 'Deploy anyway (override the parity check)' }));
     expect(api.callsTo('pipeline.resume')).toEqual([{ pipelineId: 'run-1', credentials, overrideParity: true }]);
+  });
+
+  it('deploys to App Service with its settings, and follows the deploy job the run started', async () => {
+    const subscription = '0b1f6471-1bf0-4dda-aec3-111122223333';
+    const api = setup().on('azure.subscriptions', [{ id: subscription, name: 'Pay-As-You-Go', location: null }]);
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Run pipeline' })).toBeEnabled());
+    await userEvent.selectOptions(screen.getByLabelText('Deploy to'), 'azure');
+    const azure = screen.getByRole('group', { name: 'App Service target' });
+    await userEvent.type(within(azure).getByLabelText('Subscription'), subscription);
+    await userEvent.type(within(azure).getByLabelText('Resource group'), 'berth-rg');
+    await userEvent.type(within(azure).getByLabelText('Linux plan'), 'berth-linux');
+    await userEvent.click(within(azure).getByRole('checkbox', { name: /Private registry/ }));
+    await userEvent.type(screen.getByLabelText('App name'), 'notas-iv');
+    await userEvent.click(screen.getByRole('button', { name: 'Run pipeline' }));
+    await waitFor(() => expect(api.callsTo('pipeline.start')).toHaveLength(1));
+    expect((api.callsTo('pipeline.start')[0] as { deploy: unknown }).deploy).toEqual({
+      platform: 'azure',
+      app: 'notas-iv',
+      azure: {
+        subscriptionId: subscription,
+        resourceGroup: 'berth-rg',
+        location: 'westeurope',
+        plan: 'berth-linux',
+        privateRegistry: true,
+      },
+    });
+
+    await waitFor(() => expect(api.open('pipeline')).toHaveLength(1));
+    act(() =>
+      api.emit(
+        'pipeline',
+        model({
+          stages: [
+            stage('build', { state: 'succeeded' }),
+            stage('deploy', { state: 'running', detail: 'Restart (step 6/6)' }),
+          ],
+          outputs: {
+            buildId: 'b1',
+            imageId: IMAGE,
+            parity: [],
+            tagged: '127.0.0.1:5000/notas-iv:latest',
+            pushId: 'p1',
+            digest: `sha256:${'d'.repeat(64)}`,
+            deployUrl: null,
+            deployId: 'deploy-1',
+          },
+        }),
+      ),
+    );
+    await waitFor(() => expect(api.open('deploy')).toHaveLength(1));
+    act(() =>
+      api.emit('deploy', {
+        deployId: 'deploy-1',
+        platform: 'azure',
+        target: 'notas-iv ← 127.0.0.1:5000/notas-iv:latest',
+        state: 'succeeded',
+        steps: [{ name: 'Restart', state: 'done', detail: null }],
+        output: ['Site notas-iv started'],
+        url: 'https://notas-iv.azurewebsites.net',
+        tailing: false,
+        failure: null,
+      }),
+    );
+    const progress = screen.getByRole('region', { name: 'Azure App Service deploy' });
+    expect(within(progress).getByRole('link', { name: 'https://notas-iv.azurewebsites.net' })).toBeVisible();
+    expect(within(progress).getByRole('log', { name: 'Container log' })).toHaveTextContent('Site notas-iv started');
   });
 
   it('lists the history and opens a past run', async () => {

@@ -10,8 +10,11 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { fieldErrorUnder, toErrorShape } from '../ui/errors';
 import { Field } from '../ui/Field';
 import { relativeTime } from '../ui/format';
+import { DeployProgress } from './DeployProgress';
 import type { Credentials } from './LoginForm';
+import { type DeployChoice, deployTarget, NO_DEPLOY, PipelineDeployFields } from './PipelineDeployFields';
 import { PipelineStages } from './PipelineStages';
+import { useDeploy } from './use-deploy';
 import { useProjectBuild } from './use-project-build';
 
 /** Build → parity run → tag → push → deploy as one pipeline, its live stages, and the history of runs. */
@@ -21,11 +24,11 @@ export function PipelinePanel({ credentials, target: proposedTarget }: { credent
   const history = useProcedure('pipeline.history', {});
   const [parity, setParity] = useState<Platform[]>(['heroku', 'azure']);
   const [target, setTarget] = useState('');
-  const [deploy, setDeploy] = useState<Platform | ''>('');
-  const [app, setApp] = useState('');
+  const [deploy, setDeploy] = useState<DeployChoice>(NO_DEPLOY);
   const [pipelineId, setPipelineId] = useSessionState('berth.pipelineId');
   const [model, setModel] = useState<PipelineModel | null>(null);
   const [error, setError] = useState<ErrorShape | null>(null);
+  const deployRun = useDeploy(model?.outputs.deployId ?? null);
 
   useEffect(() => {
     if (!target && proposedTarget) setTarget(proposedTarget);
@@ -56,11 +59,12 @@ export function PipelinePanel({ credentials, target: proposedTarget }: { credent
   const start = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
+    const deployTo = deployTarget(deploy);
     const request: PipelineRequestInput = {
       build: build(),
       parity,
       ...(target.trim() && { target: target.trim(), ...loginFor(target.trim()) }),
-      ...(deploy && { deploy: { platform: deploy, app: app.trim() } }),
+      ...(deployTo && { deploy: deployTo }),
     };
     try {
       setPipelineId((await api.call('pipeline.start', request)).pipelineId);
@@ -122,20 +126,7 @@ export function PipelinePanel({ credentials, target: proposedTarget }: { credent
             </label>
           ))}
         </fieldset>
-        <div className="split">
-          <Field label="Deploy to" hint="a deploy runs only after its parity run passes">
-            <select value={deploy} onChange={(e) => setDeploy(e.target.value as Platform | '')}>
-              <option value="">no deploy</option>
-              <option value="heroku">Heroku</option>
-              <option value="azure">Azure App Service</option>
-            </select>
-          </Field>
-          {deploy && (
-            <Field label="App name" error={fieldErrorUnder(error, 'deploy.app')}>
-              <input value={app} onChange={(e) => setApp(e.target.value)} spellCheck={false} />
-            </Field>
-          )}
-        </div>
+        <PipelineDeployFields choice={deploy} onChange={setDeploy} error={error} />
         <div className="toolbar">
           <span className="spacer" />
           <Button type="submit" variant="primary" disabled={running || !contextDir}>
@@ -145,6 +136,7 @@ export function PipelinePanel({ credentials, target: proposedTarget }: { credent
         {error && <ErrorNotice title="The pipeline did not start" error={error} />}
       </form>
       {model && <PipelineStages model={model} onResume={resume} />}
+      {model && deployRun.model && <DeployProgress model={deployRun.model} />}
       <section className="panel" aria-label="Pipeline history">
         <h3>Pipeline history</h3>
         {(history.data ?? []).length === 0 ? (
