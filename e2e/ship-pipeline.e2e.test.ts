@@ -1,8 +1,10 @@
 /**
  * Issue 12's pipeline and watch mode through the UI, in Debian's Chromium against web mode:
  * - "Run as Heroku" on an image that ignores $PORT fails and names the port it listens on (parity-failed.png);
- * - the pipeline builds, runs as Heroku, tags and pushes to a real registry, each stage with state and time
- *   (pipeline.png);
+ * - the pipeline builds, runs as Heroku, tags, pushes to a real registry and deploys to Heroku, each stage
+ *   with state and time, then the finished deploy's steps, release output and URL (pipeline.png). Berth is
+ *   pointed at the Heroku stand-in (Platform API stub, real registry for registry.heroku.com) by the same
+ *   BERTH_HEROKU_* variables a user would set;
  * - watch mode: a source edit in the project gives a round in which only the source layers were rebuilt, and
  *   a recreated container that serves the change (watch-mode.png); stopping it stops the watcher.
  */
@@ -19,6 +21,7 @@ import {
   FIXED_PORT,
   SOURCE_EDIT_MISSES,
 } from '../electron/core/pipeline/test/images';
+import { startHerokuStandIn } from '../test/deploy-stubs/heroku-stub';
 import { EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../test/engine-harness';
 import { registryManifestDigest, startTestRegistry, type TestRegistry } from '../test/registry-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
@@ -31,6 +34,8 @@ const PARITY_DEADLINE_MS = 90_000;
 const PIPELINE_DEADLINE_MS = 240_000;
 const ROUND_DEADLINE_MS = 240_000;
 const SERVE_DEADLINE_MS = 60_000;
+/** Tall enough for the pipeline run and its deploy in one screenshot. */
+const SCREENSHOT_HEIGHT = 2000;
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const litter = new EngineLitter();
@@ -38,6 +43,8 @@ const litter = new EngineLitter();
 const heading = `Notes ${uniqueName('watched')}`;
 const engine = { docker: new Dockerode(), endpoint: 'unix:///var/run/docker.sock', labels: testLabels() };
 let registry: TestRegistry;
+let standIn: Awaited<ReturnType<typeof startHerokuStandIn>>;
+const herokuApp = 'notas-iv';
 let berth: RunningWebMode;
 let launched: LaunchedBrowser;
 let page: Page;
@@ -47,6 +54,10 @@ const fixed = litter.image(`${uniqueName('e2e-fixed-port')}:latest`);
 
 beforeAll(async () => {
   registry = await startTestRegistry({ username: 'berth', password: uniqueName('pw') });
+  standIn = await startHerokuStandIn(herokuApp);
+  // As a user would start Berth: the endpoints come from the environment, nothing else is told.
+  process.env.BERTH_HEROKU_API_URL = standIn.heroku.server.url;
+  process.env.BERTH_HEROKU_REGISTRY = standIn.registry.address;
   project = await buildNotes(engine, tag, inject('nodeImage'));
   await buildPortIgnoringApp(engine, fixed, inject('nodeImage'));
   berth = await startWebMode({ projectDir: project });
@@ -58,10 +69,13 @@ beforeAll(async () => {
 afterEach((context) => captureFailure(context, page));
 
 afterAll(async () => {
+  delete process.env.BERTH_HEROKU_API_URL;
+  delete process.env.BERTH_HEROKU_REGISTRY;
   await launched?.close();
   await berth?.close(); // stops any watch session still running
   await litter.cleanup();
   await registry?.stop();
+  await standIn?.stop();
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
@@ -82,12 +96,17 @@ it('"Run as Heroku" fails for an app that ignores $PORT and names the port it li
   await panel.screenshot({ path: join(SCREENSHOTS, 'parity-failed.png') });
 });
 
-it('runs build, parity run, tag and push as one pipeline, each stage with its state and time', async () => {
+it('runs build, parity run, tag, push and a Heroku deploy as one pipeline, each stage with its state and time', async () => {
   const target = litter.image(`${registry.address}/${uniqueName('e2e-shipped')}:1.0`);
   const login = page.getByRole('form', { name: 'Registry login' });
   await login.getByLabel('Registry').fill(registry.address);
   await login.getByLabel('User name').fill(registry.username);
   await login.getByLabel('Password or token').fill(registry.password);
+  // The Heroku key goes in once, in the Deploy panel; the pipeline's deploy stage uses that sign-in.
+  const heroku = page.getByRole('region', { name: 'Heroku' });
+  await heroku.getByRole('form', { name: 'Heroku sign-in' }).getByLabel('Heroku API key').fill(standIn.apiKey);
+  await heroku.getByRole('button', { name: 'Sign in to Heroku' }).click();
+  await heroku.getByText('Signed in as dev@example.com').waitFor({ timeout: CONNECT_DEADLINE_MS });
 
   const form = page.getByRole('form', { name: 'Ship pipeline' });
   await waitFor(
@@ -98,27 +117,50 @@ it('runs build, parity run, tag and push as one pipeline, each stage with its st
   await form.getByLabel('Image tag').fill(tag);
   await form.getByLabel('Push to (optional)').fill(target);
   await form.getByRole('checkbox', { name: 'Run as Azure' }).uncheck();
+  await form.getByLabel('Deploy to').selectOption('heroku');
+  await form.getByLabel('App name').fill(herokuApp);
   await form.getByRole('button', { name: 'Run pipeline' }).click();
 
   const run = page.getByRole('region', { name: 'Pipeline run' });
-  await run
-    .getByText(/^succeeded$/)
-    .first()
-    .waitFor({ timeout: PIPELINE_DEADLINE_MS });
   await waitFor(
-    async () => ((await run.locator('.badge').first().innerText()) === 'succeeded' ? true : undefined),
+    async () => {
+      const state = await run.locator('.badge').first().innerText();
+      if (state === 'failed') throw new Error(`the pipeline failed: ${await run.innerText()}`);
+      return state === 'succeeded' ? true : undefined;
+    },
     PIPELINE_DEADLINE_MS,
     'the pipeline to succeed',
   );
-  for (const name of ['Build', 'Parity run', 'Tag', 'Push']) {
+  for (const name of ['Build', 'Parity run', 'Tag', 'Push', 'Deploy']) {
     const stage = run.getByRole('listitem', { name });
     expect(await stage.innerText()).toMatch(/succeeded[\s\S]*\d+(\.\d+)? (ms|s)/);
   }
   const [path, version] = target.slice(registry.address.length + 1).split(':') as [string, string];
   const digest = await registryManifestDigest(registry, path, version);
   expect(await run.innerText()).toContain(digest);
-  await run.scrollIntoViewIfNeeded();
-  await run.screenshot({ path: join(SCREENSHOTS, 'pipeline.png') });
+  const url = `https://${herokuApp}-0123456789ab.herokuapp.com/`;
+  expect(await run.getByRole('listitem', { name: 'Deploy' }).innerText()).toContain(url);
+  // The deploy job the stage ran, under the run: its steps, Heroku's release output and the app's URL.
+  const deploy = page
+    .getByRole('region', { name: 'Heroku deploy' })
+    .filter({ has: page.getByRole('link', { name: url }) });
+  await deploy.waitFor({ timeout: CONNECT_DEADLINE_MS });
+  expect(await deploy.getByRole('log', { name: 'Release output' }).innerText()).toContain('Release command finished');
+  expect(await deploy.getByRole('list', { name: 'Deploy steps' }).innerText()).not.toMatch(/failed|waiting/);
+  expect(await page.locator('body').innerText()).not.toContain(standIn.apiKey);
+  expect(standIn.heroku.server.violations).toEqual([]);
+
+  // One picture of the run and its deploy: a viewport tall enough for both, the run at its top.
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: viewport?.width ?? 1360, height: SCREENSHOT_HEIGHT });
+  await run.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  const [a, b] = [await run.boundingBox(), await deploy.boundingBox()];
+  if (!a || !b) throw new Error('the run or its deploy is not on the page');
+  await page.screenshot({
+    path: join(SCREENSHOTS, 'pipeline.png'),
+    clip: { x: a.x, y: a.y, width: a.width, height: b.y + b.height - a.y },
+  });
+  if (viewport) await page.setViewportSize(viewport);
   const history = page.getByRole('region', { name: 'Pipeline history' });
   await history.getByText('succeeded').first().waitFor({ timeout: CONNECT_DEADLINE_MS });
 });
