@@ -86,6 +86,8 @@ it('signs in to Heroku, deploys the local image, and shows the release output an
   await signIn.getByLabel('Heroku API key').fill(standIn.apiKey);
   await signIn.getByRole('button', { name: 'Sign in to Heroku' }).click();
   await herokuPanel.getByText('Signed in as dev@example.com').waitFor({ timeout: CONNECT_DEADLINE_MS });
+  // The stand-in image serves nothing, so it cannot pass "Run as Heroku": the deploy is overridden on purpose.
+  await herokuPanel.getByRole('checkbox', { name: /Deploy without a passed "Run as Heroku"/ }).check();
   await herokuPanel.getByRole('button', { name: 'Deploy to Heroku' }).click();
 
   const progress = page.getByRole('region', { name: 'Heroku deploy' });
@@ -111,6 +113,7 @@ it('signs in to Azure with the device code shown on the page, deploys to App Ser
   await form.getByLabel('Web app').fill(app);
   await form.getByLabel('Image App Service pulls').fill(`berthuser/${app}:1.0`);
   await form.getByLabel('Port (WEBSITES_PORT)').fill('80');
+  await form.getByRole('checkbox', { name: /Deploy without a passed "Run as Azure"/ }).check();
   await form.getByRole('button', { name: 'Deploy to Azure' }).click();
 
   const progress = page.getByRole('region', { name: 'Azure App Service deploy' });

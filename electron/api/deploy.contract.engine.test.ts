@@ -127,7 +127,12 @@ it(
     expect(await backend.router.call('heroku.signIn', { apiKey, remember: false })).toEqual({
       email: 'dev@example.com',
     });
-    const events = await deploy('heroku.deploy', { source, app });
+    // The image is FROM scratch and serves nothing, so it cannot pass "Run as Heroku": without the override
+    // on purpose the deploy is refused before anything reaches Heroku.
+    const refused = await backend.router.call('heroku.deploy', { source, app }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'PARITY_FAILED', message: expect.stringContaining('Run as Heroku') });
+    expect(heroku.server.to('PATCH', `/apps/${app}`)).toEqual([]);
+    const events = await deploy('heroku.deploy', { source, app, overrideParity: true });
     const final = events.at(-1);
     expect(final?.failure).toBeNull();
     expect(final?.state).toBe('succeeded');
@@ -154,7 +159,7 @@ it(
   async () => {
     heroku.releaseOutcome = 'failed';
     try {
-      const final = (await deploy('heroku.deploy', { source, app })).at(-1);
+      const final = (await deploy('heroku.deploy', { source, app, overrideParity: true })).at(-1);
       expect(final?.state).toBe('failed');
       expect(final?.failure).toMatchObject({
         code: 'DEPLOY_FAILED',
@@ -197,6 +202,7 @@ it(
         site: app,
         image: `berthuser/${app}:1.0`,
         localImage: portImage,
+        overrideParity: true,
       })
     ).at(-1);
     expect(final?.failure).toBeNull();

@@ -9,7 +9,7 @@ import { AppSecrets, RegistryLogins } from '../core/credentials';
 import { Deploys, type DeploysOptions, pipelineDeployers } from '../core/deploy';
 import { Engine, EngineChoice, EngineEvents, type EngineHandle } from '../core/engine';
 import { JobRunner } from '../core/job-runner';
-import type { Deployer, Pipeline, WatchSession } from '../core/pipeline';
+import { type Deployer, ParityPasses, type Pipeline, type WatchSession } from '../core/pipeline';
 import { RecentProjects } from '../core/project/recent-projects';
 import { CredentialStore, type Push, type SecretStore } from '../core/registry';
 import { TerminalSessions } from '../core/terminal';
@@ -47,6 +47,8 @@ export interface Services {
   pipelines: JobRunner<PipelineModel, Pipeline>;
   /** The deploy clients by platform (Heroku and Azure through `deploys`); the pipeline's deploy stage calls them. */
   deployers: Map<Platform, Deployer>;
+  /** The parity runs that passed in this session: the Deploy panel's deploys wait for them. */
+  parityPasses: ParityPasses;
   watches: JobRunner<WatchModel, WatchSession>;
   /** The watch sessions still watching: close() stops them, so no watcher outlives the backend. */
   liveWatches: Set<WatchSession>;
@@ -90,6 +92,7 @@ export function createServices(options: ServiceOptions): Services {
     pipelineHistoryDir: join(options.dataDir, 'pipelines'),
     pipelines: new JobRunner({ noun: 'pipeline', fix: 'Open the run from the pipeline history.' }),
     deployers: pipelineDeployers(deploys),
+    parityPasses: new ParityPasses(),
     watches: new JobRunner({ noun: 'watch session', fix: 'Start watch mode again.' }),
     liveWatches,
     deploys,

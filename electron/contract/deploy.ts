@@ -87,6 +87,8 @@ export const HerokuDeployRequest = z
   .object({
     source: ImageRef.describe('the local image to release'),
     app: HerokuAppName,
+    /** Deploy although the image has not passed "Run as Heroku" in this session: the user's deliberate choice. */
+    overrideParity: z.boolean().default(false),
   })
   .strict();
 export type HerokuDeployRequest = z.infer<typeof HerokuDeployRequest>;
@@ -136,6 +138,8 @@ export const AzureDeployRequest = z
       .optional(),
     /** Overrides the port read from the image. */
     port: z.number().int().min(1).max(65535).optional(),
+    /** Deploy although the local image has not passed "Run as Azure" in this session: the user's deliberate choice. */
+    overrideParity: z.boolean().default(false),
   })
   .strict();
 export type AzureDeployRequest = z.infer<typeof AzureDeployRequest>;

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { fieldErrorUnder, toErrorShape } from '../ui/errors';
 import { Field } from '../ui/Field';
 import { DeployProgress } from './DeployProgress';
+import { ParityOverride } from './ParityOverride';
 import { useDeploy } from './use-deploy';
 
 const CLOUDS: { value: AzureCloud; label: string }[] = [
@@ -145,6 +146,7 @@ function AzureResources({ source, onSignOut }: { source: string; onSignOut: () =
     registryPassword: '',
   });
   const [privateRegistry, setPrivateRegistry] = useState(false);
+  const [overrideParity, setOverrideParity] = useState(false);
   const [resources, setResources] = useState<{ groups: string[]; plans: string[]; sites: string[] } | null>(null);
   const [error, setError] = useState<ErrorShape | null>(null);
   const [deployId, setDeployId] = useState<string | null>(null);
@@ -196,6 +198,7 @@ function AzureResources({ source, onSignOut }: { source: string; onSignOut: () =
         ...(privateRegistry && {
           registry: { url: form.registryUrl.trim(), username: form.registryUser, password: form.registryPassword },
         }),
+        ...(overrideParity && { overrideParity: true }),
       });
       setDeployId(id);
     } catch (e) {
@@ -312,6 +315,7 @@ function AzureResources({ source, onSignOut }: { source: string; onSignOut: () =
           </Field>
         </div>
       )}
+      <ParityOverride platform="Azure" checked={overrideParity} onChange={setOverrideParity} />
       <div className="toolbar">
         <span className="spacer" />
         <Button type="submit" variant="primary" disabled={!chosenSub || model?.state === 'running'}>

@@ -174,6 +174,8 @@ describe('Azure deploy', () => {
     await userEvent.type(within(form).getByLabelText('Web app'), 'notas-iv');
     await userEvent.clear(within(form).getByLabelText('Image App Service pulls'));
     await userEvent.type(within(form).getByLabelText('Image App Service pulls'), 'berthuser/notas-iv:latest');
+    // The image has not passed "Run as Azure" here: the user overrides that on purpose, and the request says so.
+    await userEvent.click(within(form).getByRole('checkbox', { name: /Deploy without a passed "Run as Azure"/ }));
     await userEvent.click(within(form).getByRole('button', { name: 'Deploy to Azure' }));
     expect(api.callsTo('azure.deploy')).toEqual([
       {
@@ -184,6 +186,7 @@ describe('Azure deploy', () => {
         site: 'notas-iv',
         image: 'berthuser/notas-iv:latest',
         localImage: 'notas-iv:latest',
+        overrideParity: true,
       },
     ]);
   });

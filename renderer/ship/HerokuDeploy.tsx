@@ -7,6 +7,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { fieldError, toErrorShape } from '../ui/errors';
 import { Field } from '../ui/Field';
 import { DeployProgress } from './DeployProgress';
+import { ParityOverride } from './ParityOverride';
 import { useDeploy } from './use-deploy';
 
 /**
@@ -122,11 +123,13 @@ function HerokuApps({
       setError(toErrorShape(e));
     }
   };
+  const [overrideParity, setOverrideParity] = useState(false);
   const deploy = async () => {
     setError(null);
     setDeployId(null);
     try {
-      setDeployId((await api.call('heroku.deploy', { source, app: chosen })).deployId);
+      const request = { source, app: chosen, ...(overrideParity && { overrideParity: true }) };
+      setDeployId((await api.call('heroku.deploy', request)).deployId);
     } catch (e) {
       setError(toErrorShape(e));
     }
@@ -164,6 +167,7 @@ function HerokuApps({
         <p className="muted">This app is on {chosenApp.stack}: the deploy sets the container stack first.</p>
       )}
       {contextDir && <HerokuYml contextDir={contextDir} />}
+      <ParityOverride platform="Heroku" checked={overrideParity} onChange={setOverrideParity} />
       <div className="toolbar">
         <span className="muted">
           Image: <code>{source || '—'}</code>

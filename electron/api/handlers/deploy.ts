@@ -27,7 +27,10 @@ type DeployHandlers = Pick<
 
 const ok = { ok: true } as const;
 
-export function deployHandlers({ engine, deploys }: Services, options: { projectDir: string }): DeployHandlers {
+export function deployHandlers(
+  { engine, deploys, parityPasses }: Services,
+  options: { projectDir: string },
+): DeployHandlers {
   return {
     'deploy.endpoints': async () => endpointsView(deploys.endpoints()),
     'deploy.cancel': async ({ deployId }) => {
@@ -44,7 +47,11 @@ export function deployHandlers({ engine, deploys }: Services, options: { project
     'heroku.apps': async () => (await deploys.herokuApi()).apps(),
     'heroku.createApp': async ({ name }) => (await deploys.herokuApi()).createApp(name),
     'heroku.checkYml': ({ contextDir }) => checkHerokuYml(resolve(options.projectDir, contextDir)),
-    'heroku.deploy': async (request) => ({ deployId: await deploys.herokuDeploy(engineNow(engine), request) }),
+    'heroku.deploy': async (request) => {
+      const handle = engineNow(engine);
+      await parityPasses.require(handle, request.source, 'heroku', request.overrideParity);
+      return { deployId: await deploys.herokuDeploy(handle, request) };
+    },
 
     'azure.signIn': async ({ cloud, method }) => ({ signInId: deploys.azureSignIn(cloud, method) }),
     'azure.status': () => deploys.azureStatus(),
@@ -62,7 +69,11 @@ export function deployHandlers({ engine, deploys }: Services, options: { project
       ]);
       return { groups, plans, sites };
     },
-    'azure.deploy': async (request) => ({ deployId: deploys.azureDeploy(engineNow(engine), request) }),
+    'azure.deploy': async (request) => {
+      const handle = engineNow(engine);
+      await parityPasses.require(handle, request.localImage ?? request.image, 'azure', request.overrideParity);
+      return { deployId: deploys.azureDeploy(handle, request) };
+    },
   };
 }
 

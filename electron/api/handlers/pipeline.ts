@@ -24,7 +24,17 @@ type PipelineHandlers = Pick<
 >;
 
 export function pipelineHandlers(services: Services): PipelineHandlers {
-  const { engine, pipelines, watches, liveWatches, pipelineHistoryDir, recordsDir, credentials, deployers } = services;
+  const {
+    engine,
+    pipelines,
+    watches,
+    liveWatches,
+    pipelineHistoryDir,
+    recordsDir,
+    credentials,
+    deployers,
+    parityPasses,
+  } = services;
   const options = () => ({
     engine: engineNow(engine),
     historyDir: pipelineHistoryDir,
@@ -43,7 +53,12 @@ export function pipelineHandlers(services: Services): PipelineHandlers {
     }
   };
   return {
-    'parity.run': (request) => runParity(engineNow(engine), request),
+    'parity.run': async (request) => {
+      const handle = engineNow(engine);
+      const result = await runParity(handle, request);
+      await parityPasses.record(handle, result);
+      return result;
+    },
     'pipeline.start': async (request) => ({ pipelineId: pipelines.add(startPipeline(request, options())) }),
     'pipeline.resume': async ({ pipelineId, credentials: given, overrideParity }) => {
       const { model, live } = await find(pipelineId);

@@ -27,7 +27,7 @@ export const AZURE_STEPS = [
 
 export interface AzureDeploySetup {
   engine: EngineHandle;
-  request: AzureDeployRequest;
+  request: Omit<AzureDeployRequest, 'overrideParity'>;
   armUrl: string;
   token: () => Promise<string>;
   logTailMs?: number;

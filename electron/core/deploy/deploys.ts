@@ -72,7 +72,7 @@ export class Deploys {
     return this.heroku.signIn(this.herokuEndpoints().apiUrl, apiKey, remember);
   }
 
-  async herokuDeploy(engine: EngineHandle, request: HerokuDeployRequest): Promise<string> {
+  async herokuDeploy(engine: EngineHandle, request: Omit<HerokuDeployRequest, 'overrideParity'>): Promise<string> {
     const { apiUrl, registry } = this.herokuEndpoints();
     const apiKey = await this.heroku.key();
     return this.jobs.add(startHerokuDeploy({ engine, request, apiUrl, registry, apiKey }));
@@ -92,7 +92,7 @@ export class Deploys {
     return new AzureArm(this.azureEndpoints().azure.armUrl, () => this.azure.token());
   }
 
-  azureDeploy(engine: EngineHandle, request: AzureDeployRequest): string {
+  azureDeploy(engine: EngineHandle, request: Omit<AzureDeployRequest, 'overrideParity'>): string {
     const { armUrl } = this.azureEndpoints().azure;
     return this.jobs.add(
       startAzureDeploy({

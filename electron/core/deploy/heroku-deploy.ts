@@ -30,7 +30,7 @@ export const HEROKU_STEPS = [
 
 export interface HerokuDeploySetup {
   engine: EngineHandle;
-  request: HerokuDeployRequest;
+  request: Omit<HerokuDeployRequest, 'overrideParity'>;
   apiUrl: string;
   registry: string;
   apiKey: string;

@@ -4,13 +4,7 @@
  * deploy are stages like the others, so a new registry client or deploy client plugs in without touching
  * the pipeline.
  */
-import type {
-  DeployTarget,
-  PipelineOutputs,
-  PipelineRequest,
-  PipelineStageName,
-  Platform,
-} from '../../contract';
+import type { DeployTarget, PipelineOutputs, PipelineRequest, PipelineStageName, Platform } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import type { CredentialStore, RegistryCredentials } from '../registry';
 
