@@ -5,7 +5,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SafeStorageLike } from '../electron/shell/secret-store';
+import type { SecretStore } from '../electron/core/registry';
+import { createSafeStorageSecretStore, type SafeStorageLike } from '../electron/shell/secret-store';
 
 /** Stands in for Electron's safeStorage with real encryption (AES-256-GCM, key in memory only). */
 export function encryptingSafeStorage(): SafeStorageLike {
@@ -27,6 +28,15 @@ export function encryptingSafeStorage(): SafeStorageLike {
   };
 }
 
+/** The desktop app's secret store, encrypted by the stand-in above, in `<dataDir>/secrets.json`. */
+export function encryptedSecretStore(dataDir: string): SecretStore {
+  return createSafeStorageSecretStore({
+    safeStorage: encryptingSafeStorage(),
+    filePath: join(dataDir, 'secrets.json'),
+    platform: 'linux',
+  });
+}
+
 /** Files larger than this are image layers and caches, not something Berth wrote a secret into. */
 const MAX_SCANNED_BYTES = 16 << 20;
 const MAX_SCAN_DEPTH = 8;
@@ -45,5 +55,40 @@ export async function* changedFiles(dir: string, since: number, depth = 0): Asyn
       const bytes = await readFile(path).catch(() => undefined);
       if (bytes) yield [path, bytes];
     }
+  }
+}
+
+/**
+ * Where any of `secrets` appears: in what Berth said (`said`: console lines, answers, errors, stream events),
+ * or in a file under `roots` changed since `since`. `scanned` counts the files read, so a test can show the
+ * search really looked.
+ */
+export async function findLeaks(
+  secrets: string[],
+  said: string[],
+  roots: string[],
+  since: number,
+): Promise<{ leaks: string[]; scanned: number }> {
+  const leaks: string[] = [];
+  const text = said.join('\n');
+  for (const secret of secrets) if (text.includes(secret)) leaks.push('logs, answers, errors or events');
+  let scanned = 0;
+  for (const root of roots) {
+    for await (const [path, bytes] of changedFiles(root, since)) {
+      scanned += 1;
+      for (const secret of secrets) if (bytes.includes(secret)) leaks.push(path);
+    }
+  }
+  return { leaks, scanned };
+}
+
+/** Copies every console line into `said` (and still prints it); vi.restoreAllMocks() undoes it. */
+export function captureConsole(said: string[]): void {
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[level];
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      said.push(args.map(String).join(' '));
+      original(...args);
+    });
   }
 }

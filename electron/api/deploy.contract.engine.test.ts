@@ -19,6 +19,7 @@ import {
   removeLabelledImages,
   type TestRegistry,
 } from '../../test/registry-harness';
+import { captureConsole } from '../../test/secrets-sweep';
 import type { AzureSignInModel, DeployModel } from '../contract';
 import { AZURE_CLOUDS } from '../core/deploy';
 import { MemorySecretStore } from '../core/registry';
@@ -47,13 +48,7 @@ let portImage: string;
 const app = `berth-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    const original = console[method];
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map(String).join(' '));
-      original(...args);
-    });
-  }
+  captureConsole(logged);
   standIn = await startHerokuStandIn(app);
   ({ apiKey, registry, heroku } = standIn);
   const tls = await testCertificate();

@@ -19,11 +19,10 @@ import { ArmStub, AuthorityStub, testCertificate } from '../../test/deploy-stubs
 import { type HerokuStub, startHerokuStandIn } from '../../test/deploy-stubs/heroku-stub';
 import { docker, EngineLitter, testLabels, uniqueName } from '../../test/engine-harness';
 import { registryManifestDigest, startTestRegistry, type TestRegistry } from '../../test/registry-harness';
-import { changedFiles, encryptingSafeStorage } from '../../test/secrets-sweep';
+import { captureConsole, encryptedSecretStore, findLeaks } from '../../test/secrets-sweep';
 import type { AzureSignInModel, DeployModel, PipelineModel, PipelineSummary } from '../contract';
 import { AZURE_CLOUDS } from '../core/deploy';
 import { Engine } from '../core/engine';
-import { createSafeStorageSecretStore } from '../shell/secret-store';
 import { type Backend, createBackend } from './backend';
 import { followStream } from './test/follow-stream';
 
@@ -48,13 +47,7 @@ const app = `berth-${randomBytes(4).toString('hex')}`;
 const tag = litter.image(`${uniqueName('ship-deploy')}:1.0`);
 
 beforeAll(async () => {
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    const original = console[level];
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      said.push(args.map(String).join(' '));
-      original(...args);
-    });
-  }
+  captureConsole(said);
   standIn = await startHerokuStandIn(app);
   ({ apiKey, heroku, registry: herokuRegistry } = standIn);
   const tls = await testCertificate();
@@ -74,11 +67,7 @@ beforeAll(async () => {
   backend = createBackend({
     dataDir,
     // The desktop app's store: secrets encrypted (here by a stand-in for safeStorage) in the data folder.
-    secretStore: createSafeStorageSecretStore({
-      safeStorage: encryptingSafeStorage(),
-      filePath: join(dataDir, 'secrets.json'),
-      platform: 'linux',
-    }),
+    secretStore: encryptedSecretStore(dataDir),
     engine: new Engine({ labels: testLabels() }),
     projectDir: appDir,
     deploy: {
@@ -237,16 +226,7 @@ it(
 
 it('after the whole ship with deploys, no secret is in logs, answers, events, the data folder or new /tmp files', async () => {
   const secrets = [apiKey, authority.token, registry.password, Buffer.from(`_:${apiKey}`).toString('base64')];
-  const leaks: string[] = [];
-  const text = said.join('\n');
-  for (const secret of secrets) if (text.includes(secret)) leaks.push('logs, answers or events');
-  let scanned = 0;
-  for (const root of [dataDir, tmpdir()]) {
-    for await (const [path, bytes] of changedFiles(root, started)) {
-      scanned += 1;
-      for (const secret of secrets) if (bytes.includes(secret)) leaks.push(path);
-    }
-  }
+  const { leaks, scanned } = await findLeaks(secrets, said, [dataDir, tmpdir()], started);
   expect(leaks).toEqual([]);
   // The search read the pipeline history and the encrypted secret store, where the Heroku key is remembered.
   expect((await readdir(join(dataDir, 'pipelines'))).length).toBeGreaterThanOrEqual(3);

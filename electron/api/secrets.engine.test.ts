@@ -10,11 +10,10 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testLabels, uniqueName } from '../../test/engine-harness';
-import { changedFiles, encryptingSafeStorage } from '../../test/secrets-sweep';
+import { encryptedSecretStore, findLeaks } from '../../test/secrets-sweep';
 import { ShipFixture } from '../../test/ship-fixture';
 import type { BuildModel, PushModel } from '../contract';
 import { Engine } from '../core/engine';
-import { createSafeStorageSecretStore } from '../shell/secret-store';
 import { followStream } from './test/follow-stream';
 
 /** Generous: a two-file scratch build and a push of under 1 MiB take about a second here. */
@@ -52,11 +51,7 @@ it('after a whole ship, no secret is in logs, errors, records, events, the data 
   try {
     const backend = fixture.backend(configDir, {
       dataDir,
-      secretStore: createSafeStorageSecretStore({
-        safeStorage: encryptingSafeStorage(),
-        filePath: join(dataDir, 'secrets.json'),
-        platform: 'linux',
-      }),
+      secretStore: encryptedSecretStore(dataDir),
       engine: new Engine({ labels: testLabels() }),
     });
     const call = async (name: string, input: object): Promise<unknown> => {
@@ -122,16 +117,7 @@ it('after a whole ship, no secret is in logs, errors, records, events, the data 
   }
 
   const secrets = [password, wrongPassword, Buffer.from(`${username}:${password}`).toString('base64')];
-  const leaks: string[] = [];
-  const text = said.join('\n');
-  for (const secret of secrets) if (text.includes(secret)) leaks.push('logs, answers, errors or events');
-  let scanned = 0;
-  for (const root of [dataDir, tmpdir()]) {
-    for await (const [path, bytes] of changedFiles(root, started)) {
-      scanned += 1;
-      for (const secret of secrets) if (bytes.includes(secret)) leaks.push(path);
-    }
-  }
+  const { leaks, scanned } = await findLeaks(secrets, said, [dataDir, tmpdir()], started);
   expect(leaks).toEqual([]);
   // The search saw the data folder: the encrypted secrets file and the build record are among what it read.
   expect(scanned).toBeGreaterThan(1);

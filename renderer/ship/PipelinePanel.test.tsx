@@ -46,6 +46,18 @@ const parityFailed = {
   at: T0,
 };
 
+const outputs = (fields: Partial<PipelineModel['outputs']> = {}): PipelineModel['outputs'] => ({
+  buildId: null,
+  imageId: null,
+  parity: [],
+  tagged: null,
+  pushId: null,
+  digest: null,
+  deployUrl: null,
+  deployId: null,
+  ...fields,
+});
+
 function model(fields: Partial<PipelineModel>): PipelineModel {
   return PipelineModelSchema.parse({
     pipelineId: 'run-1',
@@ -58,16 +70,7 @@ function model(fields: Partial<PipelineModel>): PipelineModel {
     },
     state: 'running',
     stages: [],
-    outputs: {
-      buildId: null,
-      imageId: null,
-      parity: [],
-      tagged: null,
-      pushId: null,
-      digest: null,
-      deployUrl: null,
-      deployId: null,
-    },
+    outputs: outputs(),
     parityOverridden: false,
     startedAt: T0,
     endedAt: null,
@@ -150,16 +153,7 @@ describe('PipelinePanel', () => {
             stage('push'),
             stage('deploy'),
           ],
-          outputs: {
-            buildId: 'b1',
-            imageId: IMAGE,
-            parity: [parityFailed],
-            tagged: null,
-            pushId: null,
-            digest: null,
-            deployUrl: null,
-            deployId: null,
-          },
+          outputs: outputs({ buildId: 'b1', imageId: IMAGE, parity: [parityFailed] }),
         }),
       ),
     );
@@ -207,16 +201,14 @@ describe('PipelinePanel', () => {
             stage('build', { state: 'succeeded' }),
             stage('deploy', { state: 'running', detail: 'Restart (step 6/6)' }),
           ],
-          outputs: {
+          outputs: outputs({
             buildId: 'b1',
             imageId: IMAGE,
-            parity: [],
             tagged: '127.0.0.1:5000/notas-iv:latest',
             pushId: 'p1',
             digest: `sha256:${'d'.repeat(64)}`,
-            deployUrl: null,
             deployId: 'deploy-1',
-          },
+          }),
         }),
       ),
     );
