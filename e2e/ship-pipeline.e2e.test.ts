@@ -103,7 +103,7 @@ it('runs build, parity run, tag, push and a Heroku deploy as one pipeline, each 
   await login.getByLabel('User name').fill(registry.username);
   await login.getByLabel('Password or token').fill(registry.password);
   // The Heroku key goes in once, in the Deploy panel; the pipeline's deploy stage uses that sign-in.
-  const heroku = page.getByRole('region', { name: 'Heroku' });
+  const heroku = page.getByRole('region', { name: 'Heroku', exact: true });
   await heroku.getByRole('form', { name: 'Heroku sign-in' }).getByLabel('Heroku API key').fill(standIn.apiKey);
   await heroku.getByRole('button', { name: 'Sign in to Heroku' }).click();
   await heroku.getByText('Signed in as dev@example.com').waitFor({ timeout: CONNECT_DEADLINE_MS });
