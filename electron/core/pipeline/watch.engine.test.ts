@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { inject } from 'vitest';
 import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
+import { registryManifestDigest, startTestRegistry, type TestRegistry } from '../../../test/registry-harness';
 import type { WatchModel, WatchRound } from '../../contract';
 import { runContainer } from '../containers';
 import type { EngineHandle } from '../engine/engine-handle';
+import { CredentialStore, MemorySecretStore } from '../registry';
 import { buildNotes, editHeading, SOURCE_EDIT_MISSES } from './test/images';
 import { WatchSession } from './watch';
 
@@ -22,8 +24,10 @@ const tag = litter.image(`${uniqueName('watch')}:latest`);
 let context = '';
 let records = '';
 let session: WatchSession | null = null;
+let registry: TestRegistry | null = null;
 
 afterAll(async () => {
+  await registry?.stop();
   session?.stop();
   await session?.done;
   await litter.cleanup();
@@ -55,14 +59,21 @@ describe('watch mode', () => {
       'the first page',
     );
 
+    // The optional push after each round, with a login saved in Berth (as the Ship view's "Remember" does).
+    registry = await startTestRegistry({ username: 'berth', password: uniqueName('pw') });
+    const credentials = new CredentialStore(new MemorySecretStore());
+    await credentials.save({ registry: registry.address, username: 'berth', password: registry.password });
+    const pushTarget = litter.image(`${registry.address}/${uniqueName('watched')}:latest`);
+
     const models: WatchModel[] = [];
     session = await WatchSession.start(
       {
         build: { contextDir: context, buildArgs: { NODE_IMAGE: nodeImage }, tags: [tag] },
         container: name,
+        pushTarget,
         debounceMs: 300,
       },
-      { engine, recordsDir: records },
+      { engine, recordsDir: records, credentials },
     );
     session.onChange((m) => models.push(m));
 
@@ -98,6 +109,10 @@ describe('watch mode', () => {
       'the edited page',
     );
     expect(models.map((m) => m.rounds.at(-1)?.state)).toContain('recreating');
+    // ... and pushed: the round's digest is the one the registry serves for the target.
+    expect(models.map((m) => m.rounds.at(-1)?.state)).toContain('pushing');
+    const [path, version] = pushTarget.slice(registry.address.length + 1).split(':') as [string, string];
+    expect(round.digest).toBe(await registryManifestDigest(registry, path, version));
 
     // Stopping stops the watcher: another edit starts no round.
     session.stop();
