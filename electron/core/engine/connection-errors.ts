@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { BerthError } from '../../contract';
 import { unreachable } from '../errors';
 import type { EngineEndpoint } from './endpoint';
+import { hostKeyError, hostKeyRefusal } from './known-hosts';
 
 interface ConnectError {
   code?: string;
@@ -32,8 +33,18 @@ const NOT_ANSWERING = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'E
 
 const hostOf = (endpoint: EngineEndpoint): string => endpoint.host.replace(/^[a-z]+:\/\//, '').replace(/^.*@/, '');
 
+/** The `ssh` command that reaches the same host, for fixes. */
+function sshCommand(endpoint: EngineEndpoint): string {
+  const url = /^ssh:\/\/(?:([^@/]*)@)?(\[[^\]]+\]|[^:/]+)(?::(\d+))?/.exec(endpoint.host);
+  const user = url?.[1] ? `${decodeURIComponent(url[1])}@` : '';
+  const host = url?.[2]?.replace(/^\[|\]$/g, '') ?? hostOf(endpoint);
+  return `ssh ${url?.[3] ? `-p ${url[3]} ` : ''}${user}${host}`;
+}
+
 function sshError(endpoint: EngineEndpoint, e: ConnectError): BerthError | undefined {
   const message = e.message ?? '';
+  const refusal = hostKeyRefusal(endpoint);
+  if (refusal && /Host denied/i.test(message)) return hostKeyError(refusal, sshCommand(endpoint));
   if (e.level === 'client-authentication' || /authentication methods failed/i.test(message)) {
     const key = endpoint.identityFile ?? 'the keys in your SSH agent (SSH_AUTH_SOCK)';
     return new BerthError(

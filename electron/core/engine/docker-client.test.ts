@@ -58,7 +58,7 @@ describe('dockerode options for an endpoint', () => {
     expect(options).toMatchObject({
       protocol: 'ssh',
       host: 'build.example',
-      port: '2222',
+      port: 2222,
       username: 'deploy',
       sshOptions: { agent: '/tmp/agent.sock' },
     });

@@ -11,6 +11,7 @@ import Dockerode from 'dockerode';
 import { BerthError } from '../../contract';
 import { readPemFile } from './context-writer';
 import type { EngineEndpoint } from './endpoint';
+import { hostKeyVerifier, knownHostsFiles } from './known-hosts';
 import { guardEngineRequests } from './request-guard';
 
 type Env = Record<string, string | undefined>;
@@ -91,13 +92,19 @@ export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env):
   }
   if (!url.hostname) throw badHost(endpoint.host, 'the host name is missing');
   if (scheme === 'ssh') {
+    const port = Number(url.port || 22);
     return {
       ...none,
       protocol: 'ssh',
       host: url.hostname,
-      port: url.port || 22,
+      port,
       ...(url.username && { username: decodeURIComponent(url.username) }),
-      sshOptions: { ...sshAuth(endpoint, env), readyTimeout: SSH_READY_TIMEOUT_MS },
+      sshOptions: {
+        ...sshAuth(endpoint, env),
+        readyTimeout: SSH_READY_TIMEOUT_MS,
+        // ssh2 trusts any host key unless told otherwise: check it against known_hosts, as ssh does.
+        hostVerifier: hostKeyVerifier(endpoint, url.hostname, port, knownHostsFiles(env)),
+      },
     };
   }
   if (scheme !== 'tcp' && scheme !== 'http' && scheme !== 'https') {
