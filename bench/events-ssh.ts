@@ -1,21 +1,29 @@
 /**
- * Engine event latency over SSH: the same docker context (ssh://root@127.0.0.1:<port>, saved by Berth in the
+ * Engine events and lists over SSH. Event latency: the same docker context (ssh://root@127.0.0.1:<port>, saved by Berth in the
  * CLI's format) watched by Berth's core (dockerode over ssh2, `docker system dial-stdio` on the far side)
  * and by `docker --context <it> events` (the CLI's own ssh), side by side, timing the same container
  * `start` events from the engine's own time (timeNano) to delivery. Starts its own sshd on a free loopback
  * port with a key made for the run (test/remote-engines.ts) and removes it afterwards. Both consumers must
  * have seen exactly the starts of the containers this run made, with the same ids and engine times, before
- * any ratio is reported. Run under the engine lock.
+ * any ratio is reported. Lists: the time to list containers and images through Berth's core (the code
+ * behind the Containers and Images views) against `docker --context <it> ps -a` / `images`, alternately,
+ * each pair checked to hold the same ids. Both sides check sshd's host key against the same known_hosts.
+ * Run under the engine lock.
  *
- *   npx tsx bench/events-ssh.ts        prints the figures and writes "## Engine events over SSH (issue 13)"
+ *   npx tsx bench/events-ssh.ts   prints the figures and writes "## Engine events over SSH (issue 13)" and
+ *                                 "## Lists over SSH (issue 13)"
  */
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { NewEngine } from '../electron/contract';
+import { listContainers } from '../electron/core/containers/container-list';
 import { writeContext } from '../electron/core/engine/context-writer';
 import { Engine } from '../electron/core/engine/engine';
 import { EngineEvents } from '../electron/core/engine/events';
+import { listImages } from '../electron/core/images/image-list';
 import { ensureBaseImage } from '../scripts/base-image';
 import { startSshd } from '../test/remote-engines';
 import { writeBenchmarkSection } from './benchmarks-file';
@@ -28,7 +36,7 @@ import {
   onInterrupt,
   removeLabelled,
 } from './lib/engine';
-import { requireSameWork } from './lib/same-work';
+import { requireSameWork, sameSet } from './lib/same-work';
 import {
   type CliStart,
   type CoreStart,
@@ -46,6 +54,11 @@ const EVENT_DEADLINE_MS = 30_000;
 /** How long both watchers get to open their SSH sessions before the first measured run. */
 const WARMUP_DEADLINE_MS = 60_000;
 const SECTION = '## Engine events over SSH (issue 13)';
+const LISTS_SECTION = '## Lists over SSH (issue 13)';
+/** Each list is timed this many times on each side, alternating which side goes first. */
+const LIST_RUNS = 10;
+const execFileAsync = promisify(execFile);
+const now = (): number => performance.now();
 const CONTEXT = 'berth-bench-ssh';
 
 const loadAtStart = loadAverage();
@@ -70,14 +83,16 @@ writeContext(
     identityFile: sshd.key,
   }),
 );
-// The CLI runs `ssh`: a wrapper first on PATH gives it the run's key and a throwaway known_hosts, so root's
-// own ~/.ssh is never read or written.
+// Both sides trust sshd's real host key through one known_hosts under the run's own HOME (Berth reads
+// $HOME/.ssh/known_hosts; the CLI's ssh is pointed at the same file), so root's own ~/.ssh is never used.
+const knownHosts = sshd.trustIn(work);
+// The CLI runs `ssh`: a wrapper first on PATH gives it the run's key and that known_hosts, checked strictly.
 const bin = join(work, 'bin');
 mkdirSync(bin);
 const sshConfig = join(work, 'ssh_config');
 writeFileSync(
   sshConfig,
-  `Host 127.0.0.1\n  IdentityFile ${sshd.key}\n  IdentitiesOnly yes\n  StrictHostKeyChecking no\n  UserKnownHostsFile ${join(work, 'known_hosts')}\n  LogLevel ERROR\n`,
+  `Host 127.0.0.1\n  IdentityFile ${sshd.key}\n  IdentitiesOnly yes\n  StrictHostKeyChecking yes\n  UserKnownHostsFile ${knownHosts}\n  GlobalKnownHostsFile /dev/null\n  LogLevel ERROR\n`,
 );
 writeFileSync(join(bin, 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${sshConfig} "$@"\n`);
 chmodSync(join(bin, 'ssh'), 0o755);
@@ -117,6 +132,50 @@ try {
   const k = spread(cliLatency);
   const ratio = pairedRatios(coreLatency, cliLatency);
   const status = await engine.status();
+  if (status.state !== 'connected') throw new Error(`Berth is not connected over SSH: ${status.error?.message}`);
+
+  // Lists: Berth's core and the CLI, alternately, each pair checked to name the same ids.
+  const cliIds = async (...args: string[]) =>
+    new Set(
+      (await execFileAsync('docker', ['--context', CONTEXT, ...args], { env: cliEnv, maxBuffer: 64 << 20 })).stdout
+        .split('\n')
+        .filter(Boolean),
+    );
+  const lists = {
+    containers: {
+      core: async () => new Set((await listContainers(engine)).map((c) => c.id)),
+      cli: () => cliIds('ps', '-a', '--no-trunc', '--format', '{{.ID}}'),
+      sizes: [] as number[],
+      times: { core: [] as number[], cli: [] as number[] },
+    },
+    images: {
+      core: async () => new Set((await listImages(engine)).map((i) => i.id)),
+      cli: () => cliIds('images', '--no-trunc', '--format', '{{.ID}}'),
+      sizes: [] as number[],
+      times: { core: [] as number[], cli: [] as number[] },
+    },
+  };
+  for (const [what, list] of Object.entries(lists)) {
+    await list.core(); // warm-up: the first ssh2 and ssh connections of each kind
+    await list.cli();
+    for (let i = 0; i < LIST_RUNS; i++) {
+      const timed = async (side: 'core' | 'cli') => {
+        const t0 = now();
+        const ids = await list[side]();
+        list.times[side].push(now() - t0);
+        return ids;
+      };
+      const [coreIds, cliSeen] =
+        i % 2 === 0
+          ? [await timed('core'), await timed('cli')]
+          : await timed('cli').then(async (k) => [await timed('core'), k] as const);
+      requireSameWork(
+        `${what} listed over SSH`,
+        sameSet(what, { 'Berth core': coreIds, 'docker CLI': cliSeen }, cliSeen),
+      );
+      list.sizes.push(cliSeen.size);
+    }
+  }
   await cleanup();
   const countsAfter = await engineCounts();
   const body = `
@@ -136,8 +195,37 @@ the ${RUNS} starts this run made, each with the same container id and engine tim
 
 Machine: ${machineLine(loadAtStart)}. Engine before → after this run: ${countsLine(countsBefore, countsAfter)}.
 `;
+  const row = (what: string, list: (typeof lists)['containers'], cliCommand: string, core: string) => {
+    const sizes = spread(list.sizes);
+    const count = sizes.min === sizes.max ? `${sizes.min}` : `${sizes.min}–${sizes.max}`;
+    return [
+      `| ${what} (${count}) via Berth core (\`${core}\`) | ${formatSpread(spread(list.times.core), 0, 'ms')} |`,
+      `| ${what} via \`docker --context … ${cliCommand}\` | ${formatSpread(spread(list.times.cli), 0, 'ms')} |`,
+      `| ratio core ÷ CLI, per pair | ${formatSpread(pairedRatios(list.times.core, list.times.cli), 2)} |`,
+    ].join('\n');
+  };
+  const listsBody = `
+Time to list over the same SSH context as above, ${LIST_RUNS} pairs per list after one warm-up each, the two
+sides alternating which goes first, measured by \`npx tsx bench/events-ssh.ts\` on
+${new Date().toISOString().slice(0, 10)} (dockerd ${status.version}). Berth's core is the code behind the
+Containers and Images views; the CLI is a new \`docker\` process each time (its start-up is part of its
+figure, as it is for anyone typing the command). Each request Berth makes over SSH opens its own SSH
+connection and runs \`docker system dial-stdio\` on the far side (dockerode's ssh transport); the container
+list also inspects every container that has started (for start time and health), so it makes one request
+per such container besides the list. Checked before any figure: each pair listed the same ids (the engine's
+whole content, whatever other work had left there; the count is in brackets).
+
+| list over SSH | min / median / max |
+|---|---|
+${row('containers', lists.containers, 'ps -a', 'listContainers')}
+${row('images', lists.images, 'images', 'listImages')}
+
+Machine: ${machineLine(loadAtStart)}.
+`;
   console.log(body);
+  console.log(listsBody);
   writeBenchmarkSection(SECTION, body);
+  writeBenchmarkSection(LISTS_SECTION, listsBody);
 } finally {
   await cleanup().catch(() => undefined);
 }

@@ -6,7 +6,7 @@
  * survives a reload. Writes docs/screenshots/engine-switcher.png.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -21,6 +21,7 @@ const UI_DEADLINE_MS = 30_000;
 const litter = new EngineLitter();
 let tls: TlsDockerd;
 let config: string;
+let dataDir: string;
 let berth: RunningWebMode;
 let launched: LaunchedBrowser;
 let page: Page;
@@ -55,7 +56,8 @@ beforeAll(async () => {
   tlsContainer = uniqueName('on-tls');
   await docker('run', '-d', '--name', mainContainer, mainImage, ...ticker('tick-from-main'));
   await tls.cli('run', '-d', '--network', 'none', '--name', tlsContainer, tlsImage, ...ticker('tick-from-tls'));
-  berth = await startWebMode({ projectDir: REPO_ROOT, dockerConfig: config });
+  dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-switch-data-'));
+  berth = await startWebMode({ projectDir: REPO_ROOT, dockerConfig: config, dataDir });
   launched = await launchChromium({ colorScheme: 'dark' });
   page = await signedInPage(launched.browser, berth, UI_DEADLINE_MS);
 });
@@ -66,6 +68,7 @@ afterAll(async () => {
   await litter.cleanup();
   await tls?.stop();
   if (config) rmSync(config, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 it('switches engines with a logs view open: the old stream stops, the new engine shows, the choice is kept', async () => {
@@ -92,7 +95,20 @@ it('switches engines with a logs view open: the old stream stops, the new engine
   expect(await logs.innerText()).not.toContain(mainContainer);
   await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'engine-switcher.png') });
 
-  // Remembered: a reload (and a restart of Berth with the same data folder) comes back on the TLS engine.
+  // Remembered: a reload comes back on the TLS engine...
   await page.reload();
   await expect.poll(() => page.getByTestId('engine-endpoint').innerText(), { timeout: UI_DEADLINE_MS }).toBe(tls.host);
+
+  // ...and so does a restart of Berth on the same data folder: a new backend and engine, a new page.
+  await page.close();
+  await berth.close();
+  expect(JSON.parse(readFileSync(join(dataDir, 'engine.json'), 'utf8'))).toEqual({ context: 'tls-e2e' });
+  berth = await startWebMode({ projectDir: REPO_ROOT, dockerConfig: config, dataDir });
+  page = await signedInPage(launched.browser, berth, UI_DEADLINE_MS);
+  await expect.poll(() => page.getByTestId('engine-endpoint').innerText(), { timeout: UI_DEADLINE_MS }).toBe(tls.host);
+  expect(await page.getByRole('combobox', { name: 'Docker context' }).inputValue()).toBe('tls-e2e');
+  await page.evaluate(() => {
+    window.location.hash = '#/containers';
+  });
+  await expect.poll(() => page.locator('main').innerText(), { timeout: UI_DEADLINE_MS }).toContain(tlsContainer);
 });

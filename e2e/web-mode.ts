@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { type Backend, type BackendOptions, createBackend } from '../electron/api/backend';
-import { Engine } from '../electron/core/engine';
+import { Engine, EngineChoice } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
 import { startWebServer } from '../electron/web/server';
 import { testLabels } from '../test/engine-harness';
@@ -48,15 +48,21 @@ export async function startWebMode(options: {
   deploy?: BackendOptions['deploy'];
   /** a docker config folder of the test's own (its contexts), instead of $DOCKER_CONFIG or ~/.docker */
   dockerConfig?: string;
+  /** with dockerConfig: the HOME the engine reads ~/.ssh (keys, known_hosts) from, instead of the user's */
+  engineHome?: string;
+  /** Berth's data folder, kept after close (to start Berth again on it); a fresh one removed on close otherwise */
+  dataDir?: string;
 }): Promise<RunningWebMode> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`${RENDERER_DIR} is missing: run \`npm run build\` (npm test's pre-script does).`);
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-data-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-data-'));
   const engine = new Engine({
     labels: testLabels(),
+    // As the app does: the engine chosen in the UI is remembered in the data folder.
+    choice: new EngineChoice(dataDir),
     ...(options.dockerHost && { env: { DOCKER_HOST: options.dockerHost } }),
-    ...(options.dockerConfig && { configDir: options.dockerConfig, env: {} }),
+    ...(options.dockerConfig && { configDir: options.dockerConfig, env: { HOME: options.engineHome } }),
   });
   const backend = createBackend({
     dataDir,
@@ -74,7 +80,7 @@ export async function startWebMode(options: {
     async close() {
       await server.close();
       await backend.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

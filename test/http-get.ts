@@ -1,9 +1,9 @@
 import { get } from 'node:http';
 
 /** One GET with node:http (Node 20's fetch can hang for good when docker-proxy closes a connection unanswered). */
-export function httpGet(port: number): Promise<{ status: number; body: string }> {
+export function httpGet(port: number, host = '127.0.0.1'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = get({ host: '127.0.0.1', port, path: '/', timeout: 2000 }, (response) => {
+    const request = get({ host, port, path: '/', timeout: 2000 }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk) => {

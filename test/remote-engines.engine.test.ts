@@ -6,7 +6,8 @@
  * wrong SSH key, a client certificate the engine refuses, a CA that does not vouch for the engine, and a
  * host that does not answer. The docker CLI is the oracle for what the engines hold.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Backend, createBackend } from '../electron/api/backend';
@@ -85,7 +86,9 @@ beforeAll(async () => {
     importBusybox((...args) => docker(...args), mainImage, testLabels()),
     importBusybox(tls.cli, tlsImage, testLabels()),
   ]);
-  // HOME points at an empty folder so no personal ~/.ssh key is ever tried: only what the context names.
+  // HOME points at a folder of the test's own so no personal ~/.ssh key or known_hosts is ever read: only
+  // what the context names, and a known_hosts holding the test sshd's real host key.
+  sshd.trustIn(work);
   engine = new Engine({ env: { HOME: work }, configDir: config, labels: testLabels() });
   backend = createBackend({ dataDir: join(work, 'data'), secretStore: new MemorySecretStore(), engine });
 });
@@ -98,6 +101,66 @@ afterAll(async () => {
 });
 
 describe('an engine over SSH', () => {
+  it("checks the server's host key against known_hosts: unknown and changed keys are refused, the real one is used", async () => {
+    const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', '-'], {
+      input: sshd.hostKey,
+      encoding: 'utf8',
+    }).split(' ')[1];
+    const engine: NewEngine = {
+      kind: 'ssh',
+      name: 'ssh-host-key',
+      user: 'root',
+      host: '127.0.0.1',
+      port: sshd.port,
+      identityFile: sshd.key,
+    };
+    const knownHosts = join(work, '.ssh', 'known_hosts');
+    rmSync(knownHosts, { force: true });
+    const unknown = await addAndSwitch(engine);
+    expect(unknown.state).toBe('disconnected');
+    expect(unknown.error).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(unknown.error?.message).toContain(`[127.0.0.1]:${sshd.port} is not in known_hosts`);
+    expect(unknown.error?.message).toContain(fingerprint);
+    expect(unknown.error?.fix).toContain(`ssh -p ${sshd.port} root@127.0.0.1`);
+
+    // Another key on file for this host (as after a man in the middle took the address): refused, naming the line.
+    const impostor = readFileSync(`${sshd.wrongKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+    sshd.trustIn(work, impostor);
+    const changed = await switchTo(engine.name);
+    expect(changed.state).toBe('disconnected');
+    expect(changed.error).toMatchObject({ code: 'AUTH_FAILED' });
+    expect(changed.error?.message).toContain(`${knownHosts} line 1`);
+    expect(changed.error?.message).toContain(fingerprint);
+    expect(changed.error?.fix).toContain(`ssh-keygen -R '[127.0.0.1]:${sshd.port}'`);
+
+    // The CLI's own ssh, given the same known_hosts, refuses too: the oracle agrees that this is a mismatch.
+    const cli = spawnSync(
+      'ssh',
+      [
+        '-F',
+        '/dev/null',
+        '-o',
+        `UserKnownHostsFile=${knownHosts}`,
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        'BatchMode=yes',
+        '-i',
+        sshd.key,
+        '-p',
+        String(sshd.port),
+        'root@127.0.0.1',
+        'true',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(cli.status).not.toBe(0);
+    expect(cli.stderr).toMatch(/HOST IDENTIFICATION HAS CHANGED/);
+
+    sshd.trustIn(work);
+    expect(await switchTo(engine.name)).toMatchObject({ state: 'connected', endpoint: sshd.host });
+  });
+
   it('is saved as a context the CLI lists, then lists, runs and reads logs through sshd', async () => {
     const added = await call<EngineContext>('engine.addContext', {
       kind: 'ssh',

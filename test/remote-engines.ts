@@ -2,7 +2,7 @@
  * Remote engines for tests, everything in a temp dir and torn down afterwards:
  * - `startSshd()`: sshd on a free loopback port with a host key and a client key made for the test, and an
  *   authorized_keys file holding only that client key (removed with the temp dir; root's own ~/.ssh is
- *   never touched). ssh:// connections through it reach this machine's dockerd via `docker system dial-stdio`.
+ *   never touched). `trustIn(home)` writes a known_hosts for it under a HOME of the test's own. ssh:// connections through it reach this machine's dockerd via `docker system dial-stdio`.
  * - `startTlsDockerd()`: a second dockerd on a free loopback TCP port with --tlsverify, a CA, server and client
  *   certificates made with openssl, and its own --data-root/--exec-root/--pidfile/socket, with
  *   --iptables=false and a bridge of its own made for the test. NOT --bridge=none: dockerd 20.10 answers
@@ -27,10 +27,10 @@ const START_DEADLINE_MS = 60_000;
 /** dockerd stops its own containerd and containers before it exits. */
 const STOP_DEADLINE_MS = 30_000;
 
-/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
-function listening(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on address:port right now. */
+function listening(port: number, address = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket = createConnection({ host: address, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -51,6 +51,15 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Keeps a child's stderr; its last words may come after its folder was removed at stop, and are dropped. */
+function appendLog(file: string, chunk: Buffer): void {
+  try {
+    writeFileSync(file, chunk, { flag: 'a' });
+  } catch {
+    // the temp folder is gone: the process was stopped on purpose
+  }
+}
+
 function logOf(file: string): string {
   try {
     return readFileSync(file, 'utf8').slice(-4000);
@@ -61,18 +70,27 @@ function logOf(file: string): string {
 
 export interface Sshd {
   port: number;
-  /** ssh://root@127.0.0.1:<port> */
+  /** ssh://root@<address>:<port> */
   host: string;
+  /** the loopback address sshd listens on: 127.0.0.1, or another (127.0.0.2) to look like another machine */
+  address: string;
   /** the private key sshd accepts (unencrypted PEM, OpenSSH format) */
   key: string;
   /** a private key sshd does NOT accept */
   wrongKey: string;
+  /** sshd's own host public key, `ssh-ed25519 AAAA...` */
+  hostKey: string;
+  /** Writes `<home>/.ssh/known_hosts` trusting `publicKey` (sshd's real host key by default) for this sshd. */
+  trustIn(home: string, publicKey?: string): string;
   dir: string;
   stop(): Promise<void>;
 }
 
-/** Starts sshd on a free loopback port, accepting only a key made for this test. */
-export async function startSshd(): Promise<Sshd> {
+/**
+ * Starts sshd on a free loopback port, accepting only a key made for this test. `address` may be another
+ * loopback address (127.0.0.2): this machine still, but an engine host Berth does not count as local.
+ */
+export async function startSshd(address = '127.0.0.1'): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-sshd-'));
   const keygen = (file: string) =>
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'berth-test', '-f', file], { stdio: 'ignore' });
@@ -99,7 +117,7 @@ export async function startSshd(): Promise<Sshd> {
       '-h',
       hostKey,
       '-o',
-      'ListenAddress=127.0.0.1',
+      `ListenAddress=${address}`,
       '-o',
       `AuthorizedKeysFile=${authorized}`,
       // The temp folder is world-writable (/tmp), which StrictModes would refuse for the key file.
@@ -116,19 +134,40 @@ export async function startSshd(): Promise<Sshd> {
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  child.stderr?.on('data', (chunk: Buffer) => writeFileSync(log, chunk, { flag: 'a' }));
+  child.stderr?.on('data', (chunk: Buffer) => appendLog(log, chunk));
   const stop = async () => {
     await stopProcess(child);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => ((await listening(port)) ? true : undefined), START_DEADLINE_MS, `sshd on ${port}`);
+    await waitFor(
+      async () => ((await listening(port, address)) ? true : undefined),
+      START_DEADLINE_MS,
+      `sshd on ${address}:${port}`,
+    );
   } catch (error) {
     const text = logOf(log);
     await stop();
     throw new Error(`${(error as Error).message}\n${text}`);
   }
-  return { port, host: `ssh://root@127.0.0.1:${port}`, key, wrongKey, dir, stop };
+  const hostPublic = readFileSync(`${hostKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+  const trustIn = (home: string, publicKey = hostPublic) => {
+    mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+    const file = join(home, '.ssh', 'known_hosts');
+    writeFileSync(file, `[${address}]:${port} ${publicKey}\n`, { mode: 0o600 });
+    return file;
+  };
+  return {
+    port,
+    host: `ssh://root@${address}:${port}`,
+    address,
+    key,
+    wrongKey,
+    hostKey: hostPublic,
+    trustIn,
+    dir,
+    stop,
+  };
 }
 
 export interface TlsDockerd {
@@ -240,7 +279,7 @@ export async function startTlsDockerd(): Promise<TlsDockerd> {
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  child.stderr?.on('data', (chunk: Buffer) => writeFileSync(log, chunk, { flag: 'a' }));
+  child.stderr?.on('data', (chunk: Buffer) => appendLog(log, chunk));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DOCKER_HOST: `tcp://127.0.0.1:${port}`,
@@ -283,7 +322,8 @@ export async function importBusybox(
   try {
     mkdirSync(join(root, 'bin'));
     writeFileSync(join(root, 'bin', 'busybox'), readFileSync('/bin/busybox'), { mode: 0o755 });
-    for (const tool of ['sh', 'echo', 'sleep', 'cat']) symlinkSync('busybox', join(root, 'bin', tool));
+    for (const tool of ['sh', 'echo', 'sleep', 'cat', 'mkdir', 'httpd'])
+      symlinkSync('busybox', join(root, 'bin', tool));
     const tar = join(root, '..', `${name.replace(/[^a-z0-9]/g, '-')}.tar`);
     execFileSync('tar', ['-C', root, '-cf', tar, '.']);
     try {
