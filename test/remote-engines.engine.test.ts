@@ -32,6 +32,21 @@ let backend: Backend;
 let mainImage: string;
 let tlsImage: string;
 
+/** What `docker context ls` lists in the test's config folder: name and address of each context. */
+function cliContexts(): Array<{ Name: string; DockerEndpoint: string }> {
+  const out = execFileSync('docker', ['context', 'ls', '--format', '{{json .}}'], {
+    env: { ...process.env, DOCKER_CONFIG: config, DOCKER_HOST: '', DOCKER_CONTEXT: '' },
+    encoding: 'utf8',
+  });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const { Name, DockerEndpoint } = JSON.parse(line) as { Name: string; DockerEndpoint: string };
+      return { Name, DockerEndpoint };
+    });
+}
+
 const call = <T>(name: string, input: object): Promise<T> => backend.router.call(name, input) as Promise<T>;
 
 /** Switches to `context` and waits until the engine has answered one way or the other. */
@@ -171,6 +186,8 @@ describe('an engine over SSH', () => {
       identityFile: sshd.key,
     });
     expect(added).toMatchObject({ name: 'ssh-test', endpoint: sshd.host, current: false });
+    // The CLI's oracle: the context is the CLI's own, with the same address.
+    expect(cliContexts()).toContainEqual({ Name: 'ssh-test', DockerEndpoint: sshd.host });
     const status = await switchTo('ssh-test');
     expect(status).toMatchObject({ state: 'connected', endpoint: sshd.host, podman: false, portHost: '127.0.0.1' });
     expect(status.apiVersion).toMatch(/^1\.\d+$/);
@@ -224,6 +241,14 @@ describe('an engine over TLS', () => {
       port: tls.port,
       ...files(tls.clientDir),
     });
+    expect(cliContexts()).toContainEqual({ Name: 'tls-test', DockerEndpoint: tls.host });
+    // The CLI itself connects through the saved context (its copies of ca.pem, cert.pem and key.pem).
+    expect(
+      execFileSync('docker', ['--context', 'tls-test', 'version', '--format', '{{.Server.Version}}'], {
+        env: { ...process.env, DOCKER_CONFIG: config, DOCKER_HOST: '' },
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe(await tls.cli('version', '--format', '{{.Server.Version}}'));
     expect(status).toMatchObject({
       state: 'connected',
       endpoint: tls.host,
