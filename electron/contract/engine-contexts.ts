@@ -72,3 +72,12 @@ export const NewEngine = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 export type NewEngine = z.infer<typeof NewEngine>;
+
+/** Whether a port the engine publishes answers from this machine at the engine's host. */
+export const PortReach = z.object({
+  host: z.string().describe("where the port was tried: the engine's host (127.0.0.1 for a local engine)"),
+  port: Port,
+  reachable: z.boolean(),
+  reason: z.string().optional().describe('why it did not answer, and what to do instead'),
+});
+export type PortReach = z.infer<typeof PortReach>;

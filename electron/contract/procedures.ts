@@ -16,7 +16,7 @@ import { LoginList, NamespaceCheck, SecretKeeping } from './credentials';
 import { deployProcedures, deployStreams } from './deploy';
 import { CleanupPreview, CleanupReport, CleanupRequest, CleanupScope, DiskUsage } from './disk';
 import { EngineContext, EngineEvent, EngineStatus } from './engine';
-import { NewEngine } from './engine-contexts';
+import { NewEngine, PortReach } from './engine-contexts';
 import type { BerthError } from './errors';
 import { ContainerRef, ContextName, HostIp, Port, RegistryHost, RunId } from './ids';
 import { ImageRef, TagRef } from './image-reference';
@@ -50,6 +50,8 @@ export const procedures = {
   'engine.useContext': { input: z.object({ name: ContextName }).strict(), output: EngineStatus },
   /** Saves a new docker context (the CLI's format) and lists it; it does not switch to it. */
   'engine.addContext': { input: NewEngine, output: EngineContext },
+  /** Tries a published host port at the engine's host from this machine (a remote engine's port links). */
+  'engine.portReachable': { input: z.object({ port: Port }).strict(), output: PortReach },
 
   'project.default': {
     input: Empty,

@@ -5,7 +5,7 @@
  * up to a second); subscribers hear when it comes back. No electron import: runs under plain Node.
  */
 import type Dockerode from 'dockerode';
-import type { BerthError, EngineContext, EngineStatus, NewEngine } from '../../contract';
+import type { BerthError, EngineContext, EngineStatus, NewEngine, PortReach } from '../../contract';
 import { toBerthError } from '../errors';
 import { buildkitMissingReason, engineCapabilities, type InfoAnswer, type VersionAnswer } from './builder-support';
 import { connectionError } from './connection-errors';
@@ -15,6 +15,7 @@ import { dockerClient } from './docker-client';
 import { contextEndpoint, defaultEndpoint, type EngineEndpoint, listContexts, resolveEndpoint } from './endpoint';
 import type { EngineChoice } from './engine-choice';
 import { type EngineHandle, engineIsLocal } from './engine-handle';
+import { portReach } from './port-reach';
 
 type Env = Record<string, string | undefined>;
 
@@ -38,6 +39,18 @@ export interface EngineOptions {
 export type StatusListener = (status: EngineStatus) => void;
 
 const FIRST_RETRY_MS = 250;
+
+/** `-p 2222 me@box` for ssh://me@box:2222: what `ssh` needs to reach the engine's host; undefined for others. */
+function sshArguments(host: string): string | undefined {
+  if (!host.startsWith('ssh://')) return undefined;
+  try {
+    const url = new URL(host);
+    const user = url.username ? `${decodeURIComponent(url.username)}@` : '';
+    return `${url.port ? `-p ${url.port} ` : ''}${user}${url.hostname.replace(/^\[|\]$/g, '')}`;
+  } catch {
+    return undefined;
+  }
+}
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -166,6 +179,16 @@ export class Engine implements EngineHandle {
     const added = listContexts(this.env, this.configDir, this.context).find((c) => c.name === engine.name);
     if (!added) throw new Error(`the context "${engine.name}" was written but cannot be read back`);
     return added;
+  }
+
+  /**
+   * Whether a host port the engine publishes answers at the engine's host from here. A local engine's ports
+   * are on this machine and are not probed; a remote one's are tried with one TCP connection.
+   */
+  async portReachable(port: number): Promise<PortReach> {
+    const host = this.portHost();
+    if (engineIsLocal(this.target.host)) return { host, port, reachable: true };
+    return portReach(host, port, sshArguments(this.target.host));
   }
 
   /** Calls `listener` when the user switches to another context; returns the function that unsubscribes. */
