@@ -1,8 +1,8 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { DockerfileFile } from '../../electron/contract';
+import type { DockerfileFile, EngineStatus } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
-import { buildModel, bundledFile, multiStageFile, NOW, projectDefaults, step } from '../test/fixtures';
+import { buildModel, bundledFile, connectedStatus, multiStageFile, NOW, projectDefaults, step } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
 import { BuildView } from './BuildView';
 
@@ -19,7 +19,7 @@ const files: Record<string, DockerfileFile> = {
   '/home/me/node-app': otherNodeFile,
 };
 
-function setup(options: { folderPicker?: boolean } = {}) {
+function setup(options: { folderPicker?: boolean; engine?: EngineStatus } = {}) {
   const api = new FakeApi()
     .on('project.default', { ...projectDefaults, folderPicker: options.folderPicker ?? false })
     .on('project.recent', [
@@ -34,7 +34,7 @@ function setup(options: { folderPicker?: boolean } = {}) {
     .on('build.records', [])
     .on('build.start', { buildId: 'b1' })
     .on('app.pickFolder', { path: '/home/me/app' });
-  renderWithApi(<BuildView />, api);
+  renderWithApi(<BuildView />, api, options.engine ?? connectedStatus);
   return api;
 }
 
@@ -144,5 +144,23 @@ describe('BuildForm', () => {
     expect(screen.getByRole('list', { name: 'Build warnings' })).toHaveTextContent(
       'One or more build-args [UNUSED] were not consumed',
     );
+  });
+
+  it('on an engine without BuildKit, the BuildKit choice is disabled and says why; the build goes to the legacy builder', async () => {
+    const reason = 'Podman has no BuildKit: builds use the legacy builder.';
+    const api = setup({
+      engine: { ...connectedStatus, buildkit: false, podman: true, buildkitMissing: reason },
+    });
+    const builder = await screen.findByRole('combobox', { name: 'Builder' });
+    const option = within(builder).getByRole('option', { name: 'BuildKit (not on this engine)' });
+    expect(option).toBeDisabled();
+    expect(option).toHaveAttribute('title', reason);
+    expect(builder).toHaveAccessibleDescription(reason);
+    const start = await screen.findByRole('button', { name: /Start build/ });
+    await waitFor(() => expect(start).toBeEnabled());
+    await userEvent.click(start);
+    await waitFor(() => expect(api.callsTo('build.start')).toHaveLength(1));
+    // "Auto": the core picks the legacy builder on such an engine (chooseBuilder, the engine room's rule).
+    expect(api.callsTo('build.start')[0]).toMatchObject({ builder: 'auto' });
   });
 });
