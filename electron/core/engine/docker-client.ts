@@ -8,10 +8,11 @@ import { Agent } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
+import type { ServerHostKeyAlgorithm } from 'ssh2';
 import { BerthError } from '../../contract';
 import { readPemFile } from './context-writer';
 import type { EngineEndpoint } from './endpoint';
-import { hostKeyVerifier, knownHostsFiles } from './known-hosts';
+import { hostKeyAlgorithms, hostKeyVerifier, knownHostsFiles } from './known-hosts';
 import { guardEngineRequests } from './request-guard';
 
 type Env = Record<string, string | undefined>;
@@ -93,6 +94,7 @@ export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env):
   if (!url.hostname) throw badHost(endpoint.host, 'the host name is missing');
   if (scheme === 'ssh') {
     const port = Number(url.port || 22);
+    const algorithms = hostKeyAlgorithms(url.hostname, port, knownHostsFiles(env));
     return {
       ...none,
       protocol: 'ssh',
@@ -104,6 +106,7 @@ export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env):
         readyTimeout: SSH_READY_TIMEOUT_MS,
         // ssh2 trusts any host key unless told otherwise: check it against known_hosts, as ssh does.
         hostVerifier: hostKeyVerifier(endpoint, url.hostname, port, knownHostsFiles(env)),
+        ...(algorithms && { algorithms: { serverHostKey: algorithms as ServerHostKeyAlgorithm[] } }),
       },
     };
   }

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { connectionError } from './connection-errors';
 import { dockerOptions } from './docker-client';
 import type { EngineEndpoint } from './endpoint';
-import { fingerprint, hostKeyVerifier, knownHostName, knownHostsFiles, linesFor } from './known-hosts';
+import {
+  fingerprint,
+  hostKeyAlgorithms,
+  hostKeyVerifier,
+  knownHostName,
+  knownHostsFiles,
+  linesFor,
+} from './known-hosts';
 
 let dir: string;
 /** Real ed25519 keys made by ssh-keygen: the `type base64` public part and its decoded blob. */
@@ -130,5 +137,21 @@ describe('the error for a refused host key', () => {
     expect(typeof options.sshOptions.hostVerifier).toBe('function');
     // No ~/.ssh/known_hosts under that HOME: unknown, refused.
     expect(options.sshOptions.hostVerifier?.(keys.host?.blob ?? Buffer.alloc(0))).toBe(false);
+  });
+
+  it("asks a host for the kind of key known for it first, as ssh does (an RSA-only entry is not 'changed')", () => {
+    const file = join(dir, 'rsa_known_hosts');
+    writeFileSync(file, `build.lan ssh-rsa AAAAB3NzaC1yc2E=\n@revoked old.lan ${keys.host?.line}\n`);
+    expect(hostKeyAlgorithms('build.lan', 22, [file])).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ssh-ed25519',
+      'ecdsa-sha2-nistp256',
+      'ecdsa-sha2-nistp384',
+      'ecdsa-sha2-nistp521',
+    ]);
+    expect(hostKeyAlgorithms('old.lan', 22, [file])).toBeUndefined();
+    expect(hostKeyAlgorithms('new.lan', 22, [file])).toBeUndefined();
   });
 });

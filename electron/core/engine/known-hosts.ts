@@ -122,6 +122,35 @@ function readKnownHosts(files: string[], name: string): KnownHostLine[] {
   });
 }
 
+/** ssh2's host-key algorithms, in its default order; an `ssh-rsa` key is also offered as rsa-sha2-*. */
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+const algorithmsOf = (type: string): string[] =>
+  type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type];
+
+/**
+ * The host-key algorithms to offer, those of the keys known for the host first, as ssh orders them: a host
+ * known by its RSA key is then asked for that key, not refused for offering its ed25519 one first.
+ * Undefined (ssh2's default) when nothing is known for the host.
+ */
+export function hostKeyAlgorithms(host: string, port: number, files: string[]): string[] | undefined {
+  const known = new Set(
+    readKnownHosts(files, knownHostName(host, port))
+      .filter((l) => !l.revoked)
+      .flatMap((l) => algorithmsOf(l.type)),
+  );
+  if (known.size === 0) return undefined;
+  const first = HOST_KEY_ALGORITHMS.filter((a) => known.has(a));
+  return [...first, ...HOST_KEY_ALGORITHMS.filter((a) => !known.has(a))];
+}
+
 export interface HostKeyRefusal {
   verdict: Exclude<HostKeyVerdict, { state: 'known' }>;
   name: string;
