@@ -1,3 +1,4 @@
+import { delimiter, isAbsolute, relative } from 'node:path';
 import { installTestHelpers, type TestHelpers } from '../../../test/credential-helper-harness';
 import { BerthError } from '../../contract';
 import { CredentialHelper } from './credential-helper';
@@ -77,6 +78,23 @@ describe('CredentialHelper against a real helper program on PATH', () => {
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'HELPER_FAILED' });
     expect((error as BerthError).message).toContain('docker-credential-berthnowhere is not on PATH');
+  });
+
+  it('never runs a helper found through a relative PATH entry (".", "", bin/): whoever controls the folder Berth runs in would choose the program', async () => {
+    // The helpers' folder, named relative to the working folder: a program there is found only through cwd.
+    const relativeDir = relative(process.cwd(), helpers.dir);
+    expect(isAbsolute(relativeDir)).toBe(false);
+    const systemPath = (process.env.PATH ?? '').split(delimiter).filter(isAbsolute);
+    for (const entry of [relativeDir, `./${relativeDir}`]) {
+      const h = new CredentialHelper('berthtest', {
+        env: { ...helpers.env(), PATH: [entry, ...systemPath].join(delimiter) },
+      });
+      const error = await h.store('127.0.0.1:5998', 'ana', SECRET).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'HELPER_FAILED' });
+      expect((error as BerthError).message).toContain('docker-credential-berthtest is not on PATH');
+      expect((error as BerthError).fix).toMatch(/relative/);
+    }
+    expect(await helpers.stored()).toEqual({});
   });
 
   it('refuses a helper name that could name another program', () => {

@@ -12,6 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { BerthError, MASKED } from '../../contract';
+import { findOnPath } from '../program-path';
 import { HELPER_NAME } from './docker-config';
 
 /** How long a helper may take to answer before Berth stops it (a keychain prompt can take a while). */
@@ -107,12 +108,14 @@ export class CredentialHelper {
   }
 
   private run(action: string, input: string, secrets: string[] = []): Promise<Answer> {
+    const program = findOnPath(this.program, (this.env ?? process.env).PATH);
+    if (!program) return Promise.reject(notOnPath(this.name, this.program));
     return new Promise((resolve, reject) => {
       let stdout = '';
       let stderr = '';
       let settled = false;
       // Its own process group, so a helper that hangs in a child of its own is stopped with it.
-      const child = spawn(this.program, [action], {
+      const child = spawn(program, [action], {
         stdio: ['pipe', 'pipe', 'pipe'],
         shell: false,
         detached: process.platform !== 'win32',
@@ -150,11 +153,7 @@ export class CredentialHelper {
       child.on('error', (error: NodeJS.ErrnoException) =>
         finish(
           error.code === 'ENOENT'
-            ? new BerthError(
-                'HELPER_FAILED',
-                `The docker config names the credential helper "${this.name}", but ${this.program} is not on PATH.`,
-                `Install ${this.program}, or remove "${this.name}" from credsStore/credHelpers in the docker config.`,
-              )
+            ? notOnPath(this.name, this.program)
             : new BerthError(
                 'HELPER_FAILED',
                 `${this.program} could not be started: ${error.message}`,
@@ -211,6 +210,14 @@ export class CredentialHelper {
       `Check that ${this.program} works on its own (its keychain unlocked, its store set up), or remove it from credsStore/credHelpers in the docker config.`,
     );
   }
+}
+
+function notOnPath(name: string, program: string): BerthError {
+  return new BerthError(
+    'HELPER_FAILED',
+    `The docker config names the credential helper "${name}", but ${program} is not on PATH.`,
+    `Install ${program} in a folder on PATH (relative PATH entries such as "." are not searched), or remove "${name}" from credsStore/credHelpers in the docker config.`,
+  );
 }
 
 /** `text` with every secret replaced by MASKED. */

@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { AzureCliCredential, DeviceCodeCredential, type TokenCredential } from '@azure/identity';
 import { type AzureSignInModel, BerthError } from '../../contract';
+import { findOnPath } from '../program-path';
 import { AZURE_CLOUDS, type ResolvedEndpoints } from './endpoints';
 
 /** How long the user has to enter the device code (Entra ID's own limit is 15 minutes). */
@@ -20,8 +21,11 @@ export type SignInMethod = AzureSignInModel['method'];
 
 /** Whether the Azure CLI is installed (its login can then be used). */
 export function azureCliPresent(): Promise<boolean> {
+  // By absolute path: a relative PATH entry would run whatever `az` the working folder holds.
+  const az = findOnPath('az', process.env.PATH);
+  if (!az) return Promise.resolve(false);
   return new Promise((resolve) => {
-    execFile('az', ['version'], { timeout: 10_000 }, (error) => resolve(!error));
+    execFile(az, ['version'], { timeout: 10_000 }, (error) => resolve(!error));
   });
 }
 
