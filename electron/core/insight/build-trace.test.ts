@@ -116,4 +116,18 @@ describe('buildTrace', () => {
     expect(OtlpTrace.safeParse(withSpan({ endTimeUnixNano: '1' })).success).toBe(false);
     expect(OtlpTrace.safeParse(withSpan({ attributes: [{ key: 'n', value: { intValue: 3 } }] })).success).toBe(false);
   });
+
+  it('masks the values of secret-looking build args in every span, as the build record does (a session build keeps them)', () => {
+    const secret = 'tok-5b1e9c0d';
+    const leaky = model({
+      request: { ...model().request, buildArgs: { API_TOKEN: secret, FLAVOUR: 'plain' } },
+      steps: model().steps.map((s) =>
+        s.id === 'b2' ? { ...s, instruction: `RUN curl -H "x: ${secret}" .`, error: `401 for ${secret}` } : s,
+      ),
+      failure: { code: 'BUILD_FAILED', message: `RUN b2 failed: 401 for ${secret}`, stepId: 'b2', exitCode: 2 },
+    });
+    const text = JSON.stringify(OtlpTrace.parse(buildTrace(leaky)));
+    expect(text).not.toContain(secret);
+    expect(text).toContain('401 for ***');
+  });
 });

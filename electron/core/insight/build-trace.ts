@@ -9,16 +9,26 @@ import {
   BerthError,
   type BuildModel,
   buildTimeline,
+  MASKED,
   type OtlpKeyValue,
   type OtlpSpan,
   type OtlpTrace,
+  secretLookingArgs,
 } from '../../contract';
+import { maskValuesInModel } from '../build/secret-mask';
 
 const SPAN_KIND_INTERNAL = 1;
 const STATUS = { unset: 0, ok: 1, error: 2 } as const;
 const SCOPE = 'berth.build';
 
-export function buildTrace(model: BuildModel): OtlpTrace {
+export function buildTrace(build: BuildModel): OtlpTrace {
+  // A trace is a file that travels (to a tracing tool, a colleague): secret-looking build arg values are masked
+  // in it as in the build record. A build of this session still holds them; a record has them masked already.
+  const { buildArgs } = build.request;
+  const secrets = secretLookingArgs(buildArgs)
+    .map((name) => buildArgs[name] ?? '')
+    .filter((value) => value !== MASKED);
+  const model = maskValuesInModel(build, secrets);
   if (model.endedAt === null) {
     throw new BerthError(
       'CONFLICT',
