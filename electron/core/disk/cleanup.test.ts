@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CleanupRequest, CleanupScope } from '../../contract';
-import { cleanupCandidates } from './cleanup';
+import type { EngineHandle } from '../engine/engine-handle';
+import { cleanupCandidates, runCleanup } from './cleanup';
 import { diskUsage, type SystemDf } from './system-df';
 
 const HEX = (c: string) => c.repeat(64);
@@ -101,5 +102,47 @@ describe('clean-up input is strict', () => {
   it('refuses ids that are neither hex ids nor volume names', () => {
     expect(CleanupRequest.safeParse({ kind: 'unused-volumes', ids: ['../../images/json'] }).success).toBe(false);
     expect(CleanupRequest.safeParse({ kind: 'unused-volumes', ids: ['data', HEX('e')] }).success).toBe(true);
+  });
+});
+
+describe('a build-cache clean-up prunes nothing the preview did not show', () => {
+  /** An engine whose system/df answers `cache`; every prune it is asked for is noted (and removes nothing). */
+  const engineWith = (cache: SystemDf['BuildCache']) => {
+    const prunes: unknown[] = [];
+    const docker = {
+      df: async () => ({ LayersSize: 0, BuildCache: cache }),
+      modem: {
+        dial: (options: unknown, done: (error: unknown, data: unknown) => void) => {
+          prunes.push(options);
+          done(null, { CachesDeleted: [], SpaceReclaimed: 0 });
+        },
+      },
+    };
+    return { prunes, engine: { docker, endpoint: 'unix:///fake.sock' } as unknown as EngineHandle };
+  };
+  const old = (ID: string) => ({
+    ID,
+    Size: 100,
+    InUse: false,
+    Shared: false,
+    CreatedAt: new Date(Date.now() - 30 * DAY).toISOString(),
+  });
+  const request = (ids: string[]) => CleanupRequest.parse({ kind: 'build-cache', olderThanDays: 7, ids });
+
+  it('refuses with CONFLICT, pruning nothing, when the filter now matches records that were not previewed', async () => {
+    const { prunes, engine } = engineWith([old('k1'), old('k9')]);
+    await expect(runCleanup(engine, request(['k1']))).rejects.toMatchObject({ code: 'CONFLICT' });
+    // Nothing previewed (or confirmed) at all: still nothing is pruned.
+    await expect(runCleanup(engine, request([]))).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(prunes).toEqual([]);
+  });
+
+  it('prunes by the filter when every record it matches was previewed; with nothing to remove, asks for no prune', async () => {
+    const { prunes, engine } = engineWith([old('k1'), old('k9')]);
+    await runCleanup(engine, request(['k1', 'k9', 'gone1']));
+    expect(prunes).toHaveLength(1);
+    const empty = engineWith([]);
+    expect(await runCleanup(empty.engine, request(['k1']))).toMatchObject({ removed: [], freedBytes: 0 });
+    expect(empty.prunes).toEqual([]);
   });
 });

@@ -96,7 +96,7 @@ export async function previewCleanup(engine: EngineHandle, scope: CleanupScope):
 /**
  * Removes exactly the previewed ids that still qualify (a container started since the preview, or a volume
  * now in use, is skipped and said so); never anything that was not previewed. Build cache: the engine's
- * filtered prune (see BUILD_CACHE_NOTE).
+ * filtered prune (see BUILD_CACHE_NOTE), and only when every record the filter matches now was previewed.
  */
 export async function runCleanup(engine: EngineHandle, request: CleanupRequest): Promise<CleanupReport> {
   refuseLabelledCache(request);
@@ -111,7 +111,20 @@ export async function runCleanup(engine: EngineHandle, request: CleanupRequest):
         { ids: ['named volumes need includeNamedVolumes'] },
       );
   }
-  if (kind === 'build-cache') return pruneBuildCache(engine, request.olderThanDays);
+  if (kind === 'build-cache') {
+    // The engine prunes by filter only: prune only when everything the filter matches now was previewed.
+    const now = cleanupCandidates(await systemDf(engine), request);
+    const unseen = now.filter((item) => !request.ids.includes(item.id));
+    if (unseen.length > 0)
+      throw new BerthError(
+        'CONFLICT',
+        `${unseen.length} build cache record${unseen.length === 1 ? '' : 's'} older than ${request.olderThanDays} days ${unseen.length === 1 ? 'was' : 'were'} not in the preview, so nothing was pruned.`,
+        'Preview the build cache clean-up again and confirm what it shows now.',
+        { ids: ['the build cache changed since the preview'] },
+      );
+    if (now.length === 0) return { kind, removed: [], skipped: [], freedBytes: 0, note: BUILD_CACHE_NOTE };
+    return pruneBuildCache(engine, request.olderThanDays);
+  }
 
   // The same scope as the preview, checked again now: an id that no longer qualifies is skipped.
   const still = new Map(cleanupCandidates(await systemDf(engine), request).map((item) => [item.id, item]));
