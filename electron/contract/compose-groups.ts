@@ -1,6 +1,7 @@
 /** Compose groups: containers grouped by their compose project and service labels. */
 import { z } from 'zod';
 import { ContainerState } from './containers';
+import { HEX_ID } from './ids';
 
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 export const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
@@ -22,8 +23,17 @@ export const ComposeGroup = z.object({
 export type ComposeGroup = z.infer<typeof ComposeGroup>;
 
 export const ComposeGroupAction = z
-  .object({ project: ComposeProject, action: z.enum(['start', 'stop', 'remove']) })
-  .strict();
+  .object({
+    project: ComposeProject,
+    action: z.enum(['start', 'stop', 'remove']),
+    /** For a remove: the containers the user confirmed; one that joined the project since is left alone. */
+    ids: z.array(z.string().regex(HEX_ID, 'a container id from the list')).max(1000).optional(),
+  })
+  .strict()
+  .refine((input) => input.action !== 'remove' || input.ids !== undefined, {
+    message: 'a remove names the containers that were confirmed',
+    path: ['ids'],
+  });
 
 export const ComposeGroupResult = z.object({
   done: z.array(z.string()),

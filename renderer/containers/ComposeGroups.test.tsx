@@ -33,7 +33,8 @@ describe('ComposeGroups', () => {
     await userEvent.click(within(region).getByRole('button', { name: 'Really remove shop?' }));
     expect(api.callsTo('compose.action')).toEqual([
       { project: 'shop', action: 'stop' },
-      { project: 'shop', action: 'remove' },
+      // Exactly the containers shown when the user confirmed: one that joins the project later is not removed.
+      { project: 'shop', action: 'remove', ids: ['a'.repeat(12), 'b'.repeat(12), 'c'.repeat(12)] },
     ]);
   });
 

@@ -17,12 +17,12 @@ export function ComposeGroups() {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<ErrorShape | null>(null);
   const [confirmRemove, setConfirmRemove] = useState<string | null>(null);
-  const act = (project: string, action: Action) => {
+  const act = (project: string, action: Action, ids?: string[]) => {
     setBusy(project);
     setError(null);
     setConfirmRemove(null);
     api
-      .call('compose.action', { project, action })
+      .call('compose.action', { project, action, ...(ids && { ids }) })
       .then((r) => {
         if (r.failed.length > 0)
           setError({
@@ -60,7 +60,18 @@ export function ComposeGroups() {
               Stop all
             </Button>
             {confirmRemove === g.project ? (
-              <Button size="small" variant="danger" disabled={busy !== null} onClick={() => act(g.project, 'remove')}>
+              <Button
+                size="small"
+                variant="danger"
+                disabled={busy !== null}
+                onClick={() =>
+                  act(
+                    g.project,
+                    'remove',
+                    g.services.flatMap((s) => s.containers.map((c) => c.id)),
+                  )
+                }
+              >
                 Really remove {g.project}?
               </Button>
             ) : (

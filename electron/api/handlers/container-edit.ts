@@ -12,6 +12,6 @@ export function containerEditHandlers({ engine }: Services): ContainerEditHandle
     'containers.editPreview': ({ id, changes }) => previewEdit(engine, id, changes),
     'containers.edit': ({ id, changes }) => editContainer(engine, id, changes),
     'compose.groups': () => listComposeGroups(engine),
-    'compose.action': ({ project, action }) => composeGroupAction(engine, project, action),
+    'compose.action': ({ project, action, ids }) => composeGroupAction(engine, project, action, ids),
   };
 }

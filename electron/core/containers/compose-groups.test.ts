@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ComposeGroupAction } from '../../contract';
-import { composeGroups } from './compose-groups';
+import { COMPOSE_PROJECT_LABEL, ComposeGroupAction } from '../../contract';
+import type { EngineHandle } from '../engine/engine-handle';
+import { composeGroupAction, composeGroups } from './compose-groups';
 
 const entry = (Id: string, name: string, labels: Record<string, string>, State = 'running') => ({
   Id,
@@ -46,5 +47,38 @@ describe('compose groups', () => {
 
   it.each([['Shop'], ['a,b'], ['x=y'], [''], ['../x']])('refuses the project name %j', (project) => {
     expect(ComposeGroupAction.safeParse({ project, action: 'stop' }).success).toBe(false);
+  });
+
+  it('a remove names the containers the user confirmed; start and stop need none', () => {
+    expect(ComposeGroupAction.safeParse({ project: 'shop', action: 'remove' }).success).toBe(false);
+    expect(ComposeGroupAction.safeParse({ project: 'shop', action: 'remove', ids: ['../x'] }).success).toBe(false);
+    expect(ComposeGroupAction.safeParse({ project: 'shop', action: 'remove', ids: ['a'.repeat(64)] }).success).toBe(
+      true,
+    );
+    expect(ComposeGroupAction.safeParse({ project: 'shop', action: 'stop' }).success).toBe(true);
+  });
+});
+
+describe('composeGroupAction', () => {
+  it('removes only the confirmed containers: one that joined the project since is left, and said so', async () => {
+    const removed: string[] = [];
+    const listed = ['a', 'b', 'e'].map((c) => ({
+      Id: c.repeat(64),
+      Names: [`/shop-${c}`],
+      State: 'running',
+      Labels: { [COMPOSE_PROJECT_LABEL]: 'shop' },
+    }));
+    const docker = {
+      listContainers: async () => listed,
+      getContainer: (id: string) => ({ remove: async () => void removed.push(id) }),
+    };
+    const engine = { docker, endpoint: 'unix:///fake.sock' } as unknown as EngineHandle;
+    const result = await composeGroupAction(engine, 'shop', 'remove', ['a'.repeat(64), 'b'.repeat(64), 'f'.repeat(64)]);
+    expect(removed.sort()).toEqual(['a'.repeat(64), 'b'.repeat(64)]);
+    expect(result.done.sort()).toEqual(removed);
+    expect(result.failed).toEqual([
+      { id: 'e'.repeat(64), message: expect.stringMatching(/not among the containers you confirmed/) },
+      { id: 'f'.repeat(64), message: expect.stringMatching(/no longer in project shop/) },
+    ]);
   });
 });

@@ -47,15 +47,29 @@ export async function listComposeGroups(engine: EngineHandle): Promise<ComposeGr
   return composeGroups(await projectContainers(engine));
 }
 
-/** Starts, stops or removes every container of one compose project; reports each one that failed. */
+/**
+ * Starts, stops or removes every container of one compose project; reports each one that failed. With `ids`
+ * (a remove, from the API), only those of them: a container that joined the project since the user confirmed
+ * is left alone, and one that left it is not touched; both are reported.
+ */
 export async function composeGroupAction(
   engine: EngineHandle,
   project: string,
   action: 'start' | 'stop' | 'remove',
+  ids?: readonly string[],
 ): Promise<{ done: string[]; failed: Array<{ id: string; message: string }> }> {
-  const entries = await projectContainers(engine, project);
+  const all = await projectContainers(engine, project);
+  const confirmed = (id: string) => ids === undefined || ids.some((short) => id.startsWith(short));
+  const entries = all.filter((entry) => confirmed(entry.Id));
   const done: string[] = [];
-  const failed: Array<{ id: string; message: string }> = [];
+  const failed: Array<{ id: string; message: string }> = [
+    ...all
+      .filter((entry) => !confirmed(entry.Id))
+      .map((entry) => ({ id: entry.Id, message: `not among the containers you confirmed: left as it is` })),
+    ...(ids ?? [])
+      .filter((id) => !all.some((entry) => entry.Id.startsWith(id)))
+      .map((id) => ({ id, message: `no longer in project ${project}: left as it is` })),
+  ];
   await Promise.all(
     entries.map(async (entry) => {
       const container = engine.docker.getContainer(entry.Id);
