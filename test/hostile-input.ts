@@ -383,6 +383,143 @@ function cases(): HostileCase[] {
   for (const [name, target, input, field] of idCases) {
     list.push({ name, kind: 'call', target, input: () => input, field });
   }
+  // Last session's features: adding an engine, edit and recreate, compose projects, disk clean-ups, terminals.
+  const ssh = { kind: 'ssh', name: 'berth-hostile-ssh', user: 'berth', host: 'buildbox.lan' };
+  const tls = {
+    kind: 'tls',
+    name: 'berth-hostile-tls',
+    host: '10.0.0.5',
+    port: 2376,
+    ca: '/tmp/ca.pem',
+    cert: '/tmp/cert.pem',
+    key: '/tmp/key.pem',
+  };
+  const hex = 'a'.repeat(64);
+  const featureCases: Array<[string, string, object, string]> = [
+    [
+      'engine.addContext with an ssh host that is an option',
+      'engine.addContext',
+      { ...ssh, host: '-oProxyCommand=touch /tmp/x' },
+      'host',
+    ],
+    [
+      'engine.addContext with an ssh user that is an option',
+      'engine.addContext',
+      { ...ssh, user: '-oProxyCommand=sh' },
+      'user',
+    ],
+    [
+      'engine.addContext with an ssh host carrying a user and port',
+      'engine.addContext',
+      { ...ssh, host: 'me@box:22' },
+      'host',
+    ],
+    [
+      'engine.addContext with a relative key path',
+      'engine.addContext',
+      { ...ssh, identityFile: '../.ssh/id_rsa' },
+      'identityFile',
+    ],
+    [
+      'engine.addContext with a TLS key path holding a newline',
+      'engine.addContext',
+      { ...tls, key: '/tmp/k\n.pem' },
+      'key',
+    ],
+    ['engine.addContext with a relative CA path', 'engine.addContext', { ...tls, ca: 'ca.pem' }, 'ca'],
+    ['engine.addContext with a context name that is a path', 'engine.addContext', { ...ssh, name: '../../x' }, 'name'],
+    ['engine.addContext with the reserved name "default"', 'engine.addContext', { ...ssh, name: 'default' }, 'name'],
+    ['engine.addContext skipping TLS verification', 'engine.addContext', { ...tls, skipTlsVerify: true }, '(input)'],
+    [
+      'containers.edit making the container privileged',
+      'containers.edit',
+      { id: 'berth-hostile-never', changes: { privileged: true } },
+      'changes',
+    ],
+    [
+      'containers.edit adding a capability',
+      'containers.edit',
+      { id: 'berth-hostile-never', changes: { capAdd: ['SYS_ADMIN'] } },
+      'changes',
+    ],
+    [
+      'containers.editPreview with a relative volume source',
+      'containers.editPreview',
+      { id: 'berth-hostile-never', changes: { volumes: [{ source: '../x', target: '/x' }] } },
+      'changes.volumes.0.source',
+    ],
+    [
+      'compose.action remove without the confirmed containers',
+      'compose.action',
+      { project: 'shop', action: 'remove' },
+      'ids',
+    ],
+    [
+      'compose.action remove naming a path',
+      'compose.action',
+      { project: 'shop', action: 'remove', ids: ['../../images/json'] },
+      'ids.0',
+    ],
+    [
+      'compose.action on a project that is a label filter',
+      'compose.action',
+      { project: 'x=y', action: 'stop' },
+      'project',
+    ],
+    ['disk.clean of ids that are paths', 'disk.clean', { kind: 'unused-volumes', ids: ['../../images/json'] }, 'ids.0'],
+    ['disk.clean of an unknown kind', 'disk.clean', { kind: 'everything', ids: [] }, 'kind'],
+    [
+      'disk.preview with a label key that is a path',
+      'disk.preview',
+      { kind: 'unused-volumes', labels: { '../x': 'y' } },
+      'labels.../x',
+    ],
+    ['build.trace of a path', 'build.trace', { buildId: '../../etc/passwd' }, 'buildId'],
+  ];
+  for (const [name, target, input, field] of featureCases) {
+    list.push({ name, kind: 'call', target, input: () => input, field });
+  }
+  const size = { cols: 80, rows: 24 };
+  const terminalCases: Array<[string, object, string]> = [
+    [
+      'terminal with a container id that is a path',
+      { target: { kind: 'exec', container: '../../images/json' }, size },
+      'target.container',
+    ],
+    [
+      'terminal with a shell that is a command',
+      { target: { kind: 'exec', container: hex, shell: 'sh -c "rm -rf /"' }, size },
+      'target.shell',
+    ],
+    [
+      'terminal with a debug build id that is a path',
+      { target: { kind: 'debug', buildId: '../../x' }, size },
+      'target.buildId',
+    ],
+    [
+      'terminal with a debug step that is not a step',
+      { target: { kind: 'debug', buildId: 'b1', stepId: '../1' }, size },
+      'target.stepId',
+    ],
+    [
+      'terminal with a size of 0 columns',
+      { target: { kind: 'exec', container: hex }, size: { cols: 0, rows: 24 } },
+      'size.cols',
+    ],
+    [
+      'terminal with a size of 100000 rows',
+      { target: { kind: 'exec', container: hex }, size: { cols: 80, rows: 100_000 } },
+      'size.rows',
+    ],
+    [
+      'terminal with a command to run',
+      { target: { kind: 'exec', container: hex, cmd: ['rm', '-rf', '/'] }, size },
+      'target',
+    ],
+  ];
+  for (const [name, params, field] of terminalCases) {
+    list.push({ name, kind: 'stream', target: 'terminal', input: () => params, field });
+  }
   for (const [name, target, params, field] of [
     ['build stream with a path as build id', 'build', { buildId: '../x' }, 'buildId'],
     ['push stream with a path as push id', 'push', { pushId: '../x' }, 'pushId'],
