@@ -22,6 +22,8 @@ const BUILD_DEADLINE_MS = 120_000;
 const SHELL_DEADLINE_MS = 60_000;
 const CLEANUP_DEADLINE_MS = 30_000;
 const EXIT_CODE = 7;
+/** How long the slow /bin/sh waits before it runs: long enough that the terminal is closed first. */
+const SLOW_SHELL_START_S = 3;
 const SIZE = { cols: 80, rows: 24 };
 
 const litter = new EngineLitter();
@@ -226,6 +228,35 @@ describe('exec into a running container', () => {
       },
       SHELL_DEADLINE_MS,
       'the shell and its job to end',
+    );
+  });
+
+  it('hangs up a shell closed before it said its pid (a slow start): nothing is left running', async () => {
+    // A /bin/sh that takes a while to start, so the terminal opens (and is closed) before the wrapper speaks.
+    const slow = litter.container(uniqueName('slow-shell'));
+    await docker('run', '-d', '--name', slow, inject('nodeImage'), 'sleep', '3600');
+    await docker(
+      'exec',
+      slow,
+      '/bin/busybox',
+      'sh',
+      '-c',
+      `rm /bin/sh && printf '#!/bin/busybox sh\\nsleep ${SLOW_SHELL_START_S}\\nexec /bin/busybox sh "$@"\\n' > /bin/sh && chmod 755 /bin/sh`,
+    );
+    const interactive = async () =>
+      (await docker('exec', slow, 'ps', '-o', 'args'))
+        .split('\n')
+        .map((l) => l.trim())
+        // Everything but the header, ps itself, the container's own sleep and zombies (`[sleep]`) nothing reaps.
+        .filter((l) => l && !/^(?:COMMAND|PID|ps |sleep 3600|\[)/.test(l));
+    const shell = openTerminal(backend.router, { target: { kind: 'exec', container: slow, shell: 'sh' }, size: SIZE });
+    await shell.waitForEvent('opened', SHELL_DEADLINE_MS);
+    shell.close();
+    // Before the fix the shell stayed: the engine keeps an exec running after its client goes.
+    await waitFor(
+      async () => ((await interactive()).length === 0 ? true : undefined),
+      SHELL_DEADLINE_MS,
+      'the slow shell to be hung up',
     );
   });
 

@@ -127,6 +127,10 @@ export async function startTtyExec(
   };
   // The shell's pid, from the wrapper's first words (an OSC sequence no one sees); null if it never came.
   let pid: string | null | undefined;
+  let pidSettled: () => void = () => {};
+  const pidKnown = new Promise<void>((resolve) => {
+    pidSettled = resolve;
+  });
   let head = '';
   stream.on('data', (chunk: Buffer) => {
     let text = decoder.write(chunk);
@@ -135,6 +139,7 @@ export async function startTtyExec(
       const mark = pidMark(head);
       if (!mark && head.length < MAX_HEAD_CHARS) return;
       pid = mark?.pid ?? null;
+      pidSettled();
       text = mark ? head.replace(mark.text, '') : head;
     }
     if (text) listener(text);
@@ -155,6 +160,7 @@ export async function startTtyExec(
     stream.once('end', done);
     stream.once('close', done);
   });
+  void exited.then(pidSettled);
   return {
     onOutput: (next) => {
       listener = next;
@@ -169,7 +175,14 @@ export async function startTtyExec(
     resume: () => stream.resume(),
     exited,
     close: async () => {
-      const running = !stream.destroyed && !stream.readableEnded;
+      const isRunning = () => !stream.destroyed && !stream.readableEnded;
+      // Closed before the wrapper said the pid (a slow start): wait for it, or the shell would be left running.
+      if (isRunning() && pid === undefined) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([pidKnown, new Promise((resolve) => (timer = setTimeout(resolve, PID_WAIT_MS)))]);
+        clearTimeout(timer);
+      }
+      const running = isRunning();
       stream.destroy();
       if (running && pid) await hangUp(engine, container, pid);
     },
@@ -178,6 +191,8 @@ export async function startTtyExec(
 
 const PID_MARK = '\\033]1337;BerthShellPid=';
 const MAX_HEAD_CHARS = 256;
+/** How long a hang-up waits for a shell that has not yet said its pid (its /bin/sh is slow to start). */
+export const PID_WAIT_MS = 30_000;
 
 /** The wrapper's `ESC ] 1337;BerthShellPid=<pid> BEL` in the shell's first output, if it is all there. */
 function pidMark(head: string): { text: string; pid: string } | null {
