@@ -395,40 +395,21 @@ function cases(): HostileCase[] {
     key: '/tmp/key.pem',
   };
   const hex = 'a'.repeat(64);
+  const addContext = (what: string, input: object, field: string): [string, string, object, string] => [
+    `engine.addContext with ${what}`,
+    'engine.addContext',
+    input,
+    field,
+  ];
   const featureCases: Array<[string, string, object, string]> = [
-    [
-      'engine.addContext with an ssh host that is an option',
-      'engine.addContext',
-      { ...ssh, host: '-oProxyCommand=touch /tmp/x' },
-      'host',
-    ],
-    [
-      'engine.addContext with an ssh user that is an option',
-      'engine.addContext',
-      { ...ssh, user: '-oProxyCommand=sh' },
-      'user',
-    ],
-    [
-      'engine.addContext with an ssh host carrying a user and port',
-      'engine.addContext',
-      { ...ssh, host: 'me@box:22' },
-      'host',
-    ],
-    [
-      'engine.addContext with a relative key path',
-      'engine.addContext',
-      { ...ssh, identityFile: '../.ssh/id_rsa' },
-      'identityFile',
-    ],
-    [
-      'engine.addContext with a TLS key path holding a newline',
-      'engine.addContext',
-      { ...tls, key: '/tmp/k\n.pem' },
-      'key',
-    ],
-    ['engine.addContext with a relative CA path', 'engine.addContext', { ...tls, ca: 'ca.pem' }, 'ca'],
-    ['engine.addContext with a context name that is a path', 'engine.addContext', { ...ssh, name: '../../x' }, 'name'],
-    ['engine.addContext with the reserved name "default"', 'engine.addContext', { ...ssh, name: 'default' }, 'name'],
+    addContext('an ssh host that is an option', { ...ssh, host: '-oProxyCommand=touch /tmp/x' }, 'host'),
+    addContext('an ssh user that is an option', { ...ssh, user: '-oProxyCommand=sh' }, 'user'),
+    addContext('an ssh host carrying a user and port', { ...ssh, host: 'me@box:22' }, 'host'),
+    addContext('a relative key path', { ...ssh, identityFile: '../.ssh/id_rsa' }, 'identityFile'),
+    addContext('a TLS key path holding a newline', { ...tls, key: '/tmp/k\n.pem' }, 'key'),
+    addContext('a relative CA path', { ...tls, ca: 'ca.pem' }, 'ca'),
+    addContext('a context name that is a path', { ...ssh, name: '../../x' }, 'name'),
+    addContext('the reserved name "default"', { ...ssh, name: 'default' }, 'name'),
     ['engine.addContext skipping TLS verification', 'engine.addContext', { ...tls, skipTlsVerify: true }, '(input)'],
     [
       'containers.edit making the container privileged',
