@@ -1,7 +1,7 @@
 /** Issue 14: several containers' logs merged by engine timestamp, against `docker logs -t` as the oracle. */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -23,9 +23,13 @@ const LINES_EACH = 300;
 const project = `berth-merge-${randomBytes(4).toString('hex')}`;
 const names: string[] = [];
 
-/** Numbered lines, with short pauses so that the three containers' lines interleave in time. */
-const script = (tag: string) =>
-  `i=1; while [ $i -le ${LINES_EACH} ]; do echo "${tag} line $i"; [ $((i % 20)) -eq 0 ] && sleep 0.05; i=$((i+1)); done`;
+/**
+ * Numbered lines, with short pauses so that the three containers' lines interleave in time. Each waits for
+ * the gate file first: `docker run` of the next container can take longer than a whole script on a loaded
+ * machine, so only a shared start makes them overlap.
+ */
+const script = (tag: string, gateFile = 'go') =>
+  `while [ ! -e /gate/${gateFile} ]; do sleep 0.02; done; i=1; while [ $i -le ${LINES_EACH} ]; do echo "${tag} line $i"; [ $((i % 20)) -eq 0 ] && sleep 0.05; i=$((i+1)); done`;
 
 function collect(request: MergedRequest, signal?: AbortSignal) {
   const events: MergedLogEvent[] = [];
@@ -52,7 +56,11 @@ async function oracle(name: string, ...flags: string[]): Promise<string[]> {
 
 const nanos = (line: MergedLogLine) => timestampNanos(line.ts ?? '')!;
 
+let gate = '';
+afterAll(() => (gate ? rm(gate, { recursive: true, force: true }) : undefined));
+
 beforeAll(async () => {
+  gate = await mkdtemp(join(tmpdir(), 'berth-merge-gate-'));
   for (const tag of ['alpha', 'bravo', 'charlie']) {
     const name = litter.container(uniqueName(`merge-${tag}`));
     names.push(name);
@@ -63,12 +71,15 @@ beforeAll(async () => {
       `com.docker.compose.project=${project}`,
       '--name',
       name,
+      '-v',
+      `${gate}:/gate:ro`,
       image,
       'sh',
       '-c',
       script(tag),
     );
   }
+  await writeFile(join(gate, 'go'), '');
   for (const name of names) await docker('wait', name);
 });
 
@@ -100,9 +111,11 @@ describe('merged logs of several containers', () => {
   });
 
   it('since and until go to the engine and agree with docker logs --since/--until', async () => {
-    const all = (await oracle(names[0]!)).map((l) => Date.parse(l.slice(0, l.indexOf(' '))));
-    const since = all[LINES_EACH / 3]!;
-    const until = all[(2 * LINES_EACH) / 3]!;
+    // A window that holds a third of each container's lines, however their runs overlapped in time.
+    const times = async (name: string) => (await oracle(name)).map((l) => Date.parse(l.slice(0, l.indexOf(' '))));
+    const [first, second] = [await times(names[0]!), await times(names[1]!)];
+    const since = Math.min(first[LINES_EACH / 3]!, second[LINES_EACH / 3]!);
+    const until = Math.max(first[(2 * LINES_EACH) / 3]!, second[(2 * LINES_EACH) / 3]!);
     const read = collect({
       selection: { by: 'containers', ids: [names[0]!, names[1]!] },
       tail: 'all',
@@ -169,13 +182,17 @@ describe('merged logs of several containers', () => {
         `com.docker.compose.project=${followProject}`,
         '--name',
         name,
+        '-v',
+        `${gate}:/gate:ro`,
         image,
         'sh',
         '-c',
-        `sleep 1; ${script(tag)}`,
+        script(tag, 'follow'),
       );
     }
     const read = collect({ selection: { by: 'project', project: followProject }, tail: 'all', follow: true });
+    // They print once the follow has started, so lines arrive while it runs.
+    await writeFile(join(gate, 'follow'), '');
     expect(await read.done).toBe('done');
     expect(read.lines).toHaveLength(3 * LINES_EACH);
     const inOrder = read.lines.filter((l) => !l.late);
