@@ -25,9 +25,12 @@ export type BuildEvent =
   | { kind: 'image'; id: string }
   | { kind: 'error'; message: string; exitCode: number | null };
 
-/** The exit code in an engine error message: "returned a non-zero code: N" (legacy), "exit code: N" (BuildKit). */
+/**
+ * The exit code in an engine error message: "returned a non-zero code: N" (legacy), "exit code: N" (BuildKit),
+ * "exit status N" (Podman).
+ */
 export function exitCodeOf(message: string): number | null {
-  const match = /(?:returned a non-zero code|exit code):\s*(\d+)/.exec(message);
+  const match = /(?:returned a non-zero code:|exit code:|exit status)\s*(\d+)/.exec(message);
   return match ? Number(match[1]) : null;
 }
 

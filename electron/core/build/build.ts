@@ -14,6 +14,7 @@ import {
   secretArgWarning,
   secretLookingArgs,
 } from '../../contract';
+import { engineIsPodman } from '../engine/capabilities';
 import type { EngineHandle } from '../engine/engine-handle';
 import { engineAnswers } from '../engine-check';
 import { toBerthError } from '../errors';
@@ -28,6 +29,7 @@ import { chooseBuilder, sendBuild } from './engine-build';
 import { engineLostFailure, type FailureContext, refusedFailure, streamFailure } from './failure';
 import { LegacyDecoder } from './legacy-decode';
 import { planSteps } from './plan';
+import { PodmanDecoder } from './podman-decode';
 import { recordOf, storageFailure, writeRecord } from './records';
 import { maskedRequest, maskValuesInModel } from './secret-mask';
 import { openSecretsSession, type SecretsSession } from './secrets-session';
@@ -162,7 +164,8 @@ class RunningBuild implements Build {
       this.source = source;
       const builder = await chooseBuilder(this.engine, request.builder);
       if (this.secrets.length > 0 && builder === 'legacy') throw secretsNeedBuildKit();
-      this.fold = new StepFold(planSteps(source, request.target), { builder });
+      const plan = planSteps(source, request.target);
+      this.fold = new StepFold(plan, { builder });
       const undeclared =
         builder === 'buildkit' ? undeclaredBuildArgs(outlineDockerfile(source), request.buildArgs, request.target) : [];
       this.throwIfCancelled();
@@ -181,13 +184,18 @@ class RunningBuild implements Build {
         session?.id,
       );
       this.update({ state: 'running' });
-      const decoder = builder === 'buildkit' ? new BuildKitDecoder() : new LegacyDecoder();
+      const decoder =
+        builder === 'buildkit'
+          ? new BuildKitDecoder()
+          : (await engineIsPodman(this.engine))
+            ? new PodmanDecoder(plan)
+            : new LegacyDecoder();
       for await (const line of lines) {
         const warning = builder === 'legacy' ? legacyWarningOf(line) : null;
         if (warning) this.warn(warning);
         else this.apply(decoder.push(line));
       }
-      if (decoder instanceof LegacyDecoder) this.apply(decoder.end());
+      if (!(decoder instanceof BuildKitDecoder)) this.apply(decoder.end());
       // Newer BuildKit engines report unused build args themselves; 20.10's does not, so Berth says it.
       if (undeclared.length > 0 && !this.fold.warnings.some((w) => /build-args? \[/i.test(w))) {
         this.warn(undeclaredArgsWarning(undeclared));

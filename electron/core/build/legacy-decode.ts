@@ -26,7 +26,11 @@ export class LegacyDecoder {
   private current: OpenStep | null = null;
   private afterHeader = false;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** What an unmarked output message is: dockerd marks stderr and leaves stdout bare; Podman marks neither. */
+    private readonly unmarked: 'stdout' | 'unknown' = 'stdout',
+  ) {}
 
   push(line: StreamLine): BuildEvent[] {
     if (line.error !== undefined) {
@@ -76,13 +80,13 @@ export class LegacyDecoder {
       return [];
     }
     if (/^Removing intermediate container [0-9a-f]+\n$/.test(raw)) return [];
-    if (/^ ---> [0-9a-f]{12,}\n$/.test(raw)) {
+    if (/^ ---> [0-9a-f]{11,}\n$/.test(raw)) {
       current.worked = true;
       return this.finishStep('done');
     }
     const stderr = raw.startsWith(STDERR_ON) && raw.endsWith(STDERR_OFF);
     const text = stderr ? raw.slice(STDERR_ON.length, -STDERR_OFF.length) : raw;
-    return [{ kind: 'log', ref: current.ref, stream: stderr ? 'stderr' : 'stdout', text }];
+    return [{ kind: 'log', ref: current.ref, stream: stderr ? 'stderr' : this.unmarked, text }];
   }
 
   private finishStep(outcome: 'done' | 'error', error?: string): BuildEvent[] {

@@ -18,13 +18,15 @@ describe('the capabilities read from /version and /info', () => {
   const docker = { ApiVersion: '1.41', Os: 'linux', Components: [{ Name: 'Engine' }] };
   const podman = { ApiVersion: '1.41', Os: 'linux', Components: [{ Name: 'Podman Engine' }] };
 
-  it('a recent dockerd has BuildKit, is not Podman, and is a swarm manager only when Swarm.ControlAvailable', () => {
+  it('a recent dockerd has BuildKit, is not Podman, and is a swarm manager only when its node is active with Swarm.ControlAvailable', () => {
     expect(engineCapabilities(docker, { Swarm: { ControlAvailable: false } })).toEqual({
       buildkit: true,
       podman: false,
       swarmManager: false,
     });
-    expect(engineCapabilities(docker, { Swarm: { ControlAvailable: true } }).swarmManager).toBe(true);
+    expect(
+      engineCapabilities(docker, { Swarm: { LocalNodeState: 'active', ControlAvailable: true } }).swarmManager,
+    ).toBe(true);
     expect(engineCapabilities(docker).swarmManager).toBe(false);
   });
 

@@ -40,13 +40,18 @@ export function supportsBuildkit(apiVersion: string | undefined, os: string | un
   return os === 'linux' && (major > 1 || (major === 1 && minor >= 39));
 }
 
+/** Whether a /info answer comes from an active Swarm manager (a worker or an inactive node is not). */
+export function isSwarmManager(info: InfoAnswer | undefined): boolean {
+  return info?.Swarm?.LocalNodeState === 'active' && info.Swarm.ControlAvailable === true;
+}
+
 /** Every capability from the engine's answers; `info` may be missing when the engine refused it. */
 export function engineCapabilities(version: VersionAnswer, info?: InfoAnswer): Capabilities {
   const podman = isPodman(version);
   return {
     buildkit: !podman && supportsBuildkit(version.ApiVersion, version.Os),
     podman,
-    swarmManager: info?.Swarm?.ControlAvailable === true,
+    swarmManager: isSwarmManager(info),
   };
 }
 

@@ -74,3 +74,27 @@ describe('normalising engine events', () => {
     expect(parseEventLine('null')).toBeNull();
   });
 });
+
+describe("normalising Podman's events (fixtures/events-podman-4.3.fixture.jsonl)", () => {
+  const podman = readFileSync(new URL('./fixtures/events-podman-4.3.fixture.jsonl', import.meta.url), 'utf8')
+    .split('\n')
+    .filter(Boolean);
+  const events = podman.map(parseEventLine);
+
+  it('turns every recorded line into a valid EngineEvent, with no empty or Podman-only attributes', () => {
+    for (const event of events) {
+      expect(EngineEvent.parse(event)).toEqual(event);
+      expect(Object.values(event?.attributes ?? {})).not.toContain('');
+      expect(event?.attributes).not.toHaveProperty('containerExitCode');
+      expect(event?.attributes).not.toHaveProperty('podId');
+    }
+    expect(events.length).toBe(podman.length);
+  });
+
+  it("names a container's removal destroy, as dockerd does, and keeps the exit code of die", () => {
+    const container = events.filter((e) => e?.type === 'container' && e.name === 'evt');
+    expect(container.map((e) => e?.action)).toEqual(['create', 'init', 'start', 'die', 'cleanup', 'destroy']);
+    expect(container.find((e) => e?.action === 'die')?.attributes.exitCode).toBe('0');
+    expect(container[0]?.attributes.image).toBe('localhost/berth-node-base:node-20.20.2');
+  });
+});

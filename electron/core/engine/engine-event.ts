@@ -1,6 +1,9 @@
 /**
  * One line of GET /events turned into the contract's EngineEvent, whichever API version wrote it:
  * new fields (Type, Action, Actor.ID, Actor.Attributes, timeNano) or the old ones (status, id, from, time).
+ * Podman's events (fixtures/events-podman-4.3.fixture.jsonl) are brought to dockerd's shape: its attributes that
+ * do not apply come as empty strings and are dropped, `containerExitCode` (always "0", even on start) is dropped
+ * in favour of `exitCode`, which Podman also sends on `die`, and a container `remove` is dockerd's `destroy`.
  */
 import type { EngineEvent } from '../../contract';
 
@@ -18,6 +21,11 @@ interface RawEvent {
 /** Actions that, in the old format (no Type), were about images rather than containers. */
 const OLD_IMAGE_ACTIONS = new Set(['untag', 'delete', 'tag', 'pull', 'push', 'import', 'load', 'save']);
 
+/** Podman's attributes with no dockerd meaning. */
+const PODMAN_ONLY = new Set(['containerExitCode', 'podId']);
+/** Podman's names for actions dockerd names otherwise, by event type. */
+const PODMAN_ACTIONS: Record<string, Record<string, string>> = { container: { remove: 'destroy' } };
+
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
 
@@ -27,7 +35,7 @@ function attributesOf(raw: RawEvent): Record<string, string> {
   if (given && typeof given === 'object') {
     for (const [key, value] of Object.entries(given)) {
       const s = text(value) ?? (typeof value === 'boolean' ? String(value) : undefined);
-      if (s !== undefined) attributes[key] = s;
+      if (s !== undefined && s !== '' && !PODMAN_ONLY.has(key)) attributes[key] = s;
     }
   }
   const from = text(raw.from);
@@ -45,10 +53,11 @@ function timeOf(raw: RawEvent): number {
 export function normaliseEvent(value: unknown): EngineEvent | null {
   if (!value || typeof value !== 'object') return null;
   const raw = value as RawEvent;
-  const action = text(raw.Action) ?? text(raw.status);
+  let action = text(raw.Action) ?? text(raw.status);
   if (!action) return null;
   const id = text(raw.Actor?.ID) ?? text(raw.id) ?? '';
   const type = text(raw.Type) ?? (raw.from === undefined && OLD_IMAGE_ACTIONS.has(action) ? 'image' : 'container');
+  action = PODMAN_ACTIONS[type]?.[action] ?? action;
   const attributes = attributesOf(raw);
   const name = attributes.name;
   return { type, action, id, ...(name !== undefined && { name }), attributes, time: timeOf(raw) };

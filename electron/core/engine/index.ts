@@ -8,6 +8,13 @@ export {
   isPodman,
   supportsBuildkit,
 } from './builder-support';
+export {
+  capabilitiesOf,
+  currentCapabilities,
+  type EngineCapabilities,
+  engineIsPodman,
+  isSwarmManager,
+} from './capabilities';
 export { dockerConfigDir } from './context-store';
 export { type EngineEndpoint, listContexts, resolveEndpoint } from './endpoint';
 export { Engine, type EngineOptions, type StatusListener } from './engine';
