@@ -2,6 +2,7 @@
 import type Dockerode from 'dockerode';
 import type { ImageDetail, ImageSummary } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
+import { tagsAsShown } from '../engine/podman';
 import { toBerthError } from '../errors';
 
 const NO_TAG = '<none>:<none>';
@@ -26,11 +27,12 @@ export async function containersByImage(docker: Dockerode): Promise<Map<string, 
 export async function listImages(engine: EngineHandle): Promise<ImageSummary[]> {
   try {
     const [images, users] = await Promise.all([engine.docker.listImages(), containersByImage(engine.docker)]);
+    const shown = await Promise.all(images.map((image) => tagsAsShown(engine, realTags(image.RepoTags))));
     return images
       .map(
-        (image): ImageSummary => ({
+        (image, i): ImageSummary => ({
           id: image.Id,
-          tags: realTags(image.RepoTags),
+          tags: shown[i] ?? [],
           created: image.Created * 1000,
           size: image.Size,
           containers: users.get(image.Id)?.length ?? 0,
@@ -52,7 +54,7 @@ export async function inspectImage(engine: EngineHandle, ref: string): Promise<I
     const config = info.Config ?? {};
     return {
       id: info.Id,
-      tags: realTags(info.RepoTags),
+      tags: await tagsAsShown(engine, realTags(info.RepoTags)),
       created: Date.parse(info.Created),
       size: info.Size,
       containers: users.get(info.Id)?.length ?? 0,

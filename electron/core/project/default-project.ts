@@ -1,4 +1,5 @@
 import type Dockerode from 'dockerode';
+import { shortImageName } from '../engine/podman';
 
 /** The base image the bundled notes service asks for (`ARG NODE_IMAGE` in its Dockerfile). */
 export const TUTORIAL_NODE_IMAGE = 'node:22-alpine';
@@ -21,12 +22,14 @@ export async function defaultNodeImage(docker: Dockerode, env: NodeJS.ProcessEnv
   if (env.BERTH_NODE_IMAGE) return env.BERTH_NODE_IMAGE;
   try {
     const images = await docker.listImages();
-    const tags = images.flatMap((image) => image.RepoTags ?? []);
+    // Short names: Podman lists the offline base image, loaded from dockerd, as localhost/berth-node-base:...
+    const tagsOf = (image: { RepoTags?: string[] | null }) => (image.RepoTags ?? []).map(shortImageName);
+    const tags = images.flatMap(tagsOf);
     if (tags.includes(TUTORIAL_NODE_IMAGE)) return TUTORIAL_NODE_IMAGE;
     const offline = images
-      .filter((image) => (image.RepoTags ?? []).some((tag) => tag.startsWith(`${OFFLINE_BASE_REPOSITORY}:`)))
+      .filter((image) => tagsOf(image).some((tag) => tag.startsWith(`${OFFLINE_BASE_REPOSITORY}:`)))
       .sort((a, b) => b.Created - a.Created)[0];
-    const offlineTag = offline?.RepoTags?.find((tag) => tag.startsWith(`${OFFLINE_BASE_REPOSITORY}:`));
+    const offlineTag = offline && tagsOf(offline).find((tag) => tag.startsWith(`${OFFLINE_BASE_REPOSITORY}:`));
     return offlineTag ?? TUTORIAL_NODE_IMAGE;
   } catch {
     return TUTORIAL_NODE_IMAGE; // engine down: the build itself will say so

@@ -20,6 +20,7 @@ import {
   type TagPush,
 } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
+import { pushQueryFor } from '../engine/podman';
 import { engineAnswers } from '../engine-check';
 import { engineMessage, toBerthError, unreachable } from '../errors';
 import { authConfigFor, type RegistryCredentials } from './credentials';
@@ -244,7 +245,7 @@ export class Push {
     // authconfig is always sent, `{}` without credentials: the engine answers 400 without X-Registry-Auth.
     const stream = await docker
       .getImage(repository)
-      .push({ tag, authconfig: authConfigFor(login) })
+      .push({ tag, authconfig: authConfigFor(login), ...(await pushQueryFor(engine, registry)) })
       .catch((error: { statusCode?: number }) => {
         if (error.statusCode === undefined || error.statusCode === 404) throw asMissing(error, source, endpoint);
         throw pushFailure(engineMessage(error), target, source);
