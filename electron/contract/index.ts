@@ -37,6 +37,7 @@ export * from './pipeline';
 export * from './procedures';
 export * from './projects';
 export * from './registry';
+export * from './services';
 export * from './shapes';
 export * from './stats';
 export * from './terminal';

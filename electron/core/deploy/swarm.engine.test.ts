@@ -1,0 +1,204 @@
+/**
+ * Swarm on the real engine (issue 13): this file makes the engine a single-node Swarm manager
+ * (`docker swarm init --advertise-addr 127.0.0.1`), deploys the notes service with 2 replicas and reaches each
+ * task on its own host-mode port, rolls out an image whose HEALTHCHECK fails and sees the engine roll it back,
+ * and scales to 3. The docker CLI is the oracle (docker service ps / ls / inspect, docker ps).
+ * afterAll removes the service, leaves the swarm (`docker swarm leave --force`) and removes docker_gwbridge,
+ * whatever happened; run it only under the engine lock, since the swarm is engine-wide.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
+import type { LogEvent, SwarmService } from '../../contract';
+import { Engine } from '../engine/engine';
+import {
+  deployService,
+  inspectService,
+  listServices,
+  readServiceLogs,
+  scaleService,
+  swarmStatus,
+} from './swarm-services';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Generous deadlines: the notes service's HEALTHCHECK runs every 10 s, so each new task needs 10 s or more. */
+const CONVERGE_DEADLINE_MS = 180_000;
+const ROLLBACK_DEADLINE_MS = 240_000;
+const HTTP_DEADLINE_MS = 60_000;
+/** How long each updated task is watched; the failing image is unhealthy within about 2 s. */
+const MONITOR_MS = 15_000;
+
+const litter = new EngineLitter();
+const service = uniqueName('notes-swarm').slice(0, 40);
+const good = litter.image(`${uniqueName('notes-swarm')}:good`);
+const bad = litter.image(`${uniqueName('notes-swarm')}:unhealthy`);
+let engine: Engine;
+let swarmInitByUs = false;
+
+const running = (s: SwarmService) => s.tasks.filter((t) => t.state === 'running' && t.desiredState === 'running');
+
+async function converged(replicas: number, image: string): Promise<SwarmService> {
+  return waitFor(
+    async () => {
+      const s = await inspectService(engine, service);
+      const up = running(s);
+      return up.length === replicas && up.every((t) => t.image === image && t.ports.length === 1) ? s : undefined;
+    },
+    CONVERGE_DEADLINE_MS,
+    `${replicas} running tasks of ${image}`,
+  );
+}
+
+const ok = (port: number) =>
+  waitFor(
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
+      return res.status === 200 ? res.status : undefined;
+    },
+    HTTP_DEADLINE_MS,
+    `200 from 127.0.0.1:${port}`,
+  );
+
+async function leaveSwarm(): Promise<void> {
+  const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+  await quietly(docker('service', 'rm', service));
+  // The tasks' containers (and their anonymous /data volumes) go with the service; wait for that.
+  await quietly(
+    waitFor(
+      async () =>
+        (await docker('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${service}`)) === ''
+          ? true
+          : undefined,
+      CONVERGE_DEADLINE_MS,
+      'the service containers to go',
+    ),
+  );
+  if (swarmInitByUs) await quietly(docker('swarm', 'leave', '--force'));
+  await quietly(docker('network', 'rm', 'docker_gwbridge'));
+}
+
+beforeAll(async () => {
+  const state = await docker('info', '--format', '{{.Swarm.LocalNodeState}}');
+  if (state !== 'inactive') throw new Error(`The engine is already in a swarm (${state}); this test makes its own.`);
+  engine = new Engine({ labels: testLabels() });
+  expect(await swarmStatus(engine)).toEqual({ manager: false, reason: expect.stringMatching(/not a Swarm manager/) });
+  await docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
+  swarmInitByUs = true;
+  await docker('build', '-q', '--build-arg', `NODE_IMAGE=${inject('nodeImage')}`, '-t', good, repoRoot);
+  const dir = await mkdtemp(join(tmpdir(), 'berth-swarm-'));
+  try {
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      `FROM ${good}\nHEALTHCHECK --interval=1s --timeout=1s --start-period=0s --retries=1 CMD ["node", "-e", "process.exit(1)"]\n`,
+    );
+    await docker('build', '-q', '-t', bad, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+afterAll(async () => {
+  engine?.close();
+  await leaveSwarm();
+  await litter.cleanup();
+});
+
+describe('Swarm services', () => {
+  it('deploys the notes service with 2 replicas, each task reachable on its own host-mode port', async () => {
+    expect(await swarmStatus(engine)).toEqual({ manager: true, reason: null });
+    await deployService(engine, {
+      name: service,
+      image: good,
+      env: { PORT: '5000' },
+      containerPorts: [5000],
+      replicas: 2,
+      monitorMs: MONITOR_MS,
+    });
+    const deployed = await converged(2, good);
+    const ports = running(deployed).map((t) => t.ports[0]?.hostPort ?? 0);
+    expect(new Set(ports).size).toBe(2);
+    for (const port of ports) expect(await ok(port)).toBe(200);
+
+    // The oracle: docker service ps and docker ps agree on the tasks and their ports.
+    const states = await docker(
+      'service',
+      'ps',
+      service,
+      '--filter',
+      'desired-state=running',
+      '--format',
+      '{{.CurrentState}}',
+    );
+    expect(states.split('\n').filter((s) => s.startsWith('Running'))).toHaveLength(2);
+    const published = await docker(
+      'ps',
+      '--filter',
+      `label=com.docker.swarm.service.name=${service}`,
+      '--format',
+      '{{.Ports}}',
+    );
+    for (const port of ports) expect(published).toContain(`:${port}->5000/tcp`);
+    expect((await listServices(engine)).map((s) => s.name)).toContain(service);
+
+    // The service's logs: each task said where it listens.
+    const lines: string[] = [];
+    await readServiceLogs(engine, service, {
+      deliver: (event: LogEvent) => {
+        if (event.kind === 'lines') lines.push(...event.lines.map((l) => l.text));
+      },
+    });
+    expect(lines.filter((l) => l.includes('Listening at http://0.0.0.0:5000')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('rolls out an image whose HEALTHCHECK fails, and the engine rolls the service back by itself', async () => {
+    await deployService(engine, {
+      name: service,
+      image: bad,
+      env: { PORT: '5000' },
+      containerPorts: [5000],
+      replicas: 2,
+      monitorMs: MONITOR_MS,
+    });
+    const rolledBack = await waitFor(
+      async () => {
+        const s = await inspectService(engine, service);
+        return s.update?.state === 'rollback_completed' ? s : undefined;
+      },
+      ROLLBACK_DEADLINE_MS,
+      'the automatic rollback',
+    );
+    expect(rolledBack.image).toBe(good);
+    expect(rolledBack.tasks.some((t) => t.image === bad && t.state !== 'running')).toBe(true);
+    const back = await converged(2, good);
+    for (const task of running(back)) expect(await ok(task.ports[0]?.hostPort ?? 0)).toBe(200);
+    // The oracle: the engine itself says it rolled back, to the good image.
+    expect(await docker('service', 'inspect', '--format', '{{.UpdateStatus.State}}', service)).toBe(
+      'rollback_completed',
+    );
+    expect(
+      await docker('service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', service),
+    ).toMatch(new RegExp(`^${good.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  it('scales to 3', async () => {
+    await scaleService(engine, service, 3);
+    const scaled = await converged(3, good);
+    expect(new Set(running(scaled).map((t) => t.ports[0]?.hostPort)).size).toBe(3);
+    expect(await docker('service', 'ls', '--filter', `name=${service}`, '--format', '{{.Replicas}}')).toBe('3/3');
+  });
+
+  it('refuses bad input with the field at fault, and creates nothing', async () => {
+    await expect(
+      deployService(engine, { name: 'no spaces allowed', image: good, env: {}, replicas: 1 }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(
+      deployService(engine, { name: 'ok-name', image: good, env: {}, replicas: 1000 }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    expect((await listServices(engine)).map((s) => s.name)).not.toContain('ok-name');
+  });
+});
