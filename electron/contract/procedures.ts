@@ -22,7 +22,7 @@ import { ContainerRef, ContextName, HostIp, Port, RegistryHost, RunId } from './
 import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
-import { LogEvent } from './logs';
+import { LogEvent, LogLine } from './logs';
 import { MergedLogEvent, MergedLogsParams } from './logs-merged';
 import { OtlpTrace } from './otlp-trace';
 import {
@@ -37,6 +37,7 @@ import {
 } from './pipeline';
 import { DockerfileFile, DockerfilePath, FolderPath, RecentProject } from './projects';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
+import { Replicas, ServiceDeployRequest, ServiceRef, SwarmService, SwarmStatus } from './services';
 import { Empty, Millis, Ok } from './shapes';
 import { StatsEvent } from './stats';
 import { TerminalEvent, TerminalInput, TerminalParams } from './terminal';
@@ -150,6 +151,16 @@ export const procedures = {
   'pipeline.history': { input: Empty, output: z.array(PipelineSummary) },
   'watch.start': { input: WatchRequest, output: z.object({ watchId: z.string() }) },
   'watch.stop': { input: z.object({ watchId: RunId }).strict(), output: Ok },
+  'services.status': { input: Empty, output: SwarmStatus },
+  'services.list': { input: Empty, output: z.array(SwarmService) },
+  'services.deploy': { input: ServiceDeployRequest, output: SwarmService },
+  'services.scale': { input: z.object({ ref: ServiceRef, replicas: Replicas }).strict(), output: SwarmService },
+  'services.remove': { input: z.object({ ref: ServiceRef }).strict(), output: Ok },
+  /** The last `tail` lines of every task of the service. */
+  'services.logs': {
+    input: z.object({ ref: ServiceRef, tail: z.number().int().min(1).max(10_000).default(500) }).strict(),
+    output: z.object({ lines: z.array(LogLine) }),
+  },
 
   'app.openExternal': {
     input: z.object({ url: z.string().url('give a full http(s) URL') }).strict(),

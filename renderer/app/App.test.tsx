@@ -29,14 +29,14 @@ function renderApp(api = fake()) {
 const main = () => screen.getByRole('main');
 
 describe('App', () => {
-  it('opens on Build with a navigation of five views', async () => {
+  it('opens on Build with a navigation of six views', async () => {
     renderApp();
     const nav = screen.getByRole('navigation', { name: 'Views' });
     expect(
       within(nav)
         .getAllByRole('link')
         .map((l) => l.textContent?.replace(/g \w$/, '')),
-    ).toEqual(['Build', 'Images', 'Containers', 'Logs', 'Ship', 'Disk']);
+    ).toEqual(['Build', 'Images', 'Containers', 'Logs', 'Ship', 'Disk', 'Services']);
     expect(within(nav).getByRole('link', { name: /Build/ })).toHaveAttribute('aria-current', 'page');
     expect(await screen.findByRole('form', { name: 'Build settings' })).toBeInTheDocument();
   });

@@ -18,6 +18,7 @@ const VIEW_COMPONENTS: Record<ViewId, React.LazyExoticComponent<() => React.JSX.
   logs: lazy(() => import('../logs/LogsView').then((m) => ({ default: m.LogsView }))),
   disk: lazy(() => import('../disk/DiskView').then((m) => ({ default: m.DiskView }))),
   ship: lazy(() => import('../ship/ShipView').then((m) => ({ default: m.ShipView }))),
+  services: lazy(() => import('../services/ServicesView').then((m) => ({ default: m.ServicesView }))),
 };
 
 function Shell() {

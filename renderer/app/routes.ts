@@ -5,6 +5,7 @@ export const VIEWS = [
   { id: 'logs', label: 'Logs', key: 'l' },
   { id: 'ship', label: 'Ship', key: 's' },
   { id: 'disk', label: 'Disk', key: 'd' },
+  { id: 'services', label: 'Services', key: 'v' },
 ] as const;
 
 export type ViewId = (typeof VIEWS)[number]['id'];

@@ -15,6 +15,7 @@ import { imageHandlers } from './images';
 import { layerExplorerHandlers } from './layer-explorer';
 import { pipelineHandlers } from './pipeline';
 import { registryHandlers } from './registry';
+import { serviceHandlers } from './services';
 
 export type { AppOptions } from './app';
 export { streamHandlers } from './streams';
@@ -33,6 +34,7 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...credentialHandlers(services),
     ...pipelineHandlers(services),
     ...diskHandlers(services),
+    ...serviceHandlers(services),
     ...appHandlers(services, options),
     ...deployHandlers(services, options),
   } satisfies Handlers;

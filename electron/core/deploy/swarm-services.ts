@@ -14,7 +14,7 @@ import {
   type SwarmStatus,
 } from '../../contract';
 import { requireImage } from '../containers/run-checks';
-import { engineCapabilities } from '../engine/capabilities';
+import { currentCapabilities } from '../engine/capabilities';
 import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { DEFAULT_BATCH_LIMITS, LogBatcher, type LogSink } from '../logs/log-batcher';
@@ -27,7 +27,7 @@ const NOT_MANAGER_FIX =
 /** Whether the Services view can work on this engine, and if not why. */
 export async function swarmStatus(engine: EngineHandle): Promise<SwarmStatus> {
   try {
-    const caps = await engineCapabilities(engine);
+    const caps = await currentCapabilities(engine);
     if (caps.swarmManager) return { manager: true, reason: null };
     return {
       manager: false,

@@ -18,7 +18,7 @@ import { runContainer } from '../containers';
 import { listImages } from '../images/image-list';
 import { readLogs } from '../logs';
 import { startPush } from '../registry';
-import { engineCapabilities } from './capabilities';
+import { currentCapabilities } from './capabilities';
 import { Engine } from './engine';
 import { EngineEvents } from './events';
 import { shortImageName } from './podman';
@@ -61,7 +61,7 @@ describe('Berth on Podman', () => {
     expect(status.state).toBe('connected');
     expect(status.apiVersion).toBe('1.41');
     expect(status.buildkit).toBe(false);
-    expect(await engineCapabilities(engine)).toMatchObject({ podman: true, buildkit: false, swarmManager: false });
+    expect(await currentCapabilities(engine)).toMatchObject({ podman: true, buildkit: false, swarmManager: false });
   });
 
   it('lists the base image loaded from dockerd by its short name, not localhost/...', async () => {

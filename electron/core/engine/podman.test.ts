@@ -17,3 +17,22 @@ describe("Podman's image names and registries, as dockerd would have them", () =
     expect(isLoopbackRegistry('127.0.0.1.example')).toBe(false);
   });
 });
+
+describe('loopback login addresses on Podman', () => {
+  it('are written localhost:<port>, the only form Podman checks without TLS', async () => {
+    const { loginAddressFor } = await import('./podman');
+    const podmanEngine = {
+      endpoint: 'unix:///p.sock',
+      docker: { version: async () => ({ Components: [{ Name: 'Podman Engine' }] }) },
+    };
+    const dockerEngine = {
+      endpoint: 'unix:///d.sock',
+      docker: { version: async () => ({ Components: [{ Name: 'Engine' }] }) },
+    };
+    const asHandle = (e: object) => e as Parameters<typeof loginAddressFor>[0];
+    expect(await loginAddressFor(asHandle(podmanEngine), '127.0.0.1:5000')).toBe('localhost:5000');
+    expect(await loginAddressFor(asHandle(podmanEngine), 'http://127.0.0.1:5000')).toBe('localhost:5000');
+    expect(await loginAddressFor(asHandle(podmanEngine), 'registry.example:5000')).toBe('registry.example:5000');
+    expect(await loginAddressFor(asHandle(dockerEngine), '127.0.0.1:5000')).toBe('127.0.0.1:5000');
+  });
+});

@@ -5,7 +5,10 @@
  *   registry and `docker.io/library/notes:1` for one built as `notes:1`; it resolves the short name to either,
  *   so Berth shows and uses the short name, as the docker CLI would;
  * - push: dockerd trusts a registry on 127.0.0.0/8 over plain HTTP, Podman verifies TLS unless told not to, so
- *   a push to a loopback registry says `tlsVerify=false` (Podman's own query parameter), and only then.
+ *   a push to a loopback registry says `tlsVerify=false` (Podman's own query parameter), and only then;
+ * - login check (POST /auth): Podman takes no such parameter there and skips TLS only for an address that
+ *   starts with `localhost:`, so a loopback registry `127.0.0.1:P` is checked as `localhost:P`, the same
+ *   machine and port.
  */
 import { engineIsPodman } from './capabilities';
 import type { EngineHandle } from './engine-handle';
@@ -31,4 +34,10 @@ export async function pushQueryFor(engine: EngineHandle, registry: string): Prom
 /** The image tags as Berth shows them on this engine: short names on Podman, as given on dockerd. */
 export async function tagsAsShown(engine: EngineHandle, tags: string[]): Promise<string[]> {
   return (await engineIsPodman(engine)) ? [...new Set(tags.map(shortImageName))] : tags;
+}
+
+/** The server address a login check sends: on Podman, a 127.0.0.1 registry as `localhost:<port>` (see above). */
+export async function loginAddressFor(engine: EngineHandle, address: string): Promise<string> {
+  const loopback = /^(?:https?:\/\/)?(?:127(?:\.\d{1,3}){3}|\[::1\])(:\d+)/.exec(address);
+  return loopback && (await engineIsPodman(engine)) ? `localhost${loopback[1]}` : address;
 }

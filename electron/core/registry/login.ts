@@ -1,19 +1,23 @@
 /** Checking registry credentials through the engine (POST /auth), and remembering them. */
 import { BerthError, isRegistryHost, normalizeRegistry, type SecretKeeping } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
+import { loginAddressFor } from '../engine/podman';
 import type { RegistryCredentials } from './credentials';
 import { authConfigFor } from './credentials';
 import { loginFailure } from './failures';
 
 /** Asks the engine to log in to the registry; resolves with its message ("Login Succeeded"). */
 export async function checkCredentials(
-  { docker, endpoint }: EngineHandle,
+  engine: EngineHandle,
   credentials: RegistryCredentials,
 ): Promise<{ message: string }> {
+  const { docker, endpoint } = engine;
   requireRegistryHost(credentials.registry);
   const registry = normalizeRegistry(credentials.registry);
   try {
-    const answer = (await docker.checkAuth(authConfigFor(credentials))) as { Status?: string } | undefined;
+    const auth = authConfigFor(credentials);
+    if (auth.serveraddress) auth.serveraddress = await loginAddressFor(engine, auth.serveraddress);
+    const answer = (await docker.checkAuth(auth)) as { Status?: string } | undefined;
     return { message: answer?.Status || 'Login Succeeded' };
   } catch (error) {
     throw loginFailure(error, registry, credentials.username, endpoint);

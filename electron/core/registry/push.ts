@@ -245,7 +245,7 @@ export class Push {
     // authconfig is always sent, `{}` without credentials: the engine answers 400 without X-Registry-Auth.
     const stream = await docker
       .getImage(repository)
-      .push({ tag, authconfig: authConfigFor(login), ...(await pushQueryFor(engine, registry)) })
+      .push({ tag, authconfig: authConfigFor(login), ...(await pushQueryFor(engine, registryHost(target))) })
       .catch((error: { statusCode?: number }) => {
         if (error.statusCode === undefined || error.statusCode === 404) throw asMissing(error, source, endpoint);
         throw pushFailure(engineMessage(error), target, source);
