@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
+import { initTestSwarm, type TestSwarm } from '../../../test/swarm-harness';
 import type { LogEvent, SwarmService } from '../../contract';
 import { Engine } from '../engine/engine';
 import {
@@ -36,7 +37,7 @@ const service = uniqueName('notes-swarm').slice(0, 40);
 const good = litter.image(`${uniqueName('notes-swarm')}:good`);
 const bad = litter.image(`${uniqueName('notes-swarm')}:unhealthy`);
 let engine: Engine;
-let swarmInitByUs = false;
+let swarm: TestSwarm | undefined;
 
 const running = (s: SwarmService) => s.tasks.filter((t) => t.state === 'running' && t.desiredState === 'running');
 
@@ -62,31 +63,10 @@ const ok = (port: number) =>
     `200 from 127.0.0.1:${port}`,
   );
 
-async function leaveSwarm(): Promise<void> {
-  const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
-  await quietly(docker('service', 'rm', service));
-  // The tasks' containers (and their anonymous /data volumes) go with the service; wait for that.
-  await quietly(
-    waitFor(
-      async () =>
-        (await docker('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${service}`)) === ''
-          ? true
-          : undefined,
-      CONVERGE_DEADLINE_MS,
-      'the service containers to go',
-    ),
-  );
-  if (swarmInitByUs) await quietly(docker('swarm', 'leave', '--force'));
-  await quietly(docker('network', 'rm', 'docker_gwbridge'));
-}
-
 beforeAll(async () => {
-  const state = await docker('info', '--format', '{{.Swarm.LocalNodeState}}');
-  if (state !== 'inactive') throw new Error(`The engine is already in a swarm (${state}); this test makes its own.`);
   engine = new Engine({ labels: testLabels() });
   expect(await swarmStatus(engine)).toEqual({ manager: false, reason: expect.stringMatching(/not a Swarm manager/) });
-  await docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
-  swarmInitByUs = true;
+  swarm = await initTestSwarm(() => [service]);
   await docker('build', '-q', '--build-arg', `NODE_IMAGE=${inject('nodeImage')}`, '-t', good, repoRoot);
   const dir = await mkdtemp(join(tmpdir(), 'berth-swarm-'));
   try {
@@ -102,7 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   engine?.close();
-  await leaveSwarm();
+  await swarm?.leave();
   await litter.cleanup();
 });
 

@@ -1,0 +1,93 @@
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { SwarmService } from '../../electron/contract';
+import { FakeApi } from '../test/fake-api';
+import { images } from '../test/fixtures';
+import { renderWithApi } from '../test/render';
+import { ServicesView } from './ServicesView';
+
+const task = (
+  slot: number,
+  state: string,
+  hostPort: number | null,
+  image = 'notas-iv:1',
+): SwarmService['tasks'][number] => ({
+  id: `task${slot}${state}`.padEnd(25, '0'),
+  slot,
+  image,
+  state,
+  desiredState: state === 'running' ? 'running' : 'shutdown',
+  message: state === 'running' ? 'started' : 'task: non-zero exit (1): dockerexec: unhealthy container',
+  error: state === 'failed' ? 'task: non-zero exit (1): dockerexec: unhealthy container' : null,
+  containerId: null,
+  ports: hostPort ? [{ containerPort: 5000, hostPort }] : [],
+  updatedAt: 1,
+});
+
+const notes: SwarmService = {
+  id: 'abcdefghijklmnopqrstuvwxy',
+  name: 'notes',
+  image: 'notas-iv:1',
+  replicas: 2,
+  running: 2,
+  update: { state: 'rollback_completed', message: 'rollback completed' },
+  // in the order core gives them: by slot, newest first
+  tasks: [task(1, 'running', 30001), task(1, 'failed', null, 'notas-iv:bad'), task(2, 'running', 30002)],
+};
+
+const fake = () =>
+  new FakeApi()
+    .on('services.status', { manager: true, reason: null })
+    .on('services.list', [notes])
+    .on('images.list', images)
+    .on('services.scale', ({ replicas }) => ({ ...notes, replicas }))
+    .on('services.deploy', notes)
+    .on('services.logs', { lines: [{ stream: 'stdout', text: 'Listening at http://0.0.0.0:5000' }] });
+
+describe('ServicesView', () => {
+  it('says why when the engine is not a Swarm manager, and offers nothing that would fail', async () => {
+    renderWithApi(
+      <ServicesView />,
+      new FakeApi().on('services.status', { manager: false, reason: 'This engine is not a Swarm manager.' }),
+    );
+    expect(await screen.findByRole('region', { name: /not available/ })).toHaveTextContent('not a Swarm manager');
+    expect(screen.queryByRole('form', { name: 'Deploy a service' })).not.toBeInTheDocument();
+  });
+
+  it("lists each service's replicas, rollout state, and every task with its state and own port", async () => {
+    renderWithApi(<ServicesView />, fake());
+    const card = await screen.findByRole('region', { name: 'Service notes' });
+    expect(card).toHaveTextContent('2/2 running');
+    expect(card).toHaveTextContent('update: rollback_completed');
+    const rows = within(within(card).getByRole('table', { name: 'Tasks of notes' }))
+      .getAllByRole('row')
+      .slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      expect.stringMatching(/notes\.1.*running.*127\.0\.0\.1:30001 → 5000/),
+      expect.stringMatching(/notes\.1.*failed.*notas-iv:bad.*unhealthy container/),
+      expect.stringMatching(/notes\.2.*running.*127\.0\.0\.1:30002 → 5000/),
+    ]);
+  });
+
+  it('deploys from the run settings, scales, and shows the service logs', async () => {
+    const { api } = renderWithApi(<ServicesView />, fake());
+    const form = await screen.findByRole('form', { name: 'Deploy a service' });
+    await userEvent.type(within(form).getByLabelText('Image'), 'notas-iv:1');
+    await userEvent.click(within(form).getByRole('button', { name: 'Deploy' }));
+    expect(api.callsTo('services.deploy').at(-1)).toEqual({
+      name: 'notes',
+      image: 'notas-iv:1',
+      env: { PORT: '5000' },
+      containerPorts: [5000],
+      replicas: 2,
+    });
+    const card = screen.getByRole('region', { name: 'Service notes' });
+    const replicas = within(card).getByLabelText('Replicas of notes');
+    await userEvent.clear(replicas);
+    await userEvent.type(replicas, '3');
+    await userEvent.click(within(card).getByRole('button', { name: 'Scale' }));
+    expect(api.callsTo('services.scale').at(-1)).toEqual({ ref: notes.id, replicas: 3 });
+    await act(() => userEvent.click(within(card).getByRole('button', { name: 'Logs' })));
+    expect(await screen.findByRole('region', { name: 'Logs of notes' })).toHaveTextContent('Listening at');
+  });
+});

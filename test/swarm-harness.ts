@@ -1,0 +1,49 @@
+/**
+ * A single-node Swarm for one test file (shared/REFERENCE.md section 8): `docker swarm init --advertise-addr
+ * 127.0.0.1`, and afterwards, whatever happened, the test's services removed (their task containers and
+ * anonymous volumes go with them), `docker swarm leave --force`, and docker_gwbridge removed. A swarm is
+ * engine-wide: run these files only under the engine lock (and a shell wrapper should trap the same clean-up).
+ */
+import { docker, waitFor } from './engine-harness';
+
+/** Generous: a removed service's containers are gone within seconds here. */
+const SERVICE_GONE_DEADLINE_MS = 120_000;
+
+export interface TestSwarm {
+  /** Removes the services, leaves the swarm and removes docker_gwbridge; safe to call twice. */
+  leave(): Promise<void>;
+}
+
+const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
+
+/** Makes the engine a Swarm manager; refuses when it already is in a swarm (someone else's). */
+export async function initTestSwarm(services: () => string[]): Promise<TestSwarm> {
+  const state = await docker('info', '--format', '{{.Swarm.LocalNodeState}}');
+  if (state !== 'inactive') throw new Error(`The engine is already in a swarm (${state}); a test makes its own.`);
+  let joined = true;
+  const leave = async () => {
+    for (const service of services()) {
+      await quietly(docker('service', 'rm', service));
+      await quietly(
+        waitFor(
+          async () =>
+            (await docker('ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${service}`)) === ''
+              ? true
+              : undefined,
+          SERVICE_GONE_DEADLINE_MS,
+          `the containers of service ${service} to go`,
+        ),
+      );
+    }
+    if (joined) await quietly(docker('swarm', 'leave', '--force'));
+    joined = false;
+    await quietly(docker('network', 'rm', 'docker_gwbridge'));
+  };
+  try {
+    await docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
+  } catch (error) {
+    await leave();
+    throw error;
+  }
+  return { leave };
+}
