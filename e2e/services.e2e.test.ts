@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { docker, EngineLitter, labelFlags, uniqueName } from '../test/engine-harness';
-import { initTestSwarm, type TestSwarm } from '../test/swarm-harness';
+import { initTestSwarm, publishedPorts, type TestSwarm } from '../test/swarm-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { captureFailure } from './failure-capture';
 import { copyNotesProject, REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
@@ -80,13 +80,7 @@ it('deploys the notes service with 2 replicas from the Services view, each task 
   expect(new Set(ports).size).toBe(2);
 
   // The oracle: docker ps shows the same two host ports on the service's containers, and each answers 200.
-  const published = await docker(
-    'ps',
-    '--filter',
-    `label=com.docker.swarm.service.name=${service}`,
-    '--format',
-    '{{.Ports}}',
-  );
+  const published = await publishedPorts(service);
   for (const port of ports) {
     expect(published).toContain(`:${port}->5000/tcp`);
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);

@@ -47,3 +47,7 @@ export async function initTestSwarm(services: () => string[]): Promise<TestSwarm
   }
   return { leave };
 }
+
+/** The oracle for a service's ports: `docker ps` of its task containers, one `{{.Ports}}` line each. */
+export const publishedPorts = (service: string): Promise<string> =>
+  docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--format', '{{.Ports}}');

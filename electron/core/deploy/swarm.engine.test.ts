@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
-import { initTestSwarm, type TestSwarm } from '../../../test/swarm-harness';
+import { initTestSwarm, publishedPorts, type TestSwarm } from '../../../test/swarm-harness';
 import type { LogEvent, SwarmService } from '../../contract';
 import { Engine } from '../engine/engine';
 import {
@@ -38,6 +38,17 @@ const good = litter.image(`${uniqueName('notes-swarm')}:good`);
 const bad = litter.image(`${uniqueName('notes-swarm')}:unhealthy`);
 let engine: Engine;
 let swarm: TestSwarm | undefined;
+
+/** Deploys (or rolls out) `image` as the test's service: 2 replicas of port 5000, PORT set, as the run settings give. */
+const deploy = (image: string) =>
+  deployService(engine, {
+    name: service,
+    image,
+    env: { PORT: '5000' },
+    containerPorts: [5000],
+    replicas: 2,
+    monitorMs: MONITOR_MS,
+  });
 
 const running = (s: SwarmService) => s.tasks.filter((t) => t.state === 'running' && t.desiredState === 'running');
 
@@ -89,14 +100,7 @@ afterAll(async () => {
 describe('Swarm services', () => {
   it('deploys the notes service with 2 replicas, each task reachable on its own host-mode port', async () => {
     expect(await swarmStatus(engine)).toEqual({ manager: true, reason: null });
-    await deployService(engine, {
-      name: service,
-      image: good,
-      env: { PORT: '5000' },
-      containerPorts: [5000],
-      replicas: 2,
-      monitorMs: MONITOR_MS,
-    });
+    await deploy(good);
     const deployed = await converged(2, good);
     const ports = running(deployed).map((t) => t.ports[0]?.hostPort ?? 0);
     expect(new Set(ports).size).toBe(2);
@@ -113,13 +117,7 @@ describe('Swarm services', () => {
       '{{.CurrentState}}',
     );
     expect(states.split('\n').filter((s) => s.startsWith('Running'))).toHaveLength(2);
-    const published = await docker(
-      'ps',
-      '--filter',
-      `label=com.docker.swarm.service.name=${service}`,
-      '--format',
-      '{{.Ports}}',
-    );
+    const published = await publishedPorts(service);
     for (const port of ports) expect(published).toContain(`:${port}->5000/tcp`);
     expect((await listServices(engine)).map((s) => s.name)).toContain(service);
 
@@ -134,14 +132,7 @@ describe('Swarm services', () => {
   });
 
   it('rolls out an image whose HEALTHCHECK fails, and the engine rolls the service back by itself', async () => {
-    await deployService(engine, {
-      name: service,
-      image: bad,
-      env: { PORT: '5000' },
-      containerPorts: [5000],
-      replicas: 2,
-      monitorMs: MONITOR_MS,
-    });
+    await deploy(bad);
     const rolledBack = await waitFor(
       async () => {
         const s = await inspectService(engine, service);
