@@ -12,7 +12,7 @@ import { docker, EngineLitter, labelFlags, uniqueName } from '../test/engine-har
 import { initTestSwarm, publishedPorts, type TestSwarm } from '../test/swarm-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { captureFailure } from './failure-capture';
-import { copyNotesProject, REPO_ROOT, type RunningWebMode, startWebMode } from './web-mode';
+import { copyNotesProject, REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 /** Generous: each notes task needs its first HEALTHCHECK (every 10 s) before Swarm calls it running. */
@@ -44,12 +44,7 @@ beforeAll(async () => {
   projectDir = copyNotesProject();
   berth = await startWebMode({ projectDir });
   launched = await launchChromium();
-  page = await launched.browser.newPage();
-  await page.goto(berth.signInUrl());
-  await page
-    .getByLabel('Engine connection')
-    .filter({ hasText: /^\s*connected\s*$/i })
-    .waitFor({ timeout: UI_DEADLINE_MS });
+  page = await signedInPage(launched.browser, berth, UI_DEADLINE_MS);
 });
 
 afterEach((context) => captureFailure(context, page));
