@@ -8,8 +8,8 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { docker, EngineLitter, labelFlags, uniqueName } from '../test/engine-harness';
-import { initTestSwarm, publishedPorts, type TestSwarm } from '../test/swarm-harness';
+import { EngineLitter, uniqueName } from '../test/engine-harness';
+import { buildNotesService, initTestSwarm, publishedPorts, type TestSwarm } from '../test/swarm-harness';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { captureFailure } from './failure-capture';
 import { copyNotesProject, REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
@@ -31,16 +31,7 @@ let projectDir: string;
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   swarm = await initTestSwarm(() => [service]);
-  await docker(
-    'build',
-    '-q',
-    ...labelFlags(),
-    '--build-arg',
-    `NODE_IMAGE=${inject('nodeImage')}`,
-    '-t',
-    image,
-    REPO_ROOT,
-  );
+  await buildNotesService(litter, image, inject('nodeImage'));
   projectDir = copyNotesProject();
   berth = await startWebMode({ projectDir });
   launched = await launchChromium();

@@ -4,7 +4,10 @@
  * anonymous volumes go with them), `docker swarm leave --force`, and docker_gwbridge removed. A swarm is
  * engine-wide: run these files only under the engine lock (and a shell wrapper should trap the same clean-up).
  */
-import { docker, waitFor } from './engine-harness';
+import { resolve } from 'node:path';
+import { docker, type EngineLitter, waitFor } from './engine-harness';
+
+const REPO_ROOT = resolve(import.meta.dirname, '..');
 
 /** Generous: a removed service's containers are gone within seconds here. */
 const SERVICE_GONE_DEADLINE_MS = 120_000;
@@ -51,3 +54,13 @@ export async function initTestSwarm(services: () => string[]): Promise<TestSwarm
 /** The oracle for a service's ports: `docker ps` of its task containers, one `{{.Ports}}` line each. */
 export const publishedPorts = (service: string): Promise<string> =>
   docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--format', '{{.Ports}}');
+
+/**
+ * Builds the notes service (the repository's Dockerfile) as `tag` with the docker CLI, labelled; the legacy
+ * builder's step images, other stages' included, go to `litter` so that nothing is left behind.
+ */
+export async function buildNotesService(litter: EngineLitter, tag: string, nodeImage: string): Promise<string> {
+  const output = await docker('build', '--build-arg', `NODE_IMAGE=${nodeImage}`, '-t', litter.image(tag), REPO_ROOT);
+  litter.legacySteps(output);
+  return tag;
+}

@@ -75,6 +75,20 @@ interface RawService {
 /** Swarm pins the image digest it resolved (`name:tag@sha256:...`); the name as given reads better. */
 const withoutDigest = (image: string): string => image.replace(/@sha256:[0-9a-f]{64}$/, '');
 
+/**
+ * A task's published ports, each once: the engine lists a host-mode port once per address family it bound
+ * (the same host port for IPv4 and IPv6).
+ */
+function publishedPorts(ports: Array<{ TargetPort?: number; PublishedPort?: number }>): ServiceTask['ports'] {
+  const seen = new Map<string, ServiceTask['ports'][number]>();
+  for (const p of ports) {
+    if (p.TargetPort && p.PublishedPort) {
+      seen.set(`${p.TargetPort}:${p.PublishedPort}`, { containerPort: p.TargetPort, hostPort: p.PublishedPort });
+    }
+  }
+  return [...seen.values()];
+}
+
 function taskOf(raw: RawTask): ServiceTask {
   const status = raw.Status ?? {};
   return {
@@ -86,9 +100,7 @@ function taskOf(raw: RawTask): ServiceTask {
     message: status.Message ?? '',
     error: status.Err || null,
     containerId: status.ContainerStatus?.ContainerID || null,
-    ports: (status.PortStatus?.Ports ?? [])
-      .filter((p) => p.TargetPort && p.PublishedPort)
-      .map((p) => ({ containerPort: p.TargetPort as number, hostPort: p.PublishedPort as number })),
+    ports: publishedPorts(status.PortStatus?.Ports ?? []),
     updatedAt: raw.UpdatedAt ? Date.parse(raw.UpdatedAt) : 0,
   };
 }

@@ -8,11 +8,10 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
-import { initTestSwarm, publishedPorts, type TestSwarm } from '../../../test/swarm-harness';
+import { buildNotesService, initTestSwarm, publishedPorts, type TestSwarm } from '../../../test/swarm-harness';
 import type { LogEvent, SwarmService } from '../../contract';
 import { Engine } from '../engine/engine';
 import {
@@ -24,7 +23,6 @@ import {
   swarmStatus,
 } from './swarm-services';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Generous deadlines: the notes service's HEALTHCHECK runs every 10 s, so each new task needs 10 s or more. */
 const CONVERGE_DEADLINE_MS = 180_000;
 const ROLLBACK_DEADLINE_MS = 240_000;
@@ -78,14 +76,14 @@ beforeAll(async () => {
   engine = new Engine({ labels: testLabels() });
   expect(await swarmStatus(engine)).toEqual({ manager: false, reason: expect.stringMatching(/not a Swarm manager/) });
   swarm = await initTestSwarm(() => [service]);
-  await docker('build', '-q', '--build-arg', `NODE_IMAGE=${inject('nodeImage')}`, '-t', good, repoRoot);
+  await buildNotesService(litter, good, inject('nodeImage'));
   const dir = await mkdtemp(join(tmpdir(), 'berth-swarm-'));
   try {
     await writeFile(
       join(dir, 'Dockerfile'),
-      `FROM ${good}\nHEALTHCHECK --interval=1s --timeout=1s --start-period=0s --retries=1 CMD ["node", "-e", "process.exit(1)"]\n`,
+      `FROM ${good}\nHEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD ["node", "-e", "process.exit(1)"]\n`,
     );
-    await docker('build', '-q', '-t', bad, dir);
+    litter.legacySteps(await docker('build', '-t', bad, dir));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
