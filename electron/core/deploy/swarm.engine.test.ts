@@ -29,6 +29,8 @@ const ROLLBACK_DEADLINE_MS = 240_000;
 const HTTP_DEADLINE_MS = 60_000;
 /** How long each updated task is watched; the failing image is unhealthy within about 2 s. */
 const MONITOR_MS = 15_000;
+/** Each test's own limit: its deadlines added up, with room for the HTTP checks. */
+const TEST_TIMEOUT_MS = CONVERGE_DEADLINE_MS + ROLLBACK_DEADLINE_MS + HTTP_DEADLINE_MS;
 
 const litter = new EngineLitter();
 const service = uniqueName('notes-swarm').slice(0, 40);
@@ -96,68 +98,80 @@ afterAll(async () => {
 });
 
 describe('Swarm services', () => {
-  it('deploys the notes service with 2 replicas, each task reachable on its own host-mode port', async () => {
-    expect(await swarmStatus(engine)).toEqual({ manager: true, reason: null });
-    await deploy(good);
-    const deployed = await converged(2, good);
-    const ports = running(deployed).map((t) => t.ports[0]?.hostPort ?? 0);
-    expect(new Set(ports).size).toBe(2);
-    for (const port of ports) expect(await ok(port)).toBe(200);
+  it(
+    'deploys the notes service with 2 replicas, each task reachable on its own host-mode port',
+    async () => {
+      expect(await swarmStatus(engine)).toEqual({ manager: true, reason: null });
+      await deploy(good);
+      const deployed = await converged(2, good);
+      const ports = running(deployed).map((t) => t.ports[0]?.hostPort ?? 0);
+      expect(new Set(ports).size).toBe(2);
+      for (const port of ports) expect(await ok(port)).toBe(200);
 
-    // The oracle: docker service ps and docker ps agree on the tasks and their ports.
-    const states = await docker(
-      'service',
-      'ps',
-      service,
-      '--filter',
-      'desired-state=running',
-      '--format',
-      '{{.CurrentState}}',
-    );
-    expect(states.split('\n').filter((s) => s.startsWith('Running'))).toHaveLength(2);
-    const published = await publishedPorts(service);
-    for (const port of ports) expect(published).toContain(`:${port}->5000/tcp`);
-    expect((await listServices(engine)).map((s) => s.name)).toContain(service);
+      // The oracle: docker service ps and docker ps agree on the tasks and their ports.
+      const states = await docker(
+        'service',
+        'ps',
+        service,
+        '--filter',
+        'desired-state=running',
+        '--format',
+        '{{.CurrentState}}',
+      );
+      expect(states.split('\n').filter((s) => s.startsWith('Running'))).toHaveLength(2);
+      const published = await publishedPorts(service);
+      for (const port of ports) expect(published).toContain(`:${port}->5000/tcp`);
+      expect((await listServices(engine)).map((s) => s.name)).toContain(service);
 
-    // The service's logs: each task said where it listens.
-    const lines: string[] = [];
-    await readServiceLogs(engine, service, {
-      deliver: (event: LogEvent) => {
-        if (event.kind === 'lines') lines.push(...event.lines.map((l) => l.text));
-      },
-    });
-    expect(lines.filter((l) => l.includes('Listening at http://0.0.0.0:5000')).length).toBeGreaterThanOrEqual(2);
-  });
+      // The service's logs: each task said where it listens.
+      const lines: string[] = [];
+      await readServiceLogs(engine, service, {
+        deliver: (event: LogEvent) => {
+          if (event.kind === 'lines') lines.push(...event.lines.map((l) => l.text));
+        },
+      });
+      expect(lines.filter((l) => l.includes('Listening at http://0.0.0.0:5000')).length).toBeGreaterThanOrEqual(2);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('rolls out an image whose HEALTHCHECK fails, and the engine rolls the service back by itself', async () => {
-    await deploy(bad);
-    const rolledBack = await waitFor(
-      async () => {
-        const s = await inspectService(engine, service);
-        return s.update?.state === 'rollback_completed' ? s : undefined;
-      },
-      ROLLBACK_DEADLINE_MS,
-      'the automatic rollback',
-    );
-    expect(rolledBack.image).toBe(good);
-    expect(rolledBack.tasks.some((t) => t.image === bad && t.state !== 'running')).toBe(true);
-    const back = await converged(2, good);
-    for (const task of running(back)) expect(await ok(task.ports[0]?.hostPort ?? 0)).toBe(200);
-    // The oracle: the engine itself says it rolled back, to the good image.
-    expect(await docker('service', 'inspect', '--format', '{{.UpdateStatus.State}}', service)).toBe(
-      'rollback_completed',
-    );
-    expect(
-      await docker('service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', service),
-    ).toMatch(new RegExp(`^${good.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-  });
+  it(
+    'rolls out an image whose HEALTHCHECK fails, and the engine rolls the service back by itself',
+    async () => {
+      await deploy(bad);
+      const rolledBack = await waitFor(
+        async () => {
+          const s = await inspectService(engine, service);
+          return s.update?.state === 'rollback_completed' ? s : undefined;
+        },
+        ROLLBACK_DEADLINE_MS,
+        'the automatic rollback',
+      );
+      expect(rolledBack.image).toBe(good);
+      expect(rolledBack.tasks.some((t) => t.image === bad && t.state !== 'running')).toBe(true);
+      const back = await converged(2, good);
+      for (const task of running(back)) expect(await ok(task.ports[0]?.hostPort ?? 0)).toBe(200);
+      // The oracle: the engine itself says it rolled back, to the good image.
+      expect(await docker('service', 'inspect', '--format', '{{.UpdateStatus.State}}', service)).toBe(
+        'rollback_completed',
+      );
+      expect(
+        await docker('service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', service),
+      ).toMatch(new RegExp(`^${good.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('scales to 3', async () => {
-    await scaleService(engine, service, 3);
-    const scaled = await converged(3, good);
-    expect(new Set(running(scaled).map((t) => t.ports[0]?.hostPort)).size).toBe(3);
-    expect(await docker('service', 'ls', '--filter', `name=${service}`, '--format', '{{.Replicas}}')).toBe('3/3');
-  });
+  it(
+    'scales to 3',
+    async () => {
+      await scaleService(engine, service, 3);
+      const scaled = await converged(3, good);
+      expect(new Set(running(scaled).map((t) => t.ports[0]?.hostPort)).size).toBe(3);
+      expect(await docker('service', 'ls', '--filter', `name=${service}`, '--format', '{{.Replicas}}')).toBe('3/3');
+    },
+    TEST_TIMEOUT_MS,
+  );
 
   it('refuses bad input with the field at fault, and creates nothing', async () => {
     await expect(
