@@ -222,17 +222,19 @@ export async function readServiceLogs(
   options: { tail?: number; timestamps?: boolean } = {},
 ): Promise<void> {
   await requireManager(engine);
-  let body: NodeJS.ReadableStream;
+  let body: AsyncIterable<Buffer> | Iterable<Buffer>;
   try {
     const raw = await findService(engine.docker, ref);
     if (!raw) throw notFound(ref);
-    body = (await engine.docker.getService(raw.ID).logs({
+    // Not following, dockerode answers with the whole body as one Buffer rather than a stream.
+    const answer = (await engine.docker.getService(raw.ID).logs({
       stdout: true,
       stderr: true,
       follow: false,
       tail: options.tail ?? 1000,
       timestamps: options.timestamps ?? false,
-    } as Dockerode.ContainerLogsOptions)) as unknown as NodeJS.ReadableStream;
+    } as Dockerode.ContainerLogsOptions)) as unknown as Buffer | AsyncIterable<Buffer>;
+    body = Buffer.isBuffer(answer) ? [answer] : answer;
   } catch (error) {
     throw toBerthError(error, engine.endpoint, `service "${ref}"`);
   }
