@@ -28,8 +28,11 @@ function renderApp(api = fake()) {
 
 const main = () => screen.getByRole('main');
 
+/** Generous: the first lazy view's module is transformed on first import, slow on a loaded machine. */
+const FIRST_VIEW_DEADLINE_MS = 10_000;
+
 describe('App', () => {
-  it('opens on Build with a navigation of six views', async () => {
+  it('opens on Build with a navigation of seven views', async () => {
     renderApp();
     const nav = screen.getByRole('navigation', { name: 'Views' });
     expect(
@@ -38,7 +41,9 @@ describe('App', () => {
         .map((l) => l.textContent?.replace(/g \w$/, '')),
     ).toEqual(['Build', 'Images', 'Containers', 'Logs', 'Ship', 'Disk', 'Services']);
     expect(within(nav).getByRole('link', { name: /Build/ })).toHaveAttribute('aria-current', 'page');
-    expect(await screen.findByRole('form', { name: 'Build settings' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('form', { name: 'Build settings' }, { timeout: FIRST_VIEW_DEADLINE_MS }),
+    ).toBeInTheDocument();
   });
 
   it('switches views with links, g-prefixed keys and Alt+digit', async () => {
