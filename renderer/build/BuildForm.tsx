@@ -123,13 +123,20 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
     ...toRecord(extraArgs),
   });
   const [asSecret, setAsSecret] = useState<Set<string>>(() => new Set());
+  // Secrets need a BuildKit session: on an engine without BuildKit, or with the legacy builder chosen, none is sent.
+  const secretsUnavailable = noBuildkit
+    ? `Secrets need BuildKit. ${noBuildkit}`
+    : builder === 'legacy'
+      ? 'The legacy builder cannot take BuildKit secrets: choose Auto or BuildKit to pass one.'
+      : null;
+  const sentAsSecret = secretsUnavailable ? new Set<string>() : asSecret;
 
   const start = () => {
     if (busy || reading) return;
     onStart({
       contextDir: contextDir.trim(),
       dockerfile: dockerfile.trim() || 'Dockerfile',
-      ...splitSecretArgs(buildArgs(), asSecret),
+      ...splitSecretArgs(buildArgs(), sentAsSecret),
       ...(target && { target }),
       tags: tags
         .split(/[\s,]+/)
@@ -162,7 +169,7 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
   const extraErrors = Object.fromEntries(extraArgs.map((a) => [a.key, argError(a.key)]));
   const recentProjects = recent.data ?? [];
   const secretLooking = secretLookingArgs(buildArgs());
-  const secretWarning = secretArgWarning(secretLooking.filter((name) => !asSecret.has(name)));
+  const secretWarning = secretArgWarning(secretLooking.filter((name) => !sentAsSecret.has(name)));
 
   return (
     <form className="panel build-form" aria-label="Build settings" onSubmit={onSubmit}>
@@ -240,7 +247,12 @@ export function BuildForm({ defaults, busy, error, onStart, readDelayMs = DOCKER
         onChange={setExtraArgs}
         errors={extraErrors}
       />
-      <SecretArgChoices names={secretLooking} asSecret={asSecret} onChange={setAsSecret} />
+      <SecretArgChoices
+        names={secretLooking}
+        asSecret={asSecret}
+        onChange={setAsSecret}
+        unavailable={secretsUnavailable}
+      />
       {secretWarning && (
         <p className="secret-arg-warning" role="note">
           {secretWarning}

@@ -7,9 +7,11 @@ interface SecretArgChoicesProps {
   names: readonly string[];
   asSecret: ReadonlySet<string>;
   onChange: (asSecret: Set<string>) => void;
+  /** Why secrets cannot be passed (an engine without BuildKit, or the legacy builder chosen): choices disabled. */
+  unavailable?: string | null;
 }
 
-export function SecretArgChoices({ names, asSecret, onChange }: SecretArgChoicesProps) {
+export function SecretArgChoices({ names, asSecret, onChange, unavailable = null }: SecretArgChoicesProps) {
   if (names.length === 0) return null;
   const toggle = (name: string, on: boolean) => {
     const next = new Set(asSecret);
@@ -22,10 +24,21 @@ export function SecretArgChoices({ names, asSecret, onChange }: SecretArgChoices
       <legend>Secret-looking build args</legend>
       {names.map((name) => (
         <label key={name}>
-          <input type="checkbox" checked={asSecret.has(name)} onChange={(e) => toggle(name, e.target.checked)} /> Pass{' '}
-          {name} as a BuildKit secret
+          <input
+            type="checkbox"
+            checked={unavailable === null && asSecret.has(name)}
+            disabled={unavailable !== null}
+            title={unavailable ?? undefined}
+            onChange={(e) => toggle(name, e.target.checked)}
+          />{' '}
+          Pass {name} as a BuildKit secret
         </label>
       ))}
+      {unavailable && (
+        <p className="hint" data-testid="secrets-unavailable">
+          {unavailable}
+        </p>
+      )}
       <p className="hint">
         A BuildKit secret stays out of the image history. The Dockerfile must read it with{' '}
         <code>RUN --mount=type=secret,id=NAME</code> (the file /run/secrets/NAME), not with ARG; the legacy builder

@@ -1,7 +1,7 @@
 import { act, screen } from '@testing-library/react';
 import { BerthError } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
-import { connectedStatus, downStatus } from '../test/fixtures';
+import { connectedStatus, downStatus, podmanStatus } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
 import { EngineBar } from './EngineBar';
 
@@ -46,18 +46,10 @@ describe('the capabilities in the engine bar', () => {
     const api = new FakeApi();
     renderWithApi(<EngineBar />, api);
     expect(await screen.findByText('connected')).toBeInTheDocument();
-    const podman = {
-      ...connectedStatus,
-      version: '4.3.1',
-      buildkit: false,
-      podman: true,
-      swarmManager: false,
-      buildkitMissing: 'Podman has no BuildKit: builds use the legacy builder.',
-    };
-    act(() => api.emit('engine', { kind: 'status', status: podman }));
+    act(() => api.emit('engine', { kind: 'status', status: podmanStatus }));
     expect(screen.getByTestId('engine-kind')).toHaveTextContent('Podman');
     expect(screen.getByTestId('engine-builder')).toHaveTextContent('legacy');
-    expect(screen.getByTestId('engine-builder')).toHaveAttribute('title', podman.buildkitMissing);
+    expect(screen.getByTestId('engine-builder')).toHaveAttribute('title', podmanStatus.buildkitMissing);
     act(() =>
       api.emit('engine', { kind: 'status', status: { ...connectedStatus, podman: false, swarmManager: true } }),
     );

@@ -19,6 +19,18 @@ export const connectedStatus: EngineStatus = {
   buildkit: true,
 };
 
+/** Podman's API service as the engine reports it: no BuildKit (with why), no Swarm. */
+export const podmanStatus: EngineStatus = {
+  ...connectedStatus,
+  endpoint: 'unix:///run/podman/podman.sock',
+  version: '4.3.1',
+  apiVersion: '1.41',
+  buildkit: false,
+  podman: true,
+  swarmManager: false,
+  buildkitMissing: 'Podman has no BuildKit: builds use the legacy builder.',
+};
+
 export const downStatus: EngineStatus = {
   state: 'disconnected',
   endpoint: 'unix:///var/run/docker.sock',
