@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { ensureBaseImage } from '../scripts/base-image';
+import { leaveMarkedSwarm } from './swarm-marker';
 import { TEST_RUN_LABEL } from './test-run-label';
 
 /**
@@ -204,6 +205,8 @@ export default function setup(project: TestProject): () => void {
     run.users--;
     if (run.users > 0) return;
     shared.berthSuiteRun = undefined;
+    // A swarm test whose worker died before its afterAll: its swarm's task containers would come back.
+    if (leaveMarkedSwarm(run.id)) console.warn(`[berth] run ${run.id}: left the swarm a test did not leave`);
     removeRun(run);
     const now = otherRuns(run.id);
     const others: EngineInventory = {

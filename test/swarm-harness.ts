@@ -1,11 +1,14 @@
 /**
  * A single-node Swarm for one test file (shared/REFERENCE.md section 8): `docker swarm init --advertise-addr
  * 127.0.0.1`, and afterwards, whatever happened, the test's services removed (their task containers and
- * anonymous volumes go with them), `docker swarm leave --force`, and docker_gwbridge removed. A swarm is
- * engine-wide: run these files only under the engine lock (and a shell wrapper should trap the same clean-up).
+ * anonymous volumes go with them), `docker swarm leave --force`, and docker_gwbridge removed. Should the test
+ * worker die before that, the suite's global teardown leaves the swarm it finds marked (test/swarm-marker.ts).
+ * A swarm is engine-wide: run these files only under the engine lock.
  */
 import { resolve } from 'node:path';
+import { inject } from 'vitest';
 import { docker, type EngineLitter, waitFor } from './engine-harness';
+import { markSwarm, unmarkSwarm } from './swarm-marker';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -23,6 +26,7 @@ const quietly = (p: Promise<unknown>) => p.catch(() => undefined);
 export async function initTestSwarm(services: () => string[]): Promise<TestSwarm> {
   const state = await docker('info', '--format', '{{.Swarm.LocalNodeState}}');
   if (state !== 'inactive') throw new Error(`The engine is already in a swarm (${state}); a test makes its own.`);
+  const runId = inject('testRun');
   let joined = true;
   const leave = async () => {
     for (const service of services()) {
@@ -41,9 +45,11 @@ export async function initTestSwarm(services: () => string[]): Promise<TestSwarm
     if (joined) await quietly(docker('swarm', 'leave', '--force'));
     joined = false;
     await quietly(docker('network', 'rm', 'docker_gwbridge'));
+    unmarkSwarm(runId);
   };
   try {
     await docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
+    markSwarm(runId, await docker('info', '--format', '{{.Swarm.NodeID}}'));
   } catch (error) {
     await leave();
     throw error;
