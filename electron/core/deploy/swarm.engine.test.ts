@@ -167,8 +167,13 @@ describe('Swarm services', () => {
     async () => {
       await scaleService(engine, service, 3);
       const scaled = await converged(3, good);
-      expect(new Set(running(scaled).map((t) => t.ports[0]?.hostPort)).size).toBe(3);
+      const ports = running(scaled).map((t) => t.ports[0]?.hostPort ?? 0);
+      expect(new Set(ports).size).toBe(3);
+      for (const port of ports) expect(await ok(port)).toBe(200);
+      // The oracle: the engine counts 3 of 3 replicas, and docker ps shows the three tasks' own ports.
       expect(await docker('service', 'ls', '--filter', `name=${service}`, '--format', '{{.Replicas}}')).toBe('3/3');
+      const published = await publishedPorts(service);
+      for (const port of ports) expect(published).toContain(`:${port}->5000/tcp`);
     },
     TEST_TIMEOUT_MS,
   );

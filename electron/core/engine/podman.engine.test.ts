@@ -125,7 +125,12 @@ describe('Berth on Podman', () => {
     };
     const reason = await readLogs(engine, { id: summary.id, follow: false, tail: 'all' }, sink);
     expect(reason).toBe('done');
-    expect(lines.join('\n')).toMatch(/5000/);
+    // The oracle: docker logs through the same Podman shows the lines Berth read, the request that got 200 too.
+    const cli = (await podman.docker('logs', name)).split('\n').filter(Boolean);
+    expect(cli).toContain('Listening at http://0.0.0.0:5000');
+    expect(cli.some((l) => l.startsWith('GET / 200'))).toBe(true);
+    for (const line of lines.filter(Boolean)) expect(cli).toContain(line);
+    expect(lines).toContain('Listening at http://0.0.0.0:5000');
 
     const start = await waitFor(
       async () => seen.find((e) => e.type === 'container' && e.action === 'start' && e.name === name),
