@@ -20,16 +20,20 @@ export function unmarkSwarm(runId: string): void {
   rmSync(markPath(runId), { force: true });
 }
 
+/** Runs the docker CLI and returns its stdout, trimmed; throws when it fails. */
+type DockerCli = (...args: string[]) => string;
+
+const dockerCli: DockerCli = (...args) =>
+  execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
 /** Leaves the swarm the run marked, if the engine is still that node; returns whether it did. */
-export function leaveMarkedSwarm(runId: string): boolean {
+export function leaveMarkedSwarm(runId: string, docker: DockerCli = dockerCli): boolean {
   let nodeId: string;
   try {
     nodeId = readFileSync(markPath(runId), 'utf8').trim();
   } catch {
     return false;
   }
-  const docker = (...args: string[]) =>
-    execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   let left = false;
   try {
     if (nodeId && docker('info', '--format', '{{.Swarm.NodeID}}') === nodeId) {
