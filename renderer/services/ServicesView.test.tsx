@@ -2,7 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { SwarmService } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
-import { images } from '../test/fixtures';
+import { images, podmanStatus } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
 import { ServicesView } from './ServicesView';
 
@@ -45,12 +45,33 @@ const fake = () =>
     .on('services.logs', { lines: [{ stream: 'stdout', text: 'Listening at http://0.0.0.0:5000' }] });
 
 describe('ServicesView', () => {
-  it('says why when the engine is not a Swarm manager, and offers nothing that would fail', async () => {
+  it('says why when the engine is not a Swarm manager, offers nothing that would fail, and checks again', async () => {
+    let manager = false;
+    const api = new FakeApi()
+      .on('services.status', () =>
+        manager ? { manager: true, reason: null } : { manager: false, reason: 'This engine is not a Swarm manager.' },
+      )
+      .on('services.list', [])
+      .on('images.list', images);
+    renderWithApi(<ServicesView />, api);
+    const unavailable = await screen.findByRole('region', { name: /not available/ });
+    expect(unavailable).toHaveTextContent('not a Swarm manager');
+    expect(screen.queryByRole('form', { name: 'Deploy a service' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Deploy|Scale|Remove|Logs/ })).not.toBeInTheDocument();
+    expect(api.callsTo('services.list')).toEqual([]);
+    // `docker swarm init` on the engine, then "Check again": the view opens.
+    manager = true;
+    await userEvent.click(within(unavailable).getByRole('button', { name: 'Check again' }));
+    expect(await screen.findByRole('form', { name: 'Deploy a service' })).toBeInTheDocument();
+  });
+
+  it('on Podman says it has no Swarm mode', async () => {
     renderWithApi(
       <ServicesView />,
-      new FakeApi().on('services.status', { manager: false, reason: 'This engine is not a Swarm manager.' }),
+      new FakeApi().on('services.status', { manager: false, reason: 'Podman has no Swarm mode.' }),
+      podmanStatus,
     );
-    expect(await screen.findByRole('region', { name: /not available/ })).toHaveTextContent('not a Swarm manager');
+    expect(await screen.findByRole('region', { name: /not available/ })).toHaveTextContent('Podman has no Swarm mode.');
     expect(screen.queryByRole('form', { name: 'Deploy a service' })).not.toBeInTheDocument();
   });
 

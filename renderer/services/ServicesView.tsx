@@ -27,7 +27,16 @@ export function ServicesView() {
     return (
       <div className="services-view">
         <h2>Services</h2>
-        <EmptyState title="Swarm services are not available here">{status.data?.reason}</EmptyState>
+        <EmptyState
+          title="Swarm services are not available here"
+          action={
+            <Button size="small" onClick={status.reload}>
+              Check again
+            </Button>
+          }
+        >
+          {status.data?.reason}
+        </EmptyState>
       </div>
     );
   }

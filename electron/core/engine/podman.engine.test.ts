@@ -15,6 +15,7 @@ import { startTestRegistry, type TestRegistry } from '../../../test/registry-har
 import type { BuildModel, EngineEvent, LogEvent } from '../../contract';
 import { checkAndStartBuild } from '../build';
 import { runContainer } from '../containers';
+import { swarmStatus } from '../deploy/swarm-services';
 import { listImages } from '../images/image-list';
 import { readLogs } from '../logs';
 import { startPush } from '../registry';
@@ -56,12 +57,14 @@ afterAll(async () => {
 });
 
 describe('Berth on Podman', () => {
-  it('connects and reports Podman, API 1.41, and no BuildKit', async () => {
+  it('connects and reports Podman, API 1.41, no BuildKit and no Swarm', async () => {
     const status = await engine.status();
     expect(status.state).toBe('connected');
     expect(status.apiVersion).toBe('1.41');
     expect(status.buildkit).toBe(false);
     expect(await currentCapabilities(engine)).toMatchObject({ podman: true, buildkit: false, swarmManager: false });
+    // The Services view says why it offers nothing here.
+    expect(await swarmStatus(engine)).toEqual({ manager: false, reason: 'Podman has no Swarm mode.' });
   });
 
   it('lists the base image loaded from dockerd by its short name, not localhost/...', async () => {
