@@ -1,9 +1,10 @@
 /**
  * A secret-looking build arg in the build form, and the BuildKit-only features on an engine without BuildKit
- * (Podman here): they are disabled with the reason, never left to fail. The BuildKit builder choice, and passing
- * a build arg as a BuildKit secret; the legacy builder chosen on a BuildKit engine disables secrets too.
+ * (Podman here): passing a build arg as a BuildKit secret is disabled with the reason, never left to fail at
+ * build time; the legacy builder chosen on a BuildKit engine disables it too. (The BuildKit builder choice
+ * itself: BuildForm.test.tsx.)
  */
-import { screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { EngineStatus } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
@@ -53,20 +54,6 @@ describe('a secret-looking build arg in the build form', () => {
 });
 
 describe('on an engine without BuildKit (Podman)', () => {
-  it('disables the BuildKit builder with the reason, and builds with the legacy one', async () => {
-    const api = setup(podmanStatus);
-    const user = userEvent.setup();
-    const builder = await screen.findByLabelText('Builder');
-    await waitFor(() => expect(builder).toHaveAccessibleDescription(/Podman has no BuildKit/));
-    const buildkit = within(builder).getByRole('option', { name: 'BuildKit (not on this engine)' });
-    expect(buildkit).toBeDisabled();
-    expect(buildkit).toHaveAttribute('title', podmanStatus.buildkitMissing);
-    await user.selectOptions(builder, 'legacy');
-    await waitFor(() => expect(screen.getByLabelText('NODE_IMAGE')).toHaveValue('berth-node-base:test'));
-    await user.click(screen.getByRole('button', { name: /Start build/ }));
-    expect(api.callsTo('build.start')).toEqual([expect.objectContaining({ builder: 'legacy' })]);
-  });
-
   it('disables passing a build arg as a BuildKit secret, says why, and sends no secret', async () => {
     const api = setup(podmanStatus);
     const user = userEvent.setup();
