@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type LaunchedBrowser, launchChromium } from '../../e2e/browser';
 import { ensureBaseImage } from '../../scripts/base-image';
-import { benchRun } from '../lib/engine';
+import { type BenchRun, benchRun } from '../lib/engine';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const RENDERER = join(ROOT, 'dist', 'renderer');
@@ -190,11 +190,11 @@ export const burstPrinter = (count: number): string =>
 
 let containerCount = 0;
 
-/** A labelled container running `script` with node; it prints nothing until `go`. */
-export async function startContainer(kind: string, script: string): Promise<string> {
+/** A container running `script` with node, labelled for `owner` (this benchmark run by default). */
+export async function startContainer(kind: string, script: string, owner: BenchRun = bench): Promise<string> {
   containerCount += 1;
-  const name = `berth-bench-${bench.id}-${kind}-${containerCount}`;
-  await run('docker', ['run', '-d', '--label', bench.label, '--name', name, image, 'node', '-e', script], {
+  const name = `berth-bench-${owner.id}-${kind}-${containerCount}`;
+  await run('docker', ['run', '-d', '--label', owner.label, '--name', name, image, 'node', '-e', script], {
     timeout: 30_000,
   });
   return name;

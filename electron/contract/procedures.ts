@@ -196,7 +196,8 @@ export const streams = {
     params: z
       .object({
         id: ContainerRef,
-        tail: z.number().int().min(0).max(100_000).default(1000),
+        /** 'all': the whole history (the view holds only its newest lines, so memory stays bounded). */
+        tail: z.union([z.number().int().min(0).max(100_000), z.literal('all')]).default(1000),
         since: Millis.optional(),
         /** Only lines before this time (the engine's `until`); the read then ends there. */
         until: Millis.optional(),

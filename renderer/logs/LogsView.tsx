@@ -17,6 +17,8 @@ import { type LogRange, type LogTarget, useLogStream } from './use-log-stream';
 import './logs.css';
 
 const TAILS = [100, 1000, 10_000, 100_000];
+/** The whole history, for one container only (the merged stream takes at most the largest tail per container). */
+type Tail = number | 'all';
 
 type Mode = 'one' | 'containers' | 'image' | 'project';
 const RANGES = { all: 'whole log', '15m': 'last 15 min', '1h': 'last hour', custom: 'from … to …' } as const;
@@ -51,7 +53,7 @@ export function LogsView() {
   const [relativeSince, setRelativeSince] = useState<number | undefined>(undefined);
   const [customFrom, setCustomFrom] = useState('');
   const [customTo, setCustomTo] = useState('');
-  const [tail, setTail] = useState(1000);
+  const [tail, setTail] = useState<Tail>(1000);
   const [query, setQuery] = useState('');
   const [searchMode, setSearchMode] = useState<SearchMode>('text');
   const [showTimestamps, setShowTimestamps] = useState(false);
@@ -88,7 +90,9 @@ export function LogsView() {
     if (since !== undefined && until !== undefined && since >= until) return { since };
     return { ...(since !== undefined && { since }), ...(until !== undefined && { until }) };
   }, [rangeChoice, relativeSince, customFrom, customTo]);
-  const logs = useLogStream(target, tail, undefined, range);
+  // The merged stream has no whole-history read: the select shows the largest tail it takes instead.
+  const shownTail: Tail = mode !== 'one' && tail === 'all' ? TAILS[TAILS.length - 1]! : tail;
+  const logs = useLogStream(target, shownTail, undefined, range);
   const matcher = useMemo(() => makeMatcher(query, searchMode), [query, searchMode]);
 
   const matches = useRef(new MatchIndex()).current;
@@ -174,12 +178,16 @@ export function LogsView() {
           </Field>
         )}
         <Field label="Tail">
-          <select value={tail} onChange={(e) => setTail(Number(e.target.value))}>
+          <select
+            value={shownTail}
+            onChange={(e) => setTail(e.target.value === 'all' ? 'all' : Number(e.target.value))}
+          >
             {TAILS.map((t) => (
               <option key={t} value={t}>
                 last {t.toLocaleString('en')} lines
               </option>
             ))}
+            {mode === 'one' && <option value="all">whole log</option>}
           </select>
         </Field>
         <Field label="Range">

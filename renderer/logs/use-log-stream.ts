@@ -6,6 +6,8 @@ import { DEFAULT_CAPACITY, LogRing } from './log-ring';
 
 /** While paused, at most this many new lines wait; older waiting lines are dropped (and counted). */
 export const PAUSE_LIMIT = 50_000;
+/** New lines re-render the view at most about this often (one frame at 60 Hz). */
+const FRAME_MS = 16;
 
 type EndReason = Extract<LogEvent, { kind: 'end' }>['reason'];
 /** The engine connection broke while following (`resumedAt` null until it is back). */
@@ -32,7 +34,8 @@ export interface LogRange {
 
 export function useLogStream(
   target: LogTarget | null,
-  tail: number,
+  /** 'all' only for one container: the merged stream takes a number. */
+  tail: number | 'all',
   capacity = DEFAULT_CAPACITY,
   range: LogRange = {},
 ) {
@@ -51,6 +54,29 @@ export function useLogStream(
   const [interruption, setInterruption] = useState<LogInterruption | null>(null);
   const [droppedWhilePaused, setDroppedWhilePaused] = useState(0);
   const bump = useCallback(() => setVersion((v) => v + 1), []);
+  // New lines re-render the view at once, then at most once per frame while more keep coming: a fast stream
+  // delivers many batches a frame, and rendering after each one spends the renderer's time on frames nobody
+  // sees. The rest of a frame's batches are drawn by one trailing render (a timer when the page is hidden).
+  const lastBump = useRef(Number.NEGATIVE_INFINITY);
+  const pendingBump = useRef(false);
+  const bumpSoon = useCallback(() => {
+    if (pendingBump.current) return;
+    const now = performance.now();
+    if (now - lastBump.current >= FRAME_MS) {
+      lastBump.current = now;
+      bump();
+      return;
+    }
+    pendingBump.current = true;
+    const run = () => {
+      pendingBump.current = false;
+      lastBump.current = performance.now();
+      bump();
+    };
+    if (typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible') {
+      requestAnimationFrame(run);
+    } else setTimeout(run, FRAME_MS);
+  }, [bump]);
 
   useEffect(() => {
     ring.clear();
@@ -75,13 +101,13 @@ export function useLogStream(
         setWaitingCount(waiting.total);
       } else {
         ring.append(lines.lines);
-        bump();
+        bumpSoon();
       }
     };
     if (typeof parsed !== 'string') {
       return api.subscribe(
         'logs.merged',
-        { selection: parsed.merged, tail, ...window },
+        { selection: parsed.merged, tail: tail === 'all' ? 100_000 : tail, ...window },
         (event: MergedLogEvent) => {
           if (event.kind === 'sources') setSources(event.sources);
           else if (event.kind === 'lines') onLines(event);
@@ -111,7 +137,7 @@ export function useLogStream(
       },
       (e) => setError(toErrorShape(e)),
     );
-  }, [api, key, tail, since, until, ring, waiting, bump]);
+  }, [api, key, tail, since, until, ring, waiting, bump, bumpSoon]);
 
   const pause = useCallback(() => {
     paused.current = true;

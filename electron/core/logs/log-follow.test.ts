@@ -37,3 +37,45 @@ describe('Resumption: reading again from the last line delivered', () => {
     expect(r.position?.sameTime).toBe(2);
   });
 });
+
+describe('Resumption: the position without reading every line', () => {
+  /** The position as a line-by-line reading finds it: the last time, and how many lines in a row share it. */
+  const byEveryLine = (batches: ReturnType<typeof line>[][]) => {
+    let nanos: bigint | undefined;
+    let sameTime = 0;
+    for (const l of batches.flat()) {
+      const at = timestampNanos(l.ts)!;
+      sameTime = at === nanos ? sameTime + 1 : 1;
+      nanos = at;
+    }
+    return { nanos, sameTime };
+  };
+
+  it('matches a line-by-line reading when runs of one time cross batch boundaries', () => {
+    const t = (n: number) => `2026-11-30T10:00:00.00000000${n}Z`;
+    // Runs of equal times across batches, a batch all of one time, and a time written two ways (…0Z vs …Z).
+    const batches = [
+      [line(t(1), 'a'), line(t(2), 'b')],
+      [line(t(2), 'c'), line(t(2), 'd')],
+      [line(t(2), 'e'), line(t(3), 'f'), line(t(3), 'g')],
+      [line(t(3), 'h')],
+      [line('2026-11-30T10:00:01.5Z', 'i'), line('2026-11-30T10:00:01.50Z', 'j')],
+    ];
+    const r = new Resumption();
+    for (let i = 0; i < batches.length; i++) {
+      expect(r.take(batches[i]!)).toBe(batches[i]); // the batch passes whole: no copy, no per-line work
+      const want = byEveryLine(batches.slice(0, i + 1));
+      expect({ nanos: r.position?.nanos, sameTime: r.position?.sameTime }).toEqual(want);
+    }
+  });
+
+  it('after a rewind, skips the repeats and then counts the rest of the batch from the end', () => {
+    const t = (n: number) => `2026-11-30T10:00:00.00000000${n}Z`;
+    const r = new Resumption();
+    r.take([line(t(1), 'a'), line(t(2), 'b')]);
+    r.rewind();
+    const fresh = r.take([line(t(1), 'a'), line(t(2), 'b'), line(t(2), 'c'), line(t(3), 'd'), line(t(3), 'e')]);
+    expect(fresh.map((l) => l.text)).toEqual(['c', 'd', 'e']);
+    expect(r.position).toMatchObject({ nanos: timestampNanos(t(3)), sameTime: 2 });
+  });
+});

@@ -47,28 +47,70 @@ export class Resumption {
     this.skipSameTime = this.position?.sameTime ?? 0;
   }
 
-  /** The new lines of a batch; moves the position. */
+  /**
+   * The new lines of a batch; moves the position. Only while repeats are being skipped (after a rewind) is
+   * every line's time read; otherwise the batch passes whole and only its last lines are read for the
+   * position (a follow of a million lines then costs one timestamp parse per batch, not one per line).
+   */
   take(lines: LogLine[]): LogLine[] {
+    if (this.skipBefore === undefined) {
+      this.advance(lines);
+      return lines;
+    }
     const fresh: LogLine[] = [];
-    for (const line of lines) {
+    let i = 0;
+    for (; i < lines.length && this.skipBefore !== undefined; i++) {
+      const line = lines[i]!;
       const nanos = line.ts === undefined ? undefined : timestampNanos(line.ts);
-      if (nanos !== undefined && this.skipBefore !== undefined) {
+      if (nanos !== undefined) {
         if (nanos < this.skipBefore) continue;
         if (nanos === this.skipBefore && this.skipSameTime > 0) {
           this.skipSameTime -= 1;
           continue;
         }
         this.skipBefore = undefined;
-      }
-      if (nanos !== undefined) {
-        this.position =
-          this.position && this.position.nanos === nanos
-            ? { ...this.position, sameTime: this.position.sameTime + 1 }
-            : { nanos, ms: Number(nanos / 1_000_000n), sameTime: 1 };
+        this.note(nanos, 1, true);
       }
       fresh.push(line);
     }
-    return fresh;
+    if (i === lines.length) return fresh;
+    const rest = lines.slice(i);
+    this.advance(rest);
+    return fresh.concat(rest);
+  }
+
+  /** Moves the position to the batch's last timed line, counting the lines before it that share its time. */
+  private advance(lines: readonly LogLine[]): void {
+    let last = lines.length - 1;
+    while (last >= 0 && lines[last]!.ts === undefined) last--;
+    if (last < 0) return;
+    const ts = lines[last]!.ts!;
+    const nanos = timestampNanos(ts);
+    if (nanos === undefined) {
+      // Not an engine timestamp: read the batch line by line, as skipping does.
+      for (const line of lines) {
+        const each = line.ts === undefined ? undefined : timestampNanos(line.ts);
+        if (each !== undefined) this.note(each, 1, true);
+      }
+      return;
+    }
+    let same = 0;
+    let i = last;
+    for (; i >= 0; i--) {
+      const other = lines[i]!.ts;
+      if (other === undefined) continue;
+      if (other !== ts && timestampNanos(other) !== nanos) break;
+      same++;
+    }
+    this.note(nanos, same, i < 0);
+  }
+
+  /** `count` lines at `nanos`; `continues` when they may extend the run at the current position. */
+  private note(nanos: bigint, count: number, continues: boolean): void {
+    this.position =
+      continues && this.position && this.position.nanos === nanos
+        ? { ...this.position, sameTime: this.position.sameTime + count }
+        : { nanos, ms: Number(nanos / 1_000_000n), sameTime: count };
   }
 }
 
