@@ -171,10 +171,16 @@ export function watchPage(page: Page, phase: string): void {
   });
 }
 
-export async function openDashboard(launched: LaunchedBrowser, url: string, phase: string): Promise<Page> {
+/** A new page signed in at `url`, the WebSocket probe (and any `probes` of the caller) in place before any script. */
+export async function openDashboard(
+  launched: LaunchedBrowser,
+  url: string,
+  phase: string,
+  probes: string[] = [],
+): Promise<Page> {
   const page = await launched.browser.newPage();
   watchPage(page, phase);
-  await page.addInitScript(WS_PROBE);
+  for (const probe of [WS_PROBE, ...probes]) await page.addInitScript(probe);
   await page.goto(url, { timeout: 20_000 });
   await waitReady(page);
   return page;

@@ -178,10 +178,13 @@ export async function startServer(started = performance.now()): Promise<Server> 
 /** Waits (printing nothing) until /tmp/go exists, so the view is following before the first line. */
 const WAIT_FOR_GO = `const fs=require('fs');const go=(f)=>{const w=setInterval(()=>{if(fs.existsSync('/tmp/go')){clearInterval(w);f()}},20)};`;
 
-/** `rate` lines/s for `seconds`, paced on the clock in 10 ms batches; every 10th line has ANSI colours. */
-export const ratePrinter = (rate: number, seconds: number): string =>
+/**
+ * `rate` lines/s for `seconds`, paced on the clock in 10 ms batches; every 10th line has ANSI colours. A `tag`
+ * (letters and digits) starts every line, so lines from several containers can be told apart.
+ */
+export const ratePrinter = (rate: number, seconds: number, tag = ''): string =>
   WAIT_FOR_GO +
-  String.raw`go(()=>{const t0=Date.now();const end=${rate * seconds};let n=0;const iv=setInterval(()=>{const due=Math.min(end,Math.floor((Date.now()-t0)*${rate}/1000));let out='';for(;n<due;n++){const t=Date.now();out+=n%10===0?'\x1b[32mINFO\x1b[0m line '+n+' t='+t+' \x1b[1;31mcolour\x1b[0m\n':'line '+n+' t='+t+' plain text\n'}if(out)process.stdout.write(out);if(n>=end)clearInterval(iv)},10)});`;
+  String.raw`go(()=>{const p='${tag ? `${tag} ` : ''}';const t0=Date.now();const end=${rate * seconds};let n=0;const iv=setInterval(()=>{const due=Math.min(end,Math.floor((Date.now()-t0)*${rate}/1000));let out='';for(;n<due;n++){const t=Date.now();out+=n%10===0?p+'\x1b[32mINFO\x1b[0m line '+n+' t='+t+' \x1b[1;31mcolour\x1b[0m\n':p+'line '+n+' t='+t+' plain text\n'}if(out)process.stdout.write(out);if(n>=end)clearInterval(iv)},10)});`;
 
 /** `count` lines as fast as node can write them (blocks of 1000, waiting for drain); every 10th coloured. */
 export const burstPrinter = (count: number): string =>
