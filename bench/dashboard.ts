@@ -23,11 +23,11 @@ import {
   notes,
   type Row,
   run,
+  runBrowserBenchmark,
   startServer,
-  withTimeout,
   yes,
 } from './dashboard/setup';
-import { countsLine, engineCounts, loadAverage, machineLine, onInterrupt, removeLabelled } from './lib/engine';
+import { countsLine, engineCounts, loadAverage, machineLine, removeLabelled } from './lib/engine';
 import { writeHighlights } from './lib/highlights';
 import { fmt, formatSpread } from './lib/stats';
 
@@ -125,18 +125,4 @@ async function main(): Promise<void> {
   console.log(`[bench] wrote "${SECTION}" in BENCHMARKS.md`);
 }
 
-onInterrupt(async () => {
-  await closeAll();
-  await removeLabelled(bench);
-});
-let failed = false;
-try {
-  await withTimeout(main(), WHOLE_RUN_MS, 'the whole benchmark');
-} catch (error) {
-  failed = true;
-  console.error('[bench] failed:', error);
-} finally {
-  await closeAll();
-  await removeLabelled(bench);
-}
-process.exit(failed ? 1 : 0);
+await runBrowserBenchmark(bench, main, WHOLE_RUN_MS);

@@ -27,21 +27,15 @@ import {
   MB,
   notes,
   run,
+  runBrowserBenchmark,
   type Server,
   sleep,
   startContainer,
   startServer,
   withTimeout,
+  yes,
 } from './dashboard/setup';
-import {
-  benchRun,
-  countsLine,
-  engineCounts,
-  loadAverage,
-  machineLine,
-  onInterrupt,
-  removeLabelled,
-} from './lib/engine';
+import { benchRun, countsLine, engineCounts, loadAverage, machineLine, removeLabelled } from './lib/engine';
 import { writeHighlights } from './lib/highlights';
 import { requireSameWork, sameCount } from './lib/same-work';
 import { fmt, formatSpread, pairedRatios, rateOf, type Spread, spread } from './lib/stats';
@@ -191,8 +185,6 @@ async function berthOnce(server: Server, name: string, n: number): Promise<Berth
   }
 }
 
-const yes = (met: boolean) => (met ? 'yes' : '**no**');
-
 async function main(): Promise<void> {
   const loadAtStart = loadAverage();
   const countsBefore = await engineCounts();
@@ -295,18 +287,4 @@ async function main(): Promise<void> {
   console.log(`[bench] wrote "${SECTION}" in BENCHMARKS.md`);
 }
 
-onInterrupt(async () => {
-  await closeAll();
-  await removeLabelled(owner);
-});
-let failed = false;
-try {
-  await withTimeout(main(), WHOLE_RUN_MS, 'the whole benchmark');
-} catch (error) {
-  failed = true;
-  console.error('[bench] failed:', error);
-} finally {
-  await closeAll();
-  await removeLabelled(owner);
-}
-process.exit(failed ? 1 : 0);
+await runBrowserBenchmark(owner, main, WHOLE_RUN_MS);

@@ -9,7 +9,17 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const BENCHMARKS = ['service', 'build', 'logs', 'events', 'dashboard', 'logs-e2e', 'logs-merged', 'layers', 'layers-big'];
+const BENCHMARKS = [
+  'service',
+  'build',
+  'logs',
+  'events',
+  'dashboard',
+  'logs-e2e',
+  'logs-merged',
+  'layers',
+  'layers-big',
+];
 const LOCK = '/tmp/berth-engine.lock';
 const ROOT = join(import.meta.dirname, '..');
 

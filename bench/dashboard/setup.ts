@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type LaunchedBrowser, launchChromium } from '../../e2e/browser';
 import { ensureBaseImage } from '../../scripts/base-image';
-import { type BenchRun, benchRun } from '../lib/engine';
+import { type BenchRun, benchRun, onInterrupt, removeLabelled } from '../lib/engine';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const RENDERER = join(ROOT, 'dist', 'renderer');
@@ -209,3 +209,27 @@ export const go = (name: string) => run('docker', ['exec', name, 'touch', '/tmp/
 
 /** Page errors, HTTP errors and console errors, each tagged with the phase it was seen in. */
 export const notes: string[] = [];
+
+// ───────────────────────────── the whole run ─────────────────────────────
+
+/**
+ * Runs a browser benchmark's `main` within `limitMs`, then (also on failure or Ctrl-C) closes its browsers and
+ * servers and removes what `owner` labelled; exits 1 when it failed, so `npm run bench` keeps the old section.
+ */
+export async function runBrowserBenchmark(owner: BenchRun, main: () => Promise<void>, limitMs: number): Promise<never> {
+  const cleanup = async () => {
+    await closeAll();
+    await removeLabelled(owner);
+  };
+  onInterrupt(cleanup);
+  let failed = false;
+  try {
+    await withTimeout(main(), limitMs, 'the whole benchmark');
+  } catch (error) {
+    failed = true;
+    console.error('[bench] failed:', error);
+  } finally {
+    await cleanup();
+  }
+  process.exit(failed ? 1 : 0);
+}
