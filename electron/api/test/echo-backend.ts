@@ -52,7 +52,8 @@ export function createEchoBackend(): EchoBackend {
 
   const streamHandlers: StreamHandlers = {
     logs: async ({ tail }, emit) => {
-      for (let i = 0; i < (tail === 'all' ? 0 : tail); i++) emit({ kind: 'lines', lines: [{ stream: 'stdout', text: `line ${i}` }] });
+      for (let i = 0; i < (tail === 'all' ? 0 : tail); i++)
+        emit({ kind: 'lines', lines: [{ stream: 'stdout', text: `line ${i}` }] });
       emit({ kind: 'end', reason: 'done' });
     },
     engine: (_params, emit, signal) => {
