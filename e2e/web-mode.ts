@@ -72,7 +72,12 @@ export async function startWebMode(options: {
     ...(options.env && { env: options.env }),
     ...(options.deploy && { deploy: options.deploy }),
   });
-  const server = await startWebServer({ router: backend.router, port: 0, staticDir: RENDERER_DIR });
+  const server = await startWebServer({
+    router: backend.router,
+    files: backend.files,
+    port: 0,
+    staticDir: RENDERER_DIR,
+  });
   return {
     signInUrl: () => server.signInUrl(),
     port: server.port,

@@ -4,6 +4,7 @@
  */
 import type { DeploysOptions } from '../core/deploy';
 import type { Engine } from '../core/engine';
+import type { FileTransfers } from '../core/files';
 import type { SecretStore } from '../core/registry';
 import { createHandlers, streamHandlers } from './handlers';
 import { createRouter, type Router } from './router';
@@ -29,6 +30,8 @@ export interface BackendOptions {
 
 export interface Backend {
   router: Router;
+  /** One-time file transfer links, for web mode's download and upload routes. */
+  files: FileTransfers;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,7 @@ export function createBackend(options: BackendOptions): Backend {
   });
   return {
     router: createRouter(handlers, streamHandlers(services)),
+    files: services.files,
     async close() {
       // Debug shells' containers and images go before the engine connection does.
       await services.terminals.closeAll();

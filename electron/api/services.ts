@@ -8,6 +8,7 @@ import type { Build } from '../core/build';
 import { AppSecrets, RegistryLogins } from '../core/credentials';
 import { Deploys, type DeploysOptions, pipelineDeployers } from '../core/deploy';
 import { Engine, EngineChoice, EngineEvents, type EngineHandle } from '../core/engine';
+import { FileTransfers } from '../core/files';
 import { JobRunner } from '../core/job-runner';
 import { type Deployer, ParityPasses, type Pipeline, type WatchSession } from '../core/pipeline';
 import { RecentProjects } from '../core/project/recent-projects';
@@ -54,6 +55,8 @@ export interface Services {
   liveWatches: Set<WatchSession>;
   /** Heroku and Azure: keys, sign-ins, endpoints and the deploys of this session. */
   deploys: Deploys;
+  /** One-time links for web mode's file downloads and uploads. */
+  files: FileTransfers;
   close(): void;
 }
 
@@ -96,6 +99,7 @@ export function createServices(options: ServiceOptions): Services {
     watches: new JobRunner({ noun: 'watch session', fix: 'Start watch mode again.' }),
     liveWatches,
     deploys,
+    files: new FileTransfers(),
     close() {
       for (const watch of liveWatches) watch.stop();
       events.close();

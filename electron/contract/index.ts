@@ -25,6 +25,7 @@ export * from './engine';
 export * from './engine-contexts';
 export * from './errors';
 export * from './fields';
+export * from './files';
 export * from './ids';
 export * from './image-reference';
 export * from './images';

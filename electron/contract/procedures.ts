@@ -17,6 +17,7 @@ import { deployProcedures, deployStreams } from './deploy';
 import { CleanupPreview, CleanupReport, CleanupRequest, CleanupScope, DiskUsage } from './disk';
 import { EngineContext, EngineEvent, EngineStatus } from './engine';
 import { NewEngine, PortReach } from './engine-contexts';
+import { filesProcedures } from './files';
 import type { BerthError } from './errors';
 import { ContainerRef, ContextName, HostIp, Port, RegistryHost, RunId } from './ids';
 import { ImageRef, TagRef } from './image-reference';
@@ -172,6 +173,7 @@ export const procedures = {
     output: z.object({ path: z.string().nullable() }),
   },
   ...deployProcedures,
+  ...filesProcedures,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const streams = {

@@ -35,7 +35,12 @@ async function main(): Promise<void> {
     secretStore: new MemorySecretStore(),
     projectDir: repoRoot,
   });
-  const server = await startWebServer({ router: backend.router, port, staticDir: join(repoRoot, 'dist', 'renderer') });
+  const server = await startWebServer({
+    router: backend.router,
+    files: backend.files,
+    port,
+    staticDir: join(repoRoot, 'dist', 'renderer'),
+  });
   const renew =
     process.platform === 'win32' ? 'press Enter here' : `press Enter here or send SIGUSR2 to ${process.pid}`;
   console.log(`Berth is running at ${server.signInUrl()}`);

@@ -14,8 +14,10 @@ import { WebSocketServer } from 'ws';
 import { FAVICON_FILE, FAVICON_REQUEST_PATH } from '../api/favicon';
 import type { Router } from '../api/router';
 import { type ErrorShape, STREAM_PATH } from '../contract';
+import type { FileTransfers } from '../core/files';
 import { callRoutes, errorReply, logRequestFailure } from './call-route';
 import { ConnectionGuard, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-guard';
+import { fileRoutes } from './file-routes';
 import { forbiddenHost, forbiddenOrigin, missingToken, replyOnSocket } from './http-replies';
 import { LaunchCodes } from './launch-codes';
 import { carriesToken, newLaunchToken } from './launch-token';
@@ -34,6 +36,8 @@ export interface WebServerOptions {
   now?: () => number;
   /** Connection limits and timeouts; absent fields keep the defaults. */
   limits?: Partial<ConnectionLimits>;
+  /** The backend's one-time file transfer links; without them the download and upload routes are absent. */
+  files?: FileTransfers;
 }
 
 export interface WebServer {
@@ -97,6 +101,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   app.use(securityHeaders);
   app.use(requestGuard({ token, codes, connections, port: () => port, launchHost }));
   app.use(callRoutes(options.router));
+  if (options.files) app.use(fileRoutes(options.files));
   app.get(FAVICON_REQUEST_PATH, (_req, res, next) => {
     res.type('image/svg+xml');
     res.sendFile(FAVICON_FILE, { root: options.staticDir }, (error) => error && next());

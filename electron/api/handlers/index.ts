@@ -11,6 +11,7 @@ import { credentialHandlers } from './credentials';
 import { deployHandlers } from './deploy';
 import { diskHandlers } from './disk';
 import { engineHandlers } from './engine';
+import { fileHandlers } from './files';
 import { imageHandlers } from './images';
 import { layerExplorerHandlers } from './layer-explorer';
 import { pipelineHandlers } from './pipeline';
@@ -37,5 +38,6 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...serviceHandlers(services),
     ...appHandlers(services, options),
     ...deployHandlers(services, options),
+    ...fileHandlers(services, options),
   } satisfies Handlers;
 }
