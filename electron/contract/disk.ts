@@ -62,7 +62,7 @@ export const CleanupPreview = z.object({
   kind: CleanupKind,
   items: z.array(CleanupItem),
   totalBytes: z.number().min(0),
-  /** False for build cache: the engine only offers a filtered prune, so what it removes may differ a little. */
+  /** True: a clean-up removes only the previewed ids (build cache: one id-filtered prune per record). */
   exact: z.boolean(),
   note: z.string().optional(),
 });

@@ -14,6 +14,7 @@ export function ContainerActions({
   onRemove,
   onTerminal,
   onEdit,
+  onFiles,
 }: {
   container: ContainerSummary;
   onError: (error: ErrorShape | null) => void;
@@ -21,6 +22,8 @@ export function ContainerActions({
   /** Opens a shell in the (running) container. */
   onTerminal?: () => void;
   onEdit?: () => void;
+  /** Opens the container's files (browse, download, upload). */
+  onFiles?: () => void;
 }) {
   const api = useApi();
   const { navigate } = useNavigation();
@@ -81,6 +84,11 @@ export function ContainerActions({
       {onEdit && (
         <Button size="small" onClick={onEdit} aria-label={`Edit ${name}`}>
           Edit
+        </Button>
+      )}
+      {onFiles && (
+        <Button size="small" onClick={onFiles} aria-label={`Files of ${name}`}>
+          Files
         </Button>
       )}
       <Button size="small" onClick={() => navigate('logs', { container: container.id })} aria-label={`Logs of ${name}`}>

@@ -13,6 +13,7 @@ import { ContainerActions } from './ContainerActions';
 import { HealthBadge, StateBadge } from './ContainerStateBadges';
 import { EditContainerDialog } from './EditContainerDialog';
 import { ExecTerminal } from './ExecTerminal';
+import { FilesDialog } from './FilesDialog';
 import { PortLink } from './PortLink';
 import { RemoveContainerDialog } from './RemoveContainerDialog';
 import { RunForm } from './RunForm';
@@ -32,6 +33,7 @@ export function ContainersView() {
   const [terminal, setTerminal] = useState<{ id: string; name: string } | null>(null);
   const [removing, setRemoving] = useState<ContainerSummary | null>(null);
   const [editing, setEditing] = useState<ContainerSummary | null>(null);
+  const [browsing, setBrowsing] = useState<ContainerSummary | null>(null);
   const [started, setStarted] = useState<ContainerSummary | null>(null);
 
   const list = containers.data ?? [];
@@ -82,6 +84,7 @@ export function ContainersView() {
           onRemove={() => setRemoving(c)}
           onTerminal={() => setTerminal({ id: c.id, name: c.name })}
           onEdit={() => setEditing(c)}
+          onFiles={() => setBrowsing(c)}
         />
       ),
     },
@@ -111,6 +114,7 @@ export function ContainersView() {
       <ComposeGroups />
       <RunForm imageTags={tags} initialImage={initialImage} onRun={setStarted} />
       {editing && <EditContainerDialog container={editing} onClose={() => setEditing(null)} />}
+      {browsing && <FilesDialog container={browsing} onClose={() => setBrowsing(null)} />}
       {removing && <RemoveContainerDialog container={removing} onClose={() => setRemoving(null)} />}
     </div>
   );

@@ -129,20 +129,28 @@ describe('a build-cache clean-up prunes nothing the preview did not show', () =>
   });
   const request = (ids: string[]) => CleanupRequest.parse({ kind: 'build-cache', olderThanDays: 7, ids });
 
-  it('refuses with CONFLICT, pruning nothing, when the filter now matches records that were not previewed', async () => {
+  /** The id filters of the prunes asked for, in order. */
+  const idFilters = (prunes: unknown[]) =>
+    prunes.map((p) => JSON.parse((p as { options: { filters: string } }).options.filters).id as string[]);
+
+  it('prunes each confirmed record by its own anchored id, never one the filter matches but no one confirmed', async () => {
     const { prunes, engine } = engineWith([old('k1'), old('k9')]);
-    await expect(runCleanup(engine, request(['k1']))).rejects.toMatchObject({ code: 'CONFLICT' });
-    // Nothing previewed (or confirmed) at all: still nothing is pruned.
-    await expect(runCleanup(engine, request([]))).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(prunes).toEqual([]);
+    const report = await runCleanup(engine, request(['k1']));
+    expect(idFilters(prunes)).toEqual([['^k1$']]);
+    // The fake engine removed nothing: the record is reported as kept, not claimed as removed.
+    expect(report).toMatchObject({ removed: [], skipped: [{ id: 'k1' }] });
+    // Nothing confirmed: nothing is pruned at all.
+    const none = engineWith([old('k1')]);
+    expect(await runCleanup(none.engine, request([]))).toMatchObject({ removed: [], freedBytes: 0 });
+    expect(none.prunes).toEqual([]);
   });
 
-  it('prunes by the filter when every record it matches was previewed; with nothing to remove, asks for no prune', async () => {
-    const { prunes, engine } = engineWith([old('k1'), old('k9')]);
-    await runCleanup(engine, request(['k1', 'k9', 'gone1']));
-    expect(prunes).toHaveLength(1);
-    const empty = engineWith([]);
-    expect(await runCleanup(empty.engine, request(['k1']))).toMatchObject({ removed: [], freedBytes: 0 });
-    expect(empty.prunes).toEqual([]);
+  it('keeps the age limit on every prune', async () => {
+    const { prunes, engine } = engineWith([old('k1')]);
+    await runCleanup(engine, request(['k1', 'k9']));
+    expect(prunes.map((p) => JSON.parse((p as { options: { filters: string } }).options.filters).until)).toEqual([
+      ['168h'],
+      ['168h'],
+    ]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Clean-ups that preview exactly what they will remove and then remove only those ids: dangling images,
  * stopped containers, unused volumes (named ones only when asked) and build cache older than N days.
- * Build cache is the exception: the engine only prunes it by filter, so the preview is what the filter
- * matched a moment earlier.
+ * Build cache records carry no labels and the engine only prunes them by filter, so each previewed record
+ * is pruned by a filter on its own id (and the age limit).
  */
 import {
   BerthError,
@@ -20,8 +20,8 @@ import { containerIsActive, type SystemDf, systemDf } from './system-df';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const BUILD_CACHE_NOTE =
-  'The engine only prunes build cache by age (a filter), not by record: the clean-up removes what is older than ' +
-  'the limit when it runs, which can differ a little from this preview.';
+  'Build cache records are removed one by one, by id: each only if it is still unused and older than the limit, ' +
+  'and a record another one was built on only after that one.';
 
 const hasLabels = (labels: Record<string, string> | null | undefined, wanted: CleanupScope['labels']): boolean =>
   Object.entries(wanted ?? {}).every(([key, value]) => labels?.[key] === value);
@@ -83,20 +83,19 @@ function refuseLabelledCache(scope: CleanupScope): void {
 export async function previewCleanup(engine: EngineHandle, scope: CleanupScope): Promise<CleanupPreview> {
   refuseLabelledCache(scope);
   const items = cleanupCandidates(await systemDf(engine), scope);
-  const exact = scope.kind !== 'build-cache';
   return {
     kind: scope.kind,
     items,
     totalBytes: items.reduce((total, item) => total + item.sizeBytes, 0),
-    exact,
-    ...(exact ? {} : { note: BUILD_CACHE_NOTE }),
+    exact: true,
+    ...(scope.kind === 'build-cache' && { note: BUILD_CACHE_NOTE }),
   };
 }
 
 /**
  * Removes exactly the previewed ids that still qualify (a container started since the preview, or a volume
- * now in use, is skipped and said so); never anything that was not previewed. Build cache: the engine's
- * filtered prune (see BUILD_CACHE_NOTE), and only when every record the filter matches now was previewed.
+ * now in use, is skipped and said so); never anything that was not previewed. Build cache: one
+ * id-filtered prune per record (see BUILD_CACHE_NOTE).
  */
 export async function runCleanup(engine: EngineHandle, request: CleanupRequest): Promise<CleanupReport> {
   refuseLabelledCache(request);
@@ -111,20 +110,7 @@ export async function runCleanup(engine: EngineHandle, request: CleanupRequest):
         { ids: ['named volumes need includeNamedVolumes'] },
       );
   }
-  if (kind === 'build-cache') {
-    // The engine prunes by filter only: prune only when everything the filter matches now was previewed.
-    const now = cleanupCandidates(await systemDf(engine), request);
-    const unseen = now.filter((item) => !request.ids.includes(item.id));
-    if (unseen.length > 0)
-      throw new BerthError(
-        'CONFLICT',
-        `${unseen.length} build cache record${unseen.length === 1 ? '' : 's'} older than ${request.olderThanDays} days ${unseen.length === 1 ? 'was' : 'were'} not in the preview, so nothing was pruned.`,
-        'Preview the build cache clean-up again and confirm what it shows now.',
-        { ids: ['the build cache changed since the preview'] },
-      );
-    if (now.length === 0) return { kind, removed: [], skipped: [], freedBytes: 0, note: BUILD_CACHE_NOTE };
-    return pruneBuildCache(engine, request.olderThanDays);
-  }
+  if (kind === 'build-cache') return pruneBuildCache(engine, request.olderThanDays, request.ids);
 
   // The same scope as the preview, checked again now: an id that no longer qualifies is skipped.
   const still = new Map(cleanupCandidates(await systemDf(engine), request).map((item) => [item.id, item]));
@@ -162,28 +148,56 @@ async function removeOne(engine: EngineHandle, kind: CleanupRequest['kind'], id:
   else await docker.getVolume(id).remove();
 }
 
-async function pruneBuildCache(engine: EngineHandle, olderThanDays: number): Promise<CleanupReport> {
+/** The engine's build-cache prune with these filters (dockerode's pruneBuilder drops its options). */
+function pruneBuilder(
+  engine: EngineHandle,
+  filters: Record<string, string[]>,
+): Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }> {
+  return new Promise((resolve, reject) =>
+    engine.docker.modem.dial(
+      {
+        path: '/build/prune?',
+        method: 'POST',
+        options: { filters: JSON.stringify(filters) },
+        statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+      },
+      (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as never)),
+    ),
+  );
+}
+
+/** An anchored pattern for one record id: the engine matches `id` filters as regular expressions. */
+export const exactIdFilter = (id: string): string => `^${id.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}$`;
+
+/**
+ * Removes exactly the previewed records that are still older than the limit and unused: one prune per id,
+ * filtered by that id and the age. A record that is the parent of another can only go after its child, so
+ * the ids left are tried again until a round removes nothing.
+ */
+async function pruneBuildCache(engine: EngineHandle, olderThanDays: number, ids: string[]): Promise<CleanupReport> {
+  const removed = new Set<string>();
+  let freedBytes = 0;
+  let pending = [...new Set(ids)];
   try {
-    // dockerode's pruneBuilder drops its options, so the filter would be lost: call the endpoint directly.
-    const answer = await new Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }>((resolve, reject) =>
-      engine.docker.modem.dial(
-        {
-          path: '/build/prune?',
-          method: 'POST',
-          options: { filters: JSON.stringify({ until: [`${olderThanDays * 24}h`] }) },
-          statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
-        },
-        (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as never)),
-      ),
-    );
-    return {
-      kind: 'build-cache',
-      removed: answer.CachesDeleted ?? [],
-      skipped: [],
-      freedBytes: nonNegative(answer.SpaceReclaimed),
-      note: BUILD_CACHE_NOTE,
-    };
+    for (let progress = true; progress && pending.length > 0; ) {
+      progress = false;
+      for (const id of pending) {
+        const answer = await pruneBuilder(engine, { until: [`${olderThanDays * 24}h`], id: [exactIdFilter(id)] });
+        for (const gone of answer.CachesDeleted ?? []) {
+          removed.add(gone);
+          progress = true;
+        }
+        freedBytes += nonNegative(answer.SpaceReclaimed);
+      }
+      pending = pending.filter((id) => !removed.has(id));
+    }
   } catch (error) {
     throw toBerthError(error, engine.endpoint, 'build cache');
   }
+  return {
+    kind: 'build-cache',
+    removed: [...removed],
+    skipped: pending.map((id) => ({ id, reason: 'in use, used since the preview, or gone' })),
+    freedBytes,
+  };
 }

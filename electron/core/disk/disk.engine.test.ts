@@ -3,7 +3,7 @@ import Dockerode from 'dockerode';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { docker, EngineLitter, testLabels, uniqueName } from '../../../test/engine-harness';
 import { BerthError, type DiskCategory } from '../../contract';
-import { buildDanglingImage } from '../images/test/test-image';
+import { buildDanglingImage, buildTestImage } from '../images/test/test-image';
 import { diskUsage, previewCleanup, runCleanup, systemDf } from './index';
 
 const client = new Dockerode();
@@ -204,6 +204,66 @@ describe('clean-ups remove exactly what they previewed', () => {
       expect(await docker('image', 'inspect', '--format', '{{.Id}}', keepMe)).toBe(keepMe);
     },
     DF_DEADLINE_MS * 2,
+  );
+
+  it(
+    'build cache older than N days: the preview lists exactly what the clean-up removes, and only what it was given',
+    async () => {
+      // Build cache records carry no labels: this test makes two whose descriptions hold a marker no one
+      // else uses, and sends back only their ids, so nothing another build made is touched.
+      const marker = `berth-cache-${randomBytes(8).toString('hex')}`;
+      await buildTestImage(client, {
+        tag: litter.image(`${uniqueName('cache')}:latest`),
+        buildkit: true,
+        labels: testLabels(),
+        dockerfile: `FROM ${nodeImage}\nRUN echo ${marker} > /one\nRUN echo ${marker} > /two\n`,
+      });
+      const ours = (items: Array<{ id: string; name: string }>) =>
+        items
+          .filter((item) => item.name.includes(marker))
+          .map((item) => item.id)
+          .sort();
+      const cliCacheIds = async () =>
+        (
+          JSON.parse(await docker('system', 'df', '-v', '--format', '{{json .}}')) as {
+            BuildCache: Array<{ ID: string }> | null;
+          }
+        ).BuildCache?.map((c) => c.ID) ?? [];
+
+      // Made a moment ago, so not older than a day: not previewed, and refused if sent anyway.
+      const dayOld = await previewCleanup(engine, {
+        kind: 'build-cache',
+        includeNamedVolumes: false,
+        olderThanDays: 1,
+      });
+      expect(ours(dayOld.items)).toEqual([]);
+      const fresh = await previewCleanup(engine, { kind: 'build-cache', includeNamedVolumes: false, olderThanDays: 0 });
+      const mine = ours(fresh.items);
+      expect(mine).toHaveLength(2);
+      const notYet = await runCleanup(engine, {
+        kind: 'build-cache',
+        includeNamedVolumes: false,
+        olderThanDays: 1,
+        ids: mine,
+      });
+      expect(notYet.removed).toEqual([]);
+      expect(notYet.skipped.map((s) => s.id).sort()).toEqual(mine);
+
+      const others = fresh.items.map((i) => i.id).filter((id) => !mine.includes(id));
+      const report = await runCleanup(engine, {
+        kind: 'build-cache',
+        includeNamedVolumes: false,
+        olderThanDays: 0,
+        ids: mine,
+      });
+      expect([...report.removed].sort()).toEqual(mine);
+      expect(report.skipped).toEqual([]);
+      const left = await cliCacheIds();
+      // The CLI prints record ids cut to 12 characters, as it does every id.
+      for (const id of mine) expect(left.some((shown) => id.startsWith(shown.replace(/\*$/, '')))).toBe(false);
+      for (const id of others) expect(left.some((shown) => id.startsWith(shown.replace(/\*$/, '')))).toBe(true);
+    },
+    DF_DEADLINE_MS * 3,
   );
 
   it('build cache cannot be limited by label (its records carry none), so a labelled clean-up is refused', async () => {
