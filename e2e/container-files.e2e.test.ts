@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { docker, EngineLitter, uniqueName } from '../test/engine-harness';
-import { type LaunchedBrowser, launchChromium } from './browser';
-import { REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
+import { REPO_ROOT, type SignedInBerth, startSignedIn } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 /** How long the page may take to show what the engine already has (a folder's archive, a finished upload). */
@@ -19,8 +18,7 @@ const CONNECT_DEADLINE = 60_000;
 
 const litter = new EngineLitter();
 const name = litter.container(uniqueName('e2e-files'));
-let berth: RunningWebMode;
-let launched: LaunchedBrowser;
+let session: SignedInBerth | undefined;
 let page: Page;
 
 beforeAll(async () => {
@@ -33,14 +31,12 @@ beforeAll(async () => {
   ].join(' && ');
   await docker('run', '-d', '--name', name, inject('nodeImage'), 'sh', '-c', `${setup} && sleep 600`);
   await docker('exec', name, 'sh', '-c', 'while [ ! -L /srv/app/README ]; do sleep 0.05; done');
-  berth = await startWebMode({ projectDir: REPO_ROOT });
-  launched = await launchChromium();
-  page = await signedInPage(launched.browser, berth, CONNECT_DEADLINE);
+  session = await startSignedIn(CONNECT_DEADLINE);
+  page = session.page;
 });
 
 afterAll(async () => {
-  await launched?.close();
-  await berth?.close();
+  await session?.close();
   await litter.cleanup();
 });
 

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { docker, EngineLitter, uniqueName } from '../test/engine-harness';
-import { type LaunchedBrowser, launchChromium } from './browser';
-import { REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
+import { REPO_ROOT, type SignedInBerth, startSignedIn } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 /** `system/df` walks every layer and cache record; on a busy engine it has taken tens of seconds. */
@@ -25,8 +24,7 @@ const services = ['api', 'web', 'worker'].map((service) => ({
   service,
   name: litter.container(uniqueName(`e2e-${service}`)),
 }));
-let berth: RunningWebMode;
-let launched: LaunchedBrowser;
+let session: SignedInBerth | undefined;
 let page: Page;
 
 const openView = (view: 'Containers' | 'Logs' | 'Disk') =>
@@ -41,14 +39,12 @@ beforeAll(async () => {
       `while :; do j=0; while [ $j -lt ${20000 * (index + 1)} ]; do j=$((j+1)); done; sleep 1; done`;
     await docker('run', '-d', '--cpus', '0.3', '--name', name, tag, 'sh', '-c', script);
   }
-  berth = await startWebMode({ projectDir: REPO_ROOT });
-  launched = await launchChromium();
-  page = await signedInPage(launched.browser, berth, CONNECT_DEADLINE);
+  session = await startSignedIn(CONNECT_DEADLINE);
+  page = session.page;
 });
 
 afterAll(async () => {
-  await launched?.close();
-  await berth?.close();
+  await session?.close();
   await litter.cleanup();
 });
 

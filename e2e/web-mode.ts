@@ -7,6 +7,7 @@ import { Engine, EngineChoice } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
 import { startWebServer } from '../electron/web/server';
 import { testLabels } from '../test/engine-harness';
+import { launchChromium } from './browser';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
@@ -111,4 +112,29 @@ export async function signedInPage(
   await page.goto(berth.signInUrl());
   await untilConnected(page, deadlineMs);
   return page;
+}
+
+/** Berth in web mode on the real engine, and a Chromium page signed in to it: the start of most e2e tests. */
+export interface SignedInBerth {
+  berth: RunningWebMode;
+  page: Page;
+  /** Closes the browser, then Berth. */
+  close(): Promise<void>;
+}
+
+export async function startSignedIn(deadlineMs = CONNECT_DEADLINE_MS): Promise<SignedInBerth> {
+  const berth = await startWebMode({ projectDir: REPO_ROOT });
+  const launched = await launchChromium().catch(async (error: unknown) => {
+    await berth.close();
+    throw error;
+  });
+  const page = await signedInPage(launched.browser, berth, deadlineMs);
+  return {
+    berth,
+    page,
+    async close() {
+      await launched.close();
+      await berth.close();
+    },
+  };
 }
