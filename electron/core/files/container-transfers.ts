@@ -3,6 +3,10 @@
  * (one file's bytes streamed into a tar of one entry, into a folder) and copies out to a host folder.
  * Nothing is held in memory whole.
  */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { extract, type Pack, pack } from 'tar-stream';
 import { BerthError, type FileKind, type UploadRequest } from '../../contract';
@@ -73,21 +77,36 @@ const wrongSize = (size: number): BerthError =>
     'Send exactly the announced size.',
   );
 
-/** Copies exactly `size` bytes of `body` into the tar entry, waiting when it is full. */
-async function feed(body: Readable, entry: ReturnType<Pack['entry']>, size: number): Promise<void> {
+/**
+ * Keeps `body` in a private temporary file (never in memory) and checks that it is exactly `size` bytes.
+ * The engine unpacks a tar as it arrives, so a body that turned out short or long would already have left
+ * a partial file in the container: only a body known to be whole is sent.
+ */
+async function stage(body: Readable, file: string, size: number): Promise<void> {
+  const handle = await open(file, 'wx', 0o600);
   let total = 0;
-  for await (const chunk of body) {
-    total += (chunk as Buffer).length;
-    if (total > size) throw wrongSize(size);
-    if (!entry.write(chunk)) await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
+  try {
+    for await (const chunk of body) {
+      total += (chunk as Buffer).length;
+      if (total > size) throw wrongSize(size);
+      await handle.write(chunk as Buffer);
+    }
+  } finally {
+    await handle.close();
   }
   if (total !== size) throw wrongSize(size);
+}
+
+/** Copies a stream into a tar entry, waiting whenever the entry is full. */
+async function feed(source: Readable, entry: ReturnType<Pack['entry']>): Promise<void> {
+  for await (const chunk of source)
+    if (!entry.write(chunk)) await new Promise<void>((resolve) => entry.once('drain', () => resolve()));
   await new Promise<void>((resolve) => entry.end(() => resolve()));
 }
 
 /**
- * Writes `body` (exactly `request.sizeBytes` bytes) as `request.name` into the folder `request.folder`. A
- * short or long body fails the upload; the engine then receives a broken tar and writes nothing.
+ * Writes `body` (exactly `request.sizeBytes` bytes) as `request.name` into the folder `request.folder`,
+ * replacing a file of that name. A short or long body writes nothing in the container.
  */
 export async function uploadFile(engine: EngineHandle, request: UploadRequest, body: Readable): Promise<void> {
   const stat = await statPath(engine, request.id, request.folder);
@@ -95,11 +114,14 @@ export async function uploadFile(engine: EngineHandle, request: UploadRequest, b
     throw new BerthError('INVALID_INPUT', `"${request.folder}" is not a folder.`, 'Upload into a folder.', {
       folder: ['not a folder'],
     });
-  const tar = pack();
-  const entry = tar.entry({ name: request.name, size: request.sizeBytes, mode: 0o644, mtime: new Date() });
-  const feeding = feed(body, entry, request.sizeBytes).then(() => tar.finalize());
-  feeding.catch((error: unknown) => tar.destroy(error as Error));
+  const dir = await mkdtemp(join(tmpdir(), 'berth-upload-'));
   try {
+    const staged = join(dir, 'body');
+    await stage(body, staged, request.sizeBytes);
+    const tar = pack();
+    const entry = tar.entry({ name: request.name, size: request.sizeBytes, mode: 0o644, mtime: new Date() });
+    const feeding = feed(createReadStream(staged), entry).then(() => tar.finalize());
+    feeding.catch((error: unknown) => tar.destroy(error as Error));
     await Promise.all([
       feeding,
       engine.docker.getContainer(request.id).putArchive(tar as unknown as NodeJS.ReadableStream, {
@@ -109,6 +131,8 @@ export async function uploadFile(engine: EngineHandle, request: UploadRequest, b
     ]);
   } catch (error) {
     throw toBerthError(error, engine.endpoint, pathWhat(request.id, request.folder));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
