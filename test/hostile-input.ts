@@ -501,6 +501,67 @@ function cases(): HostileCase[] {
   for (const [name, params, field] of terminalCases) {
     list.push({ name, kind: 'stream', target: 'terminal', input: () => params, field });
   }
+  // Files of a container: ids, container paths, file names and sizes are refused before the engine is asked.
+  for (const [label, id] of badContainerIds)
+    list.push({
+      name: `files.list with an id that is ${label}`,
+      kind: 'call',
+      target: 'files.list',
+      input: (env) => ({ id: id(env), path: '/' }),
+      field: 'id',
+    });
+  const never = 'berth-hostile-never';
+  const filePaths: Array<[string, unknown]> = [
+    ['a relative path', 'etc/passwd'],
+    ['.. above /', '/../etc/passwd'],
+    ['a NUL byte', '/etc/pass\u0000wd'],
+    ['5,000 characters', `/${'a'.repeat(5000)}`],
+    ['a number', 42],
+  ];
+  for (const [label, path] of filePaths) {
+    for (const target of ['files.list', 'files.downloadLink', 'files.copyOut'])
+      list.push({
+        name: `${target} with a path that is ${label}`,
+        kind: 'call',
+        target,
+        input: () => ({ id: never, path }),
+        field: 'path',
+      });
+    list.push({
+      name: `files.uploadLink into a folder that is ${label}`,
+      kind: 'call',
+      target: 'files.uploadLink',
+      input: () => ({ id: never, folder: path, name: 'x', sizeBytes: 1 }),
+      field: 'folder',
+    });
+  }
+  for (const [label, name] of [
+    ['..', '..'],
+    ['a path', '../../etc/cron.d/x'],
+    ['a slash', 'a/b'],
+    ['a NUL byte', 'a\u0000b'],
+    ['a newline', 'a\nb'],
+    ['empty', ''],
+  ] as const)
+    list.push({
+      name: `files.uploadLink with a file name that is ${label}`,
+      kind: 'call',
+      target: 'files.uploadLink',
+      input: () => ({ id: never, folder: '/tmp', name, sizeBytes: 1 }),
+      field: 'name',
+    });
+  for (const [label, sizeBytes] of [
+    ['over the upload limit', 2 ** 31],
+    ['negative', -1],
+    ['fractional', 1.5],
+  ] as const)
+    list.push({
+      name: `files.uploadLink with a size that is ${label}`,
+      kind: 'call',
+      target: 'files.uploadLink',
+      input: () => ({ id: never, folder: '/tmp', name: 'x', sizeBytes }),
+      field: 'sizeBytes',
+    });
   for (const [name, target, params, field] of [
     ['build stream with a path as build id', 'build', { buildId: '../x' }, 'buildId'],
     ['push stream with a path as push id', 'push', { pushId: '../x' }, 'pushId'],
