@@ -11,6 +11,12 @@ import { DOWNLOAD_PATH, type FileTransfers, openDownload, UPLOAD_PATH, uploadFil
 import { logRequestFailure } from './call-route';
 import { replyError } from './http-replies';
 
+/**
+ * A download whose reader stops taking bytes for this long is cut off: while it is open the engine holds
+ * the container's lock (see container-transfers.ts).
+ */
+export const DOWNLOAD_IDLE_MS = 30_000;
+
 const linkGone = (): BerthError =>
   new BerthError(
     'NOT_FOUND',
@@ -40,6 +46,7 @@ export function fileRoutes(transfers: FileTransfers) {
       const berthError = asBerthError(error);
       return replyError(res, httpStatusFor(berthError.code), berthError);
     }
+    res.setTimeout(DOWNLOAD_IDLE_MS, () => res.destroy());
     res.status(200);
     res.setHeader('Content-Type', download.contentType);
     res.setHeader('Content-Disposition', attachment(download.fileName));

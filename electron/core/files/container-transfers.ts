@@ -40,16 +40,32 @@ async function* onlyFileOf(tar: Readable): AsyncGenerator<Buffer> {
   tar.on('error', (error) => reader.destroy(error));
   tar.pipe(reader);
   let seen = false;
-  try {
-    for await (const entry of reader) {
-      const isFile = entry.header.type === 'file' || entry.header.type === 'contiguous-file';
-      if (seen || !isFile) {
-        entry.resume();
-        continue;
-      }
-      seen = true;
-      for await (const chunk of entry) yield chunk as Buffer;
+  for await (const entry of reader) {
+    const isFile = entry.header.type === 'file' || entry.header.type === 'contiguous-file';
+    if (seen || !isFile) {
+      entry.resume();
+      continue;
     }
+    seen = true;
+    for await (const chunk of entry) yield chunk as Buffer;
+  }
+}
+
+/**
+ * The archive of `path`, asked of the engine only when the first byte is read. The engine holds the
+ * container's lock until an archive is read to the end or closed (stop, inspect and other copies of that
+ * container wait meanwhile), so nothing is opened before someone is there to read it.
+ */
+async function* archiveBytes(
+  engine: EngineHandle,
+  id: string,
+  path: string,
+  onlyFile: boolean,
+): AsyncGenerator<Buffer> {
+  const tar = await archiveOf(engine, id, path);
+  try {
+    if (onlyFile) yield* onlyFileOf(tar);
+    else for await (const chunk of tar) yield chunk as Buffer;
   } finally {
     tar.destroy();
   }
@@ -57,17 +73,15 @@ async function* onlyFileOf(tar: Readable): AsyncGenerator<Buffer> {
 
 export async function openDownload(engine: EngineHandle, id: string, path: string): Promise<Download> {
   const stat = await statPath(engine, id, path);
-  const tar = await archiveOf(engine, id, path);
   const name = stat.name || 'root';
-  if (stat.kind === 'file')
-    return {
-      fileName: name,
-      kind: 'file',
-      sizeBytes: stat.sizeBytes,
-      contentType: 'application/octet-stream',
-      body: Readable.from(onlyFileOf(tar), { objectMode: false }),
-    };
-  return { fileName: `${name}.tar`, kind: stat.kind, contentType: 'application/x-tar', body: tar };
+  const file = stat.kind === 'file';
+  return {
+    fileName: file ? name : `${name}.tar`,
+    kind: stat.kind,
+    ...(file && { sizeBytes: stat.sizeBytes }),
+    contentType: file ? 'application/octet-stream' : 'application/x-tar',
+    body: Readable.from(archiveBytes(engine, id, path, file), { objectMode: false }),
+  };
 }
 
 const wrongSize = (size: number): BerthError =>
