@@ -49,10 +49,20 @@ describe('files of a container', () => {
     await dialog.getByRole('button', { name: 'Open', exact: true }).click();
     await expect.poll(() => dialog.getByLabel('Container path').inputValue()).toBe('/srv/app');
     const table = dialog.getByRole('table', { name: 'Files in /srv/app' });
-    await table.getByRole('row').filter({ hasText: 'notes.txt' }).waitFor({ timeout: UI_DEADLINE });
-    const names = (await docker('exec', name, 'ls', '-A', '/srv/app')).split('\n');
-    for (const entry of names) await expect(table.getByRole('row').filter({ hasText: entry }).count()).resolves.toBe(1);
-    await expect(table.getByRole('row').filter({ hasText: 'notes.txt' }).innerText()).resolves.toContain('rw-r-----');
+    const notes = table.getByRole('row').filter({ has: page.getByText('notes.txt', { exact: true }) });
+    await notes.waitFor({ timeout: UI_DEADLINE });
+    const names = (await docker('exec', name, 'ls', '-A', '/srv/app')).split('\n').sort();
+    // The first cell of each row: a folder's button ("📁 config"), or a name with its link target ("README → notes.txt").
+    const shown = (await table.locator('tbody tr td:first-child').allInnerTexts())
+      .map((cell) =>
+        cell
+          .replace(/^📁\s*/, '')
+          .replace(/ → .*$/, '')
+          .trim(),
+      )
+      .sort();
+    expect(shown).toEqual(names);
+    await expect(notes.innerText()).resolves.toContain('rw-r-----');
 
     const saved = page.waitForEvent('download');
     await dialog.getByRole('button', { name: 'Download notes.txt' }).click();

@@ -63,9 +63,13 @@ export function cleanupCandidates(df: SystemDf, scope: CleanupScope, now = Date.
         }));
     case 'build-cache': {
       const cutoff = now - scope.olderThanDays * DAY_MS;
-      return (df.BuildCache ?? [])
-        .filter((c) => !c.InUse && Date.parse(c.LastUsedAt ?? c.CreatedAt) < cutoff)
-        .map((c) => ({ id: c.ID, name: c.Description || c.ID.slice(0, 12), sizeBytes: nonNegative(c.Size) }));
+      return (
+        (df.BuildCache ?? [])
+          // As the engine's own prune (without --all): a record an image still shares its layer with is kept,
+          // since removing it frees nothing; in use, it cannot go.
+          .filter((c) => !c.InUse && !c.Shared && Date.parse(c.LastUsedAt ?? c.CreatedAt) < cutoff)
+          .map((c) => ({ id: c.ID, name: c.Description || c.ID.slice(0, 12), sizeBytes: nonNegative(c.Size) }))
+      );
     }
   }
 }

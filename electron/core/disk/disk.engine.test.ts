@@ -212,12 +212,15 @@ describe('clean-ups remove exactly what they previewed', () => {
       // Build cache records carry no labels: this test makes two whose descriptions hold a marker no one
       // else uses, and sends back only their ids, so nothing another build made is touched.
       const marker = `berth-cache-${randomBytes(8).toString('hex')}`;
+      const tag = litter.image(`${uniqueName('cache')}:latest`);
       await buildTestImage(client, {
-        tag: litter.image(`${uniqueName('cache')}:latest`),
+        tag,
         buildkit: true,
         labels: testLabels(),
         dockerfile: `FROM ${nodeImage}\nRUN echo ${marker} > /one\nRUN echo ${marker} > /two\n`,
       });
+      // While the image holds their layers the records are shared, and the engine's prune keeps them.
+      await docker('rmi', tag);
       const ours = (items: Array<{ id: string; name: string }>) =>
         items
           .filter((item) => item.name.includes(marker))
