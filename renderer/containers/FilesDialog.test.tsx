@@ -24,6 +24,18 @@ const listingOf = (path: string): FolderListing => ({
       : [{ name: 'notes.txt', kind: 'file', sizeBytes: 1234, mode: 0o640, modified: '2026-01-01T00:00:00.000Z' }],
 });
 
+/** A Containers view with one container, whose folder listings are recorded in `listed`. */
+function filesApi(folderPicker: boolean, listed: string[]): FakeApi {
+  return new FakeApi()
+    .on('containers.list', [container()])
+    .on('images.list', images)
+    .on('project.default', project(folderPicker))
+    .on('files.list', ({ path }) => {
+      listed.push(path);
+      return listingOf(path);
+    });
+}
+
 describe('permissions', () => {
   it('reads as ls -l does', () => {
     expect(permissions(0o755)).toBe('rwxr-xr-x');
@@ -36,18 +48,10 @@ describe('FilesDialog', () => {
   it('opens folders by click and by typed path (normalised), and asks the desktop app to copy out', async () => {
     const listed: string[] = [];
     const copied: string[] = [];
-    const api = new FakeApi()
-      .on('containers.list', [container()])
-      .on('images.list', images)
-      .on('project.default', project(true))
-      .on('files.list', ({ path }) => {
-        listed.push(path);
-        return listingOf(path);
-      })
-      .on('files.copyOut', ({ path }) => {
-        copied.push(path);
-        return { destination: '/home/me', files: 1, bytes: 1234, skipped: [] };
-      });
+    const api = filesApi(true, listed).on('files.copyOut', ({ path }) => {
+      copied.push(path);
+      return { destination: '/home/me', files: 1, bytes: 1234, skipped: [] };
+    });
     renderWithApi(<ContainersView />, api);
     await userEvent.click(await screen.findByRole('button', { name: /^Files of / }));
     const dialog = await screen.findByRole('dialog');
@@ -67,14 +71,7 @@ describe('FilesDialog', () => {
 
   it('refuses a relative path without asking the backend, and offers uploads in web mode', async () => {
     const listed: string[] = [];
-    const api = new FakeApi()
-      .on('containers.list', [container()])
-      .on('images.list', images)
-      .on('project.default', project(false))
-      .on('files.list', ({ path }) => {
-        listed.push(path);
-        return listingOf(path);
-      });
+    const api = filesApi(false, listed);
     renderWithApi(<ContainersView />, api);
     await userEvent.click(await screen.findByRole('button', { name: /^Files of / }));
     const dialog = await screen.findByRole('dialog');
