@@ -66,6 +66,8 @@ describe('web mode file transfers', () => {
     expect(crossSite.headers['access-control-allow-origin']).toBeUndefined();
     expect((await send(server.port, url, { headers: { ...bearer(), Host: 'evil.example' } })).status).toBe(403);
 
+    // HEAD does not spend the link.
+    expect((await send(server.port, url, { method: 'HEAD', headers: bearer() })).status).toBe(405);
     const first = await send(server.port, url, { headers: bearer() });
     expect(first.status).toBe(200);
     expect(first.body).toBe(TEXT);

@@ -37,6 +37,8 @@ export function fileRoutes(transfers: FileTransfers) {
   const api = routes();
 
   api.get(`${DOWNLOAD_PATH}:ticket`, async (req: Request, res: Response) => {
+    // Express answers HEAD with the GET route: that would spend the link and read the archive for nothing.
+    if (req.method === 'HEAD') return void res.status(405).setHeader('Allow', 'GET').end();
     const link = transfers.downloads.redeem(String(req.params.ticket));
     if (!link) return replyError(res, 404, linkGone());
     let download: Awaited<ReturnType<typeof openDownload>>;
