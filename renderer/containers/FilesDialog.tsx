@@ -156,6 +156,8 @@ export function FilesDialog({ container, onClose }: { container: ContainerSummar
     },
   ];
 
+  // While another folder loads, the last listing is not shown under the new path.
+  const shown = listing.data?.path === folder ? listing.data : null;
   const tooBig = chosen.filter((f) => f.size > UPLOAD_MAX_BYTES);
   return (
     <Dialog title={`Files in ${container.name}`} onClose={onClose} actions={<Button onClick={onClose}>Close</Button>}>
@@ -188,15 +190,15 @@ export function FilesDialog({ container, onClose }: { container: ContainerSummar
       )}
       {listing.status === 'loading' && <Spinner label={`Reading ${folder}`} />}
       {listing.status === 'error' && <ErrorNotice title={`Could not open ${folder}`} error={listing.error} />}
-      {listing.data && listing.status !== 'error' && (
+      {shown && listing.status !== 'error' && (
         <div className="files-table">
-          {listing.data.truncated && (
+          {shown.truncated && (
             <p className="files-notice">
               Only part of this folder is listed: it is too big to read whole. Type a deeper path.
             </p>
           )}
-          <Table label={`Files in ${folder}`} columns={columns} rows={listing.data.entries} rowKey={(e) => e.name} />
-          {listing.data.entries.length === 0 && <p>This folder is empty.</p>}
+          <Table label={`Files in ${shown.path}`} columns={columns} rows={shown.entries} rowKey={(e) => e.name} />
+          {shown.entries.length === 0 && <p>This folder is empty.</p>}
         </div>
       )}
       {desktop ? (
