@@ -76,6 +76,7 @@ export async function startWebMode(options: {
   const server = await startWebServer({
     router: backend.router,
     files: backend.files,
+    downloads: backend.downloads,
     port: 0,
     staticDir: RENDERER_DIR,
   });

@@ -7,6 +7,7 @@ import type { Engine } from '../core/engine';
 import type { FileTransfers } from '../core/files';
 import type { SecretStore } from '../core/registry';
 import { createHandlers, streamHandlers } from './handlers';
+import type { LogDownloads } from './log-downloads';
 import { createRouter, type Router } from './router';
 import { createServices } from './services';
 
@@ -18,6 +19,8 @@ export interface BackendOptions {
   openExternal?: (url: URL) => Promise<void>;
   /** Shows the native folder dialog (Electron); web mode leaves it out. */
   pickFolder?: (defaultPath: string | undefined) => Promise<string | null>;
+  /** Shows the native save dialog (Electron); web mode leaves it out. */
+  pickSaveFile?: (defaultName: string) => Promise<string | null>;
   /** The default project's folder; the repository root. Defaults to the working directory. */
   projectDir?: string;
   /** A chosen engine connection (tests); by default resolved like the docker CLI does. */
@@ -32,19 +35,24 @@ export interface Backend {
   router: Router;
   /** One-time file transfer links, for web mode's download and upload routes. */
   files: FileTransfers;
+  /** What web mode's download route redeems and streams (log exports). */
+  downloads: LogDownloads;
   close(): Promise<void>;
 }
 
 export function createBackend(options: BackendOptions): Backend {
   const services = createServices(options);
-  const handlers = createHandlers(services, {
+  const appOptions = {
     projectDir: options.projectDir ?? process.cwd(),
     ...(options.openExternal && { openExternal: options.openExternal }),
     ...(options.pickFolder && { pickFolder: options.pickFolder }),
-  });
+    ...(options.pickSaveFile && { pickSaveFile: options.pickSaveFile }),
+  };
+  const handlers = createHandlers(services, appOptions);
   return {
-    router: createRouter(handlers, streamHandlers(services)),
+    router: createRouter(handlers, streamHandlers(services, appOptions)),
     files: services.files,
+    downloads: services.logDownloads,
     async close() {
       // Debug shells' containers and images go before the engine connection does.
       await services.terminals.closeAll();

@@ -14,6 +14,7 @@ import { type Deployer, ParityPasses, type Pipeline, type WatchSession } from '.
 import { RecentProjects } from '../core/project/recent-projects';
 import { CredentialStore, type Push, type SecretStore } from '../core/registry';
 import { TerminalSessions } from '../core/terminal';
+import { LogDownloads } from './log-downloads';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -57,6 +58,8 @@ export interface Services {
   deploys: Deploys;
   /** One-time links for web mode's file downloads and uploads. */
   files: FileTransfers;
+  /** Web-mode log downloads: one-time tickets minted through the contract, redeemed by the web server. */
+  logDownloads: LogDownloads;
   close(): void;
 }
 
@@ -100,6 +103,7 @@ export function createServices(options: ServiceOptions): Services {
     liveWatches,
     deploys,
     files: new FileTransfers(),
+    logDownloads: new LogDownloads(() => engineNow(engine)),
     close() {
       for (const watch of liveWatches) watch.stop();
       events.close();

@@ -33,6 +33,7 @@ export * from './json-lines';
 export * from './layer-explorer';
 export * from './logs';
 export * from './logs-merged';
+export * from './logs-export';
 export * from './otlp-trace';
 export * from './pipeline';
 export * from './procedures';

@@ -25,6 +25,7 @@ import { ImageLayer, ImageSummary } from './images';
 import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
 import { LogEvent, LogLine } from './logs';
 import { MergedLogEvent, MergedLogsParams } from './logs-merged';
+import { LogDownloadTicket, LogExportEvent, LogExportRequest } from './logs-export';
 import { OtlpTrace } from './otlp-trace';
 import {
   ParityRequest,
@@ -172,6 +173,8 @@ export const procedures = {
     input: z.object({ defaultPath: FolderPath.optional() }).strict(),
     output: z.object({ path: z.string().nullable() }),
   },
+  /** Web mode: a one-time download link for a whole-range log export (electron/contract/logs-export.ts). */
+  'logs.downloadLink': { input: LogExportRequest, output: LogDownloadTicket },
   ...deployProcedures,
   ...filesProcedures,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
@@ -211,6 +214,8 @@ export const streams = {
   },
   /** Several containers' logs interleaved by engine timestamp (electron/contract/logs-merged.ts). */
   'logs.merged': { params: MergedLogsParams, event: MergedLogEvent },
+  /** Desktop app: a whole-range export to a file picked in the save dialog, with progress; closing cancels it. */
+  'logs.export': { params: LogExportRequest, event: LogExportEvent },
   /** One container's CPU, memory, network and block I/O, a sample a second, until it stops or the view leaves. */
   stats: { params: z.object({ id: ContainerRef }).strict(), event: StatsEvent },
   /** The whole push model, re-sent as it changes. */

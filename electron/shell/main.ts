@@ -46,7 +46,8 @@ async function start(): Promise<void> {
       await openLink(url.href);
     },
     projectDir: app.getAppPath(),
-    // The only native dialog: a folder, chosen by the user, attached to Berth's window. Nothing is read here.
+    // Native dialogs, attached to Berth's window: a folder, or a file to save an export to. Nothing is read
+    // or written here; the core writes the export.
     pickFolder: async (defaultPath) => {
       const options = {
         title: 'Choose the build context folder',
@@ -58,6 +59,18 @@ async function start(): Promise<void> {
           ? await dialog.showOpenDialog(mainWindow, options)
           : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    pickSaveFile: async (defaultName) => {
+      const options = {
+        title: 'Export logs',
+        defaultPath: join(app.getPath('downloads'), defaultName),
+        properties: ['showOverwriteConfirmation' as const, 'dontAddToRecent' as const],
+      };
+      const result =
+        mainWindow && !mainWindow.isDestroyed()
+          ? await dialog.showSaveDialog(mainWindow, options)
+          : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
     },
   });
 

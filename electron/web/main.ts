@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const server = await startWebServer({
     router: backend.router,
     files: backend.files,
+    downloads: backend.downloads,
     port,
     staticDir: join(repoRoot, 'dist', 'renderer'),
   });

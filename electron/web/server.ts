@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { WebSocketServer } from 'ws';
 import { FAVICON_FILE, FAVICON_REQUEST_PATH } from '../api/favicon';
+import type { LogDownloads } from '../api/log-downloads';
 import type { Router } from '../api/router';
 import { type ErrorShape, STREAM_PATH } from '../contract';
 import type { FileTransfers } from '../core/files';
@@ -21,6 +22,7 @@ import { fileRoutes } from './file-routes';
 import { forbiddenHost, forbiddenOrigin, missingToken, replyOnSocket } from './http-replies';
 import { LaunchCodes } from './launch-codes';
 import { carriesToken, newLaunchToken } from './launch-token';
+import { logDownloadRoutes } from './log-download-route';
 import { isAllowedHost, isAllowedOrigin, launchHostName } from './origin-policy';
 import { requestGuard, securityHeaders } from './request-guard';
 import { badTarget, parseRequestTarget } from './request-target';
@@ -38,6 +40,8 @@ export interface WebServerOptions {
   limits?: Partial<ConnectionLimits>;
   /** The backend's one-time file transfer links; without them the download and upload routes are absent. */
   files?: FileTransfers;
+  /** Log exports as downloads (the backend's); without it the download route does not exist. */
+  downloads?: LogDownloads;
 }
 
 export interface WebServer {
@@ -102,6 +106,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   app.use(requestGuard({ token, codes, connections, port: () => port, launchHost }));
   app.use(callRoutes(options.router));
   if (options.files) app.use(fileRoutes(options.files));
+  if (options.downloads) app.use(logDownloadRoutes(options.downloads));
   app.get(FAVICON_REQUEST_PATH, (_req, res, next) => {
     res.type('image/svg+xml');
     res.sendFile(FAVICON_FILE, { root: options.staticDir }, (error) => error && next());

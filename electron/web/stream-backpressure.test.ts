@@ -207,6 +207,7 @@ describe('web mode backpressure', () => {
       pipeline: unsupported,
       watch: unsupported,
       'logs.merged': unsupported,
+      'logs.export': unsupported,
       azureSignIn: unsupported,
       deploy: unsupported,
       stats: unsupported,

@@ -151,7 +151,7 @@ describe('LogsView', () => {
     expect(within(logBox()).queryByText('hello')).toBeNull();
   });
 
-  it('downloads the buffer as a text Blob', async () => {
+  it('exports the lines shown as docker logs -t text, or only those the search matches, as JSON lines', async () => {
     const create = vi.fn((_blob: Blob) => 'blob:logs');
     const revoke = vi.fn();
     Object.assign(URL, { createObjectURL: create, revokeObjectURL: revoke });
@@ -159,12 +159,49 @@ describe('LogsView', () => {
     const api = setup();
     await ready(api);
     push(api, [
-      { stream: 'stdout', text: '\x1b[31mred\x1b[0m line' },
-      { stream: 'stderr', text: 'oops' },
+      { stream: 'stdout', text: '\x1b[31mred\x1b[0m line', ts: '2026-01-01T00:00:01.5Z' },
+      { stream: 'stderr', text: 'oops', ts: '2026-01-01T00:00:02Z' },
     ]);
-    await userEvent.click(screen.getByRole('button', { name: 'Download' }));
-    expect(click).toHaveBeenCalled();
-    expect(await create.mock.calls[0]![0].text()).toBe('red line\n[stderr] oops');
+    await userEvent.click(screen.getByRole('button', { name: 'Export' }));
+    expect(click).toHaveBeenCalledTimes(1);
+    expect(await create.mock.calls[0]![0].text()).toBe(
+      '2026-01-01T00:00:01.5Z \x1b[31mred\x1b[0m line\n2026-01-01T00:00:02Z oops\n',
+    );
+    expect(screen.getByText('Exported 2 line(s) shown.')).toBeInTheDocument();
+
+    await userEvent.type(screen.getByRole('searchbox', { name: 'Search logs' }), 'oops');
+    expect(screen.getByRole('checkbox', { name: /only lines matching the search/ })).toBeChecked();
+    await userEvent.selectOptions(screen.getByLabelText('As'), 'jsonl');
+    await userEvent.click(screen.getByRole('button', { name: 'Export' }));
+    const jsonl = await create.mock.calls[1]![0].text();
+    expect(
+      jsonl
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ container: 'notas', stream: 'stderr', ts: '2026-01-01T00:00:02Z', text: 'oops' }]);
+    expect(api.callsTo('logs.downloadLink')).toEqual([]);
+    click.mockRestore();
+  });
+
+  it('exports the whole range in web mode through a one-time download link', async () => {
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const api = setup().on('logs.downloadLink', {
+      href: '/api/download/logs?ticket=abc',
+      fileName: 'notes-20260101T000000Z.log',
+      expiresAt: 1,
+    });
+    await ready(api);
+    await userEvent.selectOptions(screen.getByLabelText('Export'), 'range');
+    await userEvent.click(screen.getByRole('button', { name: 'Export' }));
+    await waitFor(() =>
+      expect(api.callsTo('logs.downloadLink')).toEqual([
+        { selection: { by: 'containers', ids: ['c0ffee123456'] }, format: 'text' },
+      ]),
+    );
+    expect(click).toHaveBeenCalledTimes(1);
+    expect(click.mock.contexts[0]).toHaveProperty('href', expect.stringMatching(/\/api\/download\/logs\?ticket=abc$/));
+    expect(screen.getByText(/Downloading notes-20260101T000000Z.log/)).toBeInTheDocument();
     click.mockRestore();
   });
 

@@ -8,9 +8,9 @@ import { EmptyState } from '../ui/EmptyState';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { Field } from '../ui/Field';
 import { Spinner } from '../ui/Spinner';
+import { LogExport } from './LogExport';
 import { LogSearchBar } from './LogSearchBar';
 import { LogViewport, type LogViewportHandle } from './LogViewport';
-import { downloadText, ringText } from './log-export';
 import { makeMatcher, type SearchMode } from './log-search';
 import { MatchIndex } from './match-index';
 import { type LogRange, type LogTarget, useLogStream } from './use-log-stream';
@@ -258,20 +258,23 @@ export function LogsView() {
         <Button size="small" onClick={copySelection}>
           Copy selection
         </Button>
-        <Button
-          size="small"
-          onClick={() =>
-            downloadText(
-              ringText(logs.ring, showTimestamps),
-              `${mode === 'one' ? (current?.name ?? 'container') : 'merged'}.log`,
-            )
-          }
-        >
-          Download
-        </Button>
         <Button size="small" onClick={logs.clear}>
           Clear
         </Button>
+      </div>
+      <div className="toolbar">
+        <LogExport
+          selection={
+            target === null ? null : typeof target === 'string' ? { by: 'containers', ids: [target] } : target.merged
+          }
+          range={range}
+          ring={logs.ring}
+          sources={
+            mode === 'one' ? [{ id: containerId ?? '', name: current?.name ?? 'container' }] : (logs.sources ?? [])
+          }
+          matcher={matcher}
+          label={mode === 'one' ? (current?.name ?? 'container') : 'merged'}
+        />
       </div>
       {note && <output className="notice">{note}</output>}
       {logs.error && <ErrorNotice title="The log stream stopped" error={logs.error} />}

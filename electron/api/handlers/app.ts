@@ -13,6 +13,8 @@ export interface AppOptions {
   openExternal?: (url: URL) => Promise<void>;
   /** Shows the native folder dialog (Electron); resolves with the chosen folder or null. Absent in web mode. */
   pickFolder?: (defaultPath: string | undefined) => Promise<string | null>;
+  /** Shows the native save dialog (Electron); resolves with the chosen file or null. Absent in web mode. */
+  pickSaveFile?: (defaultName: string) => Promise<string | null>;
 }
 
 type AppHandlers = Pick<

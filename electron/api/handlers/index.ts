@@ -14,6 +14,7 @@ import { engineHandlers } from './engine';
 import { fileHandlers } from './files';
 import { imageHandlers } from './images';
 import { layerExplorerHandlers } from './layer-explorer';
+import { logExportHandlers } from './logs-export';
 import { pipelineHandlers } from './pipeline';
 import { registryHandlers } from './registry';
 import { serviceHandlers } from './services';
@@ -36,6 +37,7 @@ export function createHandlers(services: Services, options: AppOptions): Handler
     ...pipelineHandlers(services),
     ...diskHandlers(services),
     ...serviceHandlers(services),
+    ...logExportHandlers(services),
     ...appHandlers(services, options),
     ...deployHandlers(services, options),
     ...fileHandlers(services, options),

@@ -2,17 +2,20 @@ import { followStats } from '../../core/containers';
 import { followLogs } from '../../core/logs';
 import type { StreamHandlers } from '../handler-types';
 import type { Services } from '../services';
+import type { AppOptions } from './app';
 import { deployStreamHandlers } from './deploy';
 import { followModel } from './follow-model';
+import { logExportStreamHandlers } from './logs-export';
 import { mergedLogHandlers } from './logs-merged';
 import { terminalStreamHandlers } from './terminal';
 
-export function streamHandlers(services: Services): StreamHandlers {
+export function streamHandlers(services: Services, options: Pick<AppOptions, 'pickSaveFile'> = {}): StreamHandlers {
   const { engine, events, builds, pushes, pipelines, watches } = services;
   return {
     ...deployStreamHandlers(services),
     ...terminalStreamHandlers(services),
     ...mergedLogHandlers(services),
+    ...logExportStreamHandlers(services, options),
     engine: (_params, emit, signal) => {
       emit({ kind: 'status', status: engine.current() });
       const offStatus = engine.onStatus((status) => emit({ kind: 'status', status }));

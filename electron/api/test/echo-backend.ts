@@ -84,6 +84,9 @@ export function createEchoBackend(): EchoBackend {
     'logs.merged': async () => {
       throw new BerthError('UNSUPPORTED', 'not in the echo backend', 'Use the real backend.');
     },
+    'logs.export': async () => {
+      throw new BerthError('UNSUPPORTED', 'not in the echo backend', 'Use the real backend.');
+    },
     azureSignIn: async () => {},
     deploy: async () => {},
     stats: async (_params, emit) => {

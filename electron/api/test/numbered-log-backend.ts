@@ -104,6 +104,7 @@ export function numberedLogRouter(source: NumberedSource, limits: BatchLimits): 
     pipeline: unsupported,
     watch: unsupported,
     'logs.merged': unsupported,
+    'logs.export': unsupported,
     azureSignIn: unsupported,
     deploy: unsupported,
     stats: unsupported,

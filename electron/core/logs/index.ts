@@ -2,6 +2,7 @@
 export type { BatchLimits, LogSink } from './log-batcher';
 export { DEFAULT_BATCH_LIMITS } from './log-batcher';
 export { type ExportFormat, type ExportResult, exportLine, exportLogs } from './log-export';
+export { type ExportFileOptions, exportLogsToFile } from './log-export-file';
 export { followLogs, type WatchedEngine } from './log-follow';
 export { LogMerger } from './log-merge';
 export { DEFAULT_HOLD_BACK_MS, type MergedRequest, readMergedLogs, resolveSelection } from './log-merged';

@@ -5,24 +5,13 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { MergedLogLine, MergedLogSource } from '../../contract';
+import { BerthError, exportLine, type LogExportFormat, type MergedLogSource } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import { type MergedReadOptions, type MergedRequest, readMergedLogs } from './log-merged';
 
-export type ExportFormat = 'text' | 'jsonl';
-
-/**
- * One line as exported. Text is `docker logs -t`'s own format (`<timestamp> <text>`), with the container's
- * name after the timestamp when several are merged. JSON lines carry container, stream, ts and text.
- */
-export function exportLine(line: MergedLogLine, sources: readonly MergedLogSource[], format: ExportFormat): string {
-  const name = sources[line.source]?.name ?? '';
-  if (format === 'jsonl') {
-    return `${JSON.stringify({ container: name, stream: line.stream, ts: line.ts ?? null, text: line.text })}\n`;
-  }
-  const ts = line.ts ? `${line.ts} ` : '';
-  return sources.length > 1 ? `${ts}${name} ${line.text}\n` : `${ts}${line.text}\n`;
-}
+export type ExportFormat = LogExportFormat;
+/** Written the same way as the renderer's "lines shown" export: the contract's exportLine. */
+export { exportLine };
 
 export interface ExportResult {
   lines: number;
@@ -36,7 +25,10 @@ export async function exportLogs(
   request: Omit<MergedRequest, 'follow'>,
   format: ExportFormat,
   out: Writable,
-  options: Pick<MergedReadOptions, 'signal' | 'readOne'> = {},
+  options: Pick<MergedReadOptions, 'signal' | 'readOne'> & {
+    /** Called after every batch written, with the running totals. */
+    onProgress?: (lines: number, bytes: number) => void;
+  } = {},
 ): Promise<ExportResult> {
   let sources: MergedLogSource[] = [];
   let lines = 0;
@@ -47,15 +39,22 @@ export async function exportLogs(
     {
       deliver: async (event) => {
         if (event.kind === 'sources') sources = event.sources;
+        // A container that fails mid-read (removed, engine gone) fails the export: half a file is not an export.
+        if (event.kind === 'source-error') throw new BerthError(event.error.code, event.error.message, event.error.fix);
         if (event.kind !== 'lines') return;
         let chunk = '';
         for (const line of event.lines) chunk += exportLine(line, sources, format);
         lines += event.lines.length;
         bytes += Buffer.byteLength(chunk);
-        if (!out.write(chunk)) await once(out, 'drain');
+        if (!out.write(chunk)) await once(out, 'drain', options.signal ? { signal: options.signal } : {});
+        options.onProgress?.(lines, bytes);
       },
     },
-    options,
-  );
+    { ...(options.signal && { signal: options.signal }), ...(options.readOne && { readOne: options.readOne }) },
+  ).catch((error: unknown) => {
+    // Waiting for `drain` rejects with an AbortError when the export is cancelled: that is a cancel.
+    if (options.signal?.aborted) return 'cancelled' as const;
+    throw error;
+  });
   return { lines, bytes, outcome };
 }
