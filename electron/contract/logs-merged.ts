@@ -63,7 +63,16 @@ export const MergedLogEvent = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('source-error'), source: z.number().int().min(0), error: ErrorShape }),
   z.object({ kind: z.literal('end'), reason: z.literal('done') }),
-  /** Lines the engine may have dropped for one container: its log file rotated while it was being read. */
+  /** One container's follow was interrupted (engine restart) and resumed: lines in between may be missing. */
   z.object({ kind: z.literal('gap'), source: z.number().int().min(0), from: Millis, to: Millis }),
+  /** One container's log file rotated under its follow (see the `logs` stream's `rotated` event). */
+  z.object({
+    kind: z.literal('rotated'),
+    source: z.number().int().min(0),
+    from: Millis,
+    to: Millis,
+    missing: z.number().int().min(0),
+    recovered: z.number().int().min(0),
+  }),
 ]);
 export type MergedLogEvent = z.infer<typeof MergedLogEvent>;

@@ -20,5 +20,18 @@ export const LogEvent = z.discriminatedUnion('kind', [
    * what the container printed while the engine was down was never recorded by the engine.
    */
   z.object({ kind: z.literal('resumed'), gapFrom: Millis, at: Millis }),
+  /**
+   * The engine rotated the container's log file while it was followed, and its follow skipped what lay
+   * between `from` and `to` (the last line delivered, and the next the engine still holds). About `missing`
+   * lines (an estimate from the stream's rhythm) are gone from the engine; `recovered` lines it still held
+   * were read again and come next. The follow goes on.
+   */
+  z.object({
+    kind: z.literal('rotated'),
+    from: Millis,
+    to: Millis,
+    missing: z.number().int().min(0),
+    recovered: z.number().int().min(0),
+  }),
 ]);
 export type LogEvent = z.infer<typeof LogEvent>;

@@ -24,8 +24,8 @@ import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
 import { LogEvent, LogLine } from './logs';
-import { MergedLogEvent, MergedLogsParams } from './logs-merged';
 import { LogDownloadTicket, LogExportEvent, LogExportRequest } from './logs-export';
+import { MergedLogEvent, MergedLogsParams } from './logs-merged';
 import { OtlpTrace } from './otlp-trace';
 import {
   ParityRequest,

@@ -1,7 +1,7 @@
 import { type Ref, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 import type { MergedLogSource } from '../../electron/contract';
 import { LogLineView } from './LogLineView';
-import type { LogRing } from './log-ring';
+import { isMarker, type LogRing } from './log-ring';
 import type { Matcher } from './log-search';
 
 export const LINE_HEIGHT = 20;
@@ -96,6 +96,22 @@ export function LogViewport({
   for (let index = first; index < last; index++) {
     const line = ring.at(index);
     if (!line) continue;
+    if (isMarker(line)) {
+      const tag = tagOf(line, sources);
+      rows.push(
+        <div
+          key={index}
+          className="log-line log-marker"
+          role="note"
+          data-index={index}
+          style={{ transform: `translateY(${index * LINE_HEIGHT}px)` }}
+        >
+          {tag ? `${tag.name}: ` : ''}
+          {line.text}
+        </div>,
+      );
+      continue;
+    }
     const classes = [
       'log-line',
       line.stream === 'stderr' ? 'log-stderr' : '',

@@ -227,6 +227,26 @@ describe('LogsView', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('Pick another container.');
   });
 
+  it('marks where the engine rotated the log under the follow, and keeps the marker out of exports', async () => {
+    const api = setup();
+    await ready(api);
+    push(api, [{ stream: 'stdout', text: 'n=1', ts: '2026-01-01T00:00:01Z' }]);
+    act(() => api.emit('logs', { kind: 'rotated', from: 1, to: 2, missing: 7042, recovered: 0 }));
+    push(api, [{ stream: 'stdout', text: 'n=7044', ts: '2026-01-01T00:00:02Z' }]);
+    const marker = within(logBox()).getByRole('note');
+    expect(marker).toHaveTextContent('log rotated — about 7,042 lines may be missing');
+    const rows = [...logBox().querySelectorAll('.log-line')].map((row) => row.textContent);
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toContain('log rotated');
+    expect(screen.getByText('3 lines')).toBeInTheDocument();
+    const create = vi.fn((_blob: Blob) => 'blob:logs');
+    Object.assign(URL, { createObjectURL: create, revokeObjectURL: vi.fn() });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    await userEvent.click(screen.getByRole('button', { name: 'Export' }));
+    expect(await create.mock.calls[0]![0].text()).toBe('2026-01-01T00:00:01Z n=1\n2026-01-01T00:00:02Z n=7044\n');
+    click.mockRestore();
+  });
+
   it('shows an engine interruption with its cause, then marks the gap once the log resumes', async () => {
     const api = setup();
     await ready(api);

@@ -1,5 +1,5 @@
 import { exportLine, type LogExportFormat, type MergedLogSource } from '../../electron/contract';
-import type { LogRing } from './log-ring';
+import { isMarker, type LogRing } from './log-ring';
 import type { Matcher } from './log-search';
 
 /**
@@ -14,6 +14,7 @@ export function shownLines(
 ): { text: string; lines: number } {
   const out: string[] = [];
   for (const line of ring) {
+    if (isMarker(line)) continue;
     if (matcher?.ok && matcher.find(line.text).length === 0) continue;
     out.push(exportLine(line, sources, format));
   }

@@ -2,6 +2,32 @@ import type { LogLine } from '../../electron/contract';
 
 export const DEFAULT_CAPACITY = 200_000;
 
+/** A row of the view that is not a log line: where the engine's log rotated under the follow. */
+export interface GapMarker {
+  stream: 'stdout';
+  text: string;
+  marker: 'rotated';
+  source?: number;
+}
+
+export const isMarker = (line: LogLine): line is LogLine & GapMarker =>
+  (line as { marker?: unknown }).marker !== undefined;
+
+/** The marker row for a `rotated` event: what may be missing, and what was read again. */
+export function rotationMarker(event: { missing: number; recovered: number; source?: number }): LogLine {
+  const parts = [
+    event.missing > 0 ? `about ${event.missing.toLocaleString('en')} lines may be missing` : '',
+    event.recovered > 0 ? `${event.recovered.toLocaleString('en')} skipped lines were read again` : '',
+  ].filter(Boolean);
+  const marker: GapMarker = {
+    stream: 'stdout',
+    text: `log rotated — ${parts.join('; ')}`,
+    marker: 'rotated',
+    ...(event.source !== undefined && { source: event.source }),
+  };
+  return marker;
+}
+
 /**
  * A bounded ring of log lines: appending a batch costs O(batch) whatever the size, reading line i is
  * O(1), and when full the oldest lines are dropped (and counted) so memory stays bounded.

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ErrorShape, LogEvent, LogSelection, MergedLogEvent, MergedLogSource } from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { toErrorShape } from '../ui/errors';
-import { DEFAULT_CAPACITY, LogRing } from './log-ring';
+import { DEFAULT_CAPACITY, LogRing, rotationMarker } from './log-ring';
 
 /** While paused, at most this many new lines wait; older waiting lines are dropped (and counted). */
 export const PAUSE_LIMIT = 50_000;
@@ -113,6 +113,7 @@ export function useLogStream(
           else if (event.kind === 'lines') onLines(event);
           else if (event.kind === 'end') setEnded('done');
           else if (event.kind === 'source-error') setError(event.error);
+          else if (event.kind === 'rotated') onLines({ kind: 'lines', lines: [rotationMarker(event)] });
         },
         (e) => setError(toErrorShape(e)),
       );
@@ -131,6 +132,10 @@ export function useLogStream(
         }
         if (event.kind === 'resumed') {
           setInterruption((i) => i && { ...i, resumedAt: event.at, gapFrom: event.gapFrom });
+          return;
+        }
+        if (event.kind === 'rotated') {
+          onLines({ kind: 'lines', lines: [rotationMarker(event)] });
           return;
         }
         onLines(event);

@@ -11,6 +11,7 @@ import { unreachable } from '../errors';
 import type { LogSink } from './log-batcher';
 import { type LogEndReason, type LogReadOptions, readLogs } from './log-reader';
 import type { LogRequest } from './log-source';
+import { canRotate, checkGap, JumpWatch } from './rotation-gaps';
 
 /** The engine as log following needs it: a connection plus its status (the Engine class has this shape). */
 export interface WatchedEngine extends EngineHandle {
@@ -114,6 +115,35 @@ export class Resumption {
   }
 }
 
+/** Whether the container's log driver can rotate its file; false when that cannot be told. */
+async function logCanRotate({ docker }: EngineHandle, id: string): Promise<boolean> {
+  try {
+    const info = await docker.getContainer(id).inspect();
+    return canRotate(info.HostConfig?.LogConfig as Parameters<typeof canRotate>[0]);
+  } catch {
+    return false; // readLogs reports an unknown container in its own words
+  }
+}
+
+async function stillRunning({ docker }: EngineHandle, id: string): Promise<boolean> {
+  try {
+    const info = await docker.getContainer(id).inspect();
+    return info.State.Running === true && info.State.Restarting !== true;
+  } catch {
+    return false;
+  }
+}
+
+/** Re-attaching to a follow the engine closed: at most REATTACH_BURST in REATTACH_WINDOW_MS, then a pause. */
+const REATTACH_BURST = 5;
+const REATTACH_WINDOW_MS = 1000;
+async function pace(recent: number[]): Promise<number[]> {
+  const now = Date.now();
+  const kept = recent.filter((at) => now - at < REATTACH_WINDOW_MS);
+  if (kept.length >= REATTACH_BURST) await new Promise((resolve) => setTimeout(resolve, REATTACH_WINDOW_MS));
+  return [...kept, Date.now()];
+}
+
 const RECHECK_FIRST_MS = 50;
 const RECHECK_MAX_MS = 250;
 
@@ -144,6 +174,41 @@ export async function followLogs(
   if (!(request.follow ?? true)) return readLogs(engine, request, sink, options);
   const keepTimestamps = request.timestamps ?? false;
   const resumption = new Resumption();
+  const { signal } = options;
+  // Only a log that can rotate is watched for the gaps a rotation leaves (rotation-gaps.ts).
+  const jumps = (await logCanRotate(engine, request.id)) ? new JumpWatch() : null;
+  const ready = async (readiness: unknown) => {
+    if (readiness === false) await sink.drained?.();
+    else await readiness;
+  };
+  const pass = async (lines: LogLine[]) => {
+    const fresh = resumption.take(lines);
+    if (!fresh.length) return;
+    await ready(sink.deliver({ kind: 'lines', lines: keepTimestamps ? fresh : fresh.map(({ ts: _ts, ...l }) => l) }));
+  };
+  // Each jump worth checking splits the batch: the lines before it, what the engine says lies inside it
+  // (the marker, then the lines it still holds), then the rest.
+  const deliverLines = async (lines: LogLine[]) => {
+    let from = 0;
+    for (let jump = jumps?.next(lines) ?? null; jump; jump = jumps?.next(lines, jump.index + 1) ?? null) {
+      await pass(lines.slice(from, jump.index));
+      from = jump.index;
+      const gap = await checkGap(engine, request.id, jump, signal).catch(() => null);
+      if (!gap || signal?.aborted || (gap.missing === 0 && gap.recovered.length === 0)) continue;
+      const to = gap.lostUntil ?? jump.to;
+      await ready(
+        sink.deliver({
+          kind: 'rotated',
+          from: Number(jump.from.nanos / 1_000_000n),
+          to: Number(to.nanos / 1_000_000n),
+          missing: gap.missing,
+          recovered: gap.recovered.length,
+        }),
+      );
+      await pass(gap.recovered);
+    }
+    await pass(lines.slice(from));
+  };
   // A follow that ends because the container stopped may really be the engine shutting down (it stops
   // every container before it exits): that end is held until the engine is known to be staying.
   let heldEnd: LogEvent | undefined;
@@ -154,20 +219,28 @@ export async function followLogs(
         return true;
       }
       if (event.kind !== 'lines') return sink.deliver(event);
-      const fresh = resumption.take(event.lines);
-      if (!fresh.length) return true;
-      const lines = keepTimestamps ? fresh : fresh.map(({ ts: _ts, ...line }) => line);
-      return sink.deliver({ kind: 'lines', lines });
+      return deliverLines(event.lines);
     },
     ...(sink.drained && { drained: () => sink.drained!() }),
   };
   // Timestamps are always asked for: they are how a resumed read finds its place.
   let next: LogRequest = { ...request, timestamps: true };
+  let reattachments: number[] = [];
   for (;;) {
     let cause: BerthError;
     heldEnd = undefined;
     try {
       const reason = await readLogs(engine, next, forward, options);
+      if (reason === 'container-stopped' && (await stillRunning(engine, request.id))) {
+        // The engine closed a follow while the container runs on (a rotation it could not follow): read
+        // on from the last line delivered; a gap it leaves is checked like any other jump.
+        if (signal?.aborted) return 'cancelled';
+        reattachments = await pace(reattachments);
+        resumption.rewind();
+        const position = resumption.position;
+        next = position ? { ...request, timestamps: true, tail: 'all', since: position.ms } : { ...next, tail: 0 };
+        continue;
+      }
       if (reason !== 'container-stopped' || (await engineAnswers(engine.docker))) {
         if (heldEnd) await sink.deliver(heldEnd);
         return reason;

@@ -146,6 +146,10 @@ export async function readMergedLogs(
           }
         } else if (event.kind === 'resumed') {
           await send({ kind: 'gap', source: index, from: event.gapFrom, to: event.at });
+        } else if (event.kind === 'rotated') {
+          // The marker goes out after the lines released so far; lines still held back to be merged follow it.
+          const { kind, ...gap } = event;
+          await send({ kind, source: index, ...gap });
         }
         // 'end' is sent below, once the reader returns; 'interrupted' shows as the gap when it resumes.
       },
