@@ -194,7 +194,9 @@ export async function followLogs(
       await pass(lines.slice(from, jump.index));
       from = jump.index;
       const gap = await checkGap(engine, request.id, jump, signal).catch(() => null);
-      if (!gap || signal?.aborted || (gap.missing === 0 && gap.recovered.length === 0)) continue;
+      const found = gap !== null && (gap.missing > 0 || gap.recovered.length > 0);
+      jumps?.checked(found);
+      if (!found || signal?.aborted) continue;
       const to = gap.lostUntil ?? jump.to;
       await ready(
         sink.deliver({

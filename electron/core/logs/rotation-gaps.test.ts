@@ -38,12 +38,15 @@ describe('JumpWatch: the timestamp jumps a skipped log file leaves', () => {
     expect(back.next([...lines(200, 1_000_000, 10), ...lines(10, 0, 10)])).toBeNull();
   });
 
-  it('checks at most once per interval, however many stalls come', () => {
+  it('after a check that found nothing, checks no other stall for a while; after a gap, checks the next', () => {
     let now = 0;
     const watch = new JumpWatch(() => now);
     const a = [...lines(200, 0, 10), ...lines(200, 1_000_000, 10), ...lines(200, 2_000_000, 10)];
     expect(watch.next(a)?.index).toBe(200);
-    expect(watch.next(a, 201)).toBeNull();
+    watch.checked(true);
+    expect(watch.next(a, 201)?.index).toBe(400);
+    watch.checked(false);
+    expect(watch.next(a, 401)).toBeNull();
     now = 10_000;
     // The next stall, from 2 s to 3 s, is checked again once the interval has passed.
     expect(watch.next(lines(10, 3_000_000, 10))?.index).toBe(0);

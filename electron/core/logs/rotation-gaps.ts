@@ -22,8 +22,11 @@ export const MIN_JUMP_MS = 20;
 const JUMP_FACTOR = 200;
 /** Lines seen before the rhythm is trusted. */
 const WARM_UP_LINES = 50;
-/** At most one check per this long: a stalled printer must not turn into a storm of reads. */
-const MIN_CHECK_INTERVAL_MS = 500;
+/**
+ * After a check that found nothing (the printer only paused), none for this long: a printer that stalls
+ * often must not turn into a storm of reads. A check that found a gap sets no pause: gaps come in runs.
+ */
+const QUIET_AFTER_NOTHING_MS = 500;
 /** At most this many skipped lines are read again; beyond it they count as missing. */
 export const MAX_RECOVERED_LINES = 50_000;
 
@@ -67,17 +70,19 @@ export class JumpWatch {
         this.seen >= WARM_UP_LINES &&
         step > MIN_JUMP_MS * 1e6 &&
         step > JUMP_FACTOR * this.interval &&
-        this.now() - this.lastCheck >= MIN_CHECK_INTERVAL_MS;
+        this.now() - this.lastCheck >= QUIET_AFTER_NOTHING_MS;
       const intervalNanos = this.interval;
       this.seen += 1;
       // The usual interval, as a slow-moving average that one pause does not swing.
       this.interval = this.seen === 1 ? step : this.interval * 0.98 + step * 0.02;
-      if (jump) {
-        this.lastCheck = this.now();
-        return { index: i, from: last, to: { ts, nanos }, intervalNanos };
-      }
+      if (jump) return { index: i, from: last, to: { ts, nanos }, intervalNanos };
     }
     return null;
+  }
+
+  /** What the check of the last jump found: nothing (a pause) quiets the watch for a while. */
+  checked(foundGap: boolean): void {
+    this.lastCheck = foundGap ? Number.NEGATIVE_INFINITY : this.now();
   }
 }
 
