@@ -77,11 +77,11 @@ export function exportFileName(label: string, format: LogExportFormat, at: numbe
   const safe =
     label
       .replace(/[^A-Za-z0-9._-]+/g, '-')
-      .replace(/^[.-]+/, '')
-      .slice(0, 80) || 'logs';
+      .slice(0, 80)
+      .replace(/^[.-]+|[.-]+$/g, '') || 'logs';
   const stamp = new Date(at)
     .toISOString()
-    .replace(/[:]/g, '')
+    .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
   return `${safe}-${stamp}.${format === 'jsonl' ? 'jsonl' : 'log'}`;
 }

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import type {
-  ErrorShape,
-  LogExportFormat,
-  LogExportRequest,
-  LogSelection,
-  MergedLogSource,
+import {
+  type ErrorShape,
+  exportFileName,
+  type LogExportFormat,
+  type LogExportRequest,
+  type LogSelection,
+  type MergedLogSource,
 } from '../../electron/contract';
 import { hasNativeDialogs } from '../api/client';
 import { useApi } from '../app/api-context';
@@ -67,12 +68,8 @@ export function LogExport({
   const searching = matcher?.ok === true;
   const exportShown = () => {
     const { text, lines } = shownLines(ring, sources, format, searching && onlyMatching ? matcher : null);
-    const stamp = new Date()
-      .toISOString()
-      .replace(/[:]/g, '')
-      .replace(/\.\d+Z$/, 'Z');
     const type = format === 'jsonl' ? 'application/x-ndjson' : 'text/plain;charset=utf-8';
-    downloadText(text, `${label}-${stamp}.${format === 'jsonl' ? 'jsonl' : 'log'}`, type);
+    downloadText(text, exportFileName(label, format, Date.now()), type);
     setNote(`Exported ${lines.toLocaleString('en')} line(s) shown.`);
   };
 
