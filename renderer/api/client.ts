@@ -14,7 +14,4 @@ declare global {
 
 const bridge = typeof window === 'undefined' ? undefined : window.berth;
 
-/** Inside the desktop app, where the backend can show native dialogs (save an export to a file). */
-export const hasNativeDialogs = bridge !== undefined;
-
 export const api: BerthApi = bridge ? createIpcTransport(bridge) : createWebTransport();

@@ -7,7 +7,6 @@ import {
   type LogSelection,
   type MergedLogSource,
 } from '../../electron/contract';
-import { hasNativeDialogs } from '../api/client';
 import { useApi } from '../app/api-context';
 import { Button } from '../ui/Button';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -19,6 +18,9 @@ import type { LogRing } from './log-ring';
 import type { Matcher } from './log-search';
 
 type Scope = 'shown' | 'range';
+
+/** Inside the desktop app (the preload's bridge is there), the backend can show a save dialog. */
+const hasNativeDialogs = typeof window !== 'undefined' && window.berth !== undefined;
 
 interface LogExportProps {
   /** What the view reads, as a selection (one container is a selection of one). */
