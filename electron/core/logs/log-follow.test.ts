@@ -79,3 +79,25 @@ describe('Resumption: the position without reading every line', () => {
     expect(r.position).toMatchObject({ nanos: timestampNanos(t(3)), sameTime: 2 });
   });
 });
+
+describe('Resumption: the repeats a rotation makes the engine send on its own (a log that can rotate)', () => {
+  const at = (micros: number) => `2026-11-30T10:00:00.${String(micros).padStart(6, '0')}000Z`;
+  const run = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => line(at(from + i), `n=${from + i}`));
+
+  it('drops a replay from an older line, and keeps what follows it', () => {
+    const r = new Resumption({ repeats: true });
+    expect(r.take(run(1, 100))).toHaveLength(100);
+    // The engine opened the current file again: lines 40..100 once more, then 101..120 new.
+    const again = r.take([...run(40, 100), ...run(101, 120)]);
+    expect(again.map((l) => l.text)).toEqual(run(101, 120).map((l) => l.text));
+  });
+
+  it('keeps a line stamped a little earlier that was never delivered (the other stream), without moving back', () => {
+    const r = new Resumption({ repeats: true });
+    r.take(run(1, 100));
+    const early = { stream: 'stderr' as const, text: 'warn', ts: '2026-11-30T10:00:00.000099500Z' };
+    expect(r.take([early, ...run(101, 102)]).map((l) => l.text)).toEqual(['warn', 'n=101', 'n=102']);
+    expect(r.position?.nanos).toBe(timestampNanos(at(102)));
+  });
+});

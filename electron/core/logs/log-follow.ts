@@ -29,6 +29,8 @@ export function timestampNanos(ts: string): bigint | undefined {
   return BigInt(seconds) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
 }
 
+const nanosOf = (line: LogLine): bigint => (line.ts === undefined ? undefined : timestampNanos(line.ts)) ?? -1n;
+
 /** The last line delivered: its time, and how many delivered lines share that exact time. */
 interface Position {
   nanos: bigint;
@@ -36,11 +38,48 @@ interface Position {
   sameTime: number;
 }
 
-/** Keeps track of the position and drops lines at or before it when reading again. */
+/** How many delivered lines' times are remembered to tell a repeat from a line stamped a little early. */
+const RECENT_LINES = 4096;
+
+/**
+ * Keeps track of the position and drops lines at or before it when reading again. It also drops the
+ * repeats dockerd 20.10's json-file follow sends on its own after a rotation (it opens the current file
+ * again from its start): a line older than the position is a repeat when its exact time was delivered
+ * already, or when it is older than every remembered line. A line only a little older and never seen
+ * (stdout and stderr are copied apart, so their stamps interleave) is kept.
+ */
 export class Resumption {
   position: Position | undefined;
   private skipSameTime = 0;
   private skipBefore: bigint | undefined;
+  private readonly recent = new Set<bigint>();
+  private readonly recentOrder: bigint[] = [];
+  /** The newest time that left the remembered window: anything at or before it is old. */
+  private floor: bigint | undefined;
+
+  /** Whether the engine may send lines again on its own (a log that rotates): then every line is read. */
+  private readonly repeats: boolean;
+
+  constructor(options: { repeats?: boolean } = {}) {
+    this.repeats = options.repeats ?? false;
+  }
+
+  /** Whether a line at this time was delivered already (or is older than everything remembered). */
+  seen(nanos: bigint): boolean {
+    return this.recent.has(nanos) || (this.floor !== undefined && nanos <= this.floor);
+  }
+
+  /** Remembers delivered times (lines delivered outside `take`, such as lines read again after a gap). */
+  remember(nanos: bigint): void {
+    if (this.recent.has(nanos)) return;
+    this.recent.add(nanos);
+    this.recentOrder.push(nanos);
+    if (this.recentOrder.length > RECENT_LINES) {
+      const gone = this.recentOrder.shift()!;
+      this.recent.delete(gone);
+      if (this.floor === undefined || gone > this.floor) this.floor = gone;
+    }
+  }
 
   /** Called before reading again from `position`: lines older than it, and the ones seen at it, are repeats. */
   rewind(): void {
@@ -52,8 +91,10 @@ export class Resumption {
    * The new lines of a batch; moves the position. Only while repeats are being skipped (after a rewind) is
    * every line's time read; otherwise the batch passes whole and only its last lines are read for the
    * position (a follow of a million lines then costs one timestamp parse per batch, not one per line).
+   * A log that can rotate is read line by line instead (`repeats`), to drop what the engine sends again.
    */
   take(lines: LogLine[]): LogLine[] {
+    if (this.repeats) return this.takeEach(lines);
     if (this.skipBefore === undefined) {
       this.advance(lines);
       return lines;
@@ -112,6 +153,37 @@ export class Resumption {
       continues && this.position && this.position.nanos === nanos
         ? { ...this.position, sameTime: this.position.sameTime + count }
         : { nanos, ms: Number(nanos / 1_000_000n), sameTime: count };
+  }
+
+  /** take(), reading every line's time: for logs that can rotate, where the engine may send repeats. */
+  private takeEach(lines: LogLine[]): LogLine[] {
+    const fresh: LogLine[] = [];
+    for (const line of lines) {
+      const nanos = line.ts === undefined ? undefined : timestampNanos(line.ts);
+      // The engine started over from an older line on its own: skip to where this reader is.
+      if (nanos !== undefined && this.skipBefore === undefined && this.position && nanos < this.position.nanos) {
+        if (this.seen(nanos)) this.rewind();
+      }
+      if (nanos !== undefined && this.skipBefore !== undefined) {
+        if (nanos < this.skipBefore) continue;
+        if (nanos === this.skipBefore && this.skipSameTime > 0) {
+          this.skipSameTime -= 1;
+          continue;
+        }
+        this.skipBefore = undefined;
+      }
+      if (nanos !== undefined) {
+        // A line stamped a little early (the other stream) leaves the position where it is.
+        if (this.position && this.position.nanos === nanos) {
+          this.position = { ...this.position, sameTime: this.position.sameTime + 1 };
+        } else if (!this.position || nanos > this.position.nanos) {
+          this.position = { nanos, ms: Number(nanos / 1_000_000n), sameTime: 1 };
+        }
+        this.remember(nanos);
+      }
+      fresh.push(line);
+    }
+    return fresh;
   }
 }
 
@@ -173,28 +245,31 @@ export async function followLogs(
 ): Promise<LogEndReason | 'cancelled'> {
   if (!(request.follow ?? true)) return readLogs(engine, request, sink, options);
   const keepTimestamps = request.timestamps ?? false;
-  const resumption = new Resumption();
   const { signal } = options;
-  // Only a log that can rotate is watched for the gaps a rotation leaves (rotation-gaps.ts).
-  const jumps = (await logCanRotate(engine, request.id)) ? new JumpWatch() : null;
+  // Only a log that can rotate is watched for the gaps a rotation leaves (rotation-gaps.ts), and for the
+  // lines the engine sends again after one.
+  const rotates = await logCanRotate(engine, request.id);
+  const resumption = new Resumption({ repeats: rotates });
+  const jumps = rotates ? new JumpWatch() : null;
   const ready = async (readiness: unknown) => {
     if (readiness === false) await sink.drained?.();
     else await readiness;
   };
   const pass = async (lines: LogLine[]) => {
-    const fresh = resumption.take(lines);
-    if (!fresh.length) return;
-    await ready(sink.deliver({ kind: 'lines', lines: keepTimestamps ? fresh : fresh.map(({ ts: _ts, ...l }) => l) }));
+    if (!lines.length) return;
+    await ready(sink.deliver({ kind: 'lines', lines: keepTimestamps ? lines : lines.map(({ ts: _ts, ...l }) => l) }));
   };
   // Each jump worth checking splits the batch: the lines before it, what the engine says lies inside it
   // (the marker, then the lines it still holds), then the rest.
-  const deliverLines = async (lines: LogLine[]) => {
+  const deliverLines = async (batch: LogLine[]) => {
+    const lines = resumption.take(batch);
     let from = 0;
     for (let jump = jumps?.next(lines) ?? null; jump; jump = jumps?.next(lines, jump.index + 1) ?? null) {
       await pass(lines.slice(from, jump.index));
       from = jump.index;
       const gap = await checkGap(engine, request.id, jump, signal).catch(() => null);
-      const found = gap !== null && (gap.missing > 0 || gap.recovered.length > 0);
+      const recovered = (gap?.recovered ?? []).filter((line) => !resumption.seen(nanosOf(line)));
+      const found = gap !== null && (gap.missing > 0 || recovered.length > 0);
       jumps?.checked(found);
       if (!found || signal?.aborted) continue;
       const to = gap.lostUntil ?? jump.to;
@@ -204,10 +279,11 @@ export async function followLogs(
           from: Number(jump.from.nanos / 1_000_000n),
           to: Number(to.nanos / 1_000_000n),
           missing: gap.missing,
-          recovered: gap.recovered.length,
+          recovered: recovered.length,
         }),
       );
-      await pass(gap.recovered);
+      for (const line of recovered) resumption.remember(nanosOf(line));
+      await pass(recovered);
     }
     await pass(lines.slice(from));
   };
