@@ -385,6 +385,24 @@ function cases(): HostileCase[] {
     ['engine.useContext with a path', 'engine.useContext', { name: '../../../etc' }, 'name'],
     ['engine.useContext with an empty name', 'engine.useContext', { name: '' }, 'name'],
     ['app.openExternal with a file URL', 'app.openExternal', { url: 'file:///etc/passwd' }, 'url'],
+    [
+      'logs.downloadLink with a path as container id',
+      'logs.downloadLink',
+      { selection: { by: 'containers', ids: ['../../etc/passwd'] } },
+      'selection.ids.0',
+    ],
+    [
+      'logs.downloadLink with a range that ends before it starts',
+      'logs.downloadLink',
+      { selection: { by: 'containers', ids: ['berth-hostile-never'] }, since: 2000, until: 1000 },
+      'until',
+    ],
+    [
+      'logs.downloadLink with an unknown format',
+      'logs.downloadLink',
+      { selection: { by: 'containers', ids: ['berth-hostile-never'] }, format: 'html' },
+      'format',
+    ],
   ];
   for (const [name, target, input, field] of idCases) {
     list.push({ name, kind: 'call', target, input: () => input, field });
@@ -565,6 +583,12 @@ function cases(): HostileCase[] {
     ['push stream with a path as push id', 'push', { pushId: '../x' }, 'pushId'],
     ['logs stream with a tail that is text', 'logs', { id: 'berth-hostile-never', tail: '10' }, 'tail'],
     ['logs stream with a negative tail', 'logs', { id: 'berth-hostile-never', tail: -1 }, 'tail'],
+    [
+      'logs.export stream with a path as container id',
+      'logs.export',
+      { selection: { by: 'containers', ids: ['../x'] } },
+      'selection.ids.0',
+    ],
   ] as const) {
     list.push({ name, kind: 'stream', target, input: () => params, field });
   }
