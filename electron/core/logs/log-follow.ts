@@ -206,6 +206,44 @@ async function stillRunning({ docker }: EngineHandle, id: string): Promise<boole
   }
 }
 
+/** How long a follow on a log that can rotate may be quiet before the engine is asked if it is stuck. */
+const STUCK_CHECK_MS = 1000;
+/** ...and how long between checks, at most, while it stays quiet. */
+const MAX_QUIET_CHECK_MS = 30_000;
+
+/** Whether the engine holds a line newer than `position` (one read, not followed, from its millisecond). */
+async function holdsNewer(
+  engine: EngineHandle,
+  id: string,
+  position: { nanos: bigint; ms: number } | undefined,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  if (!position) return false;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let newer = false;
+  try {
+    await readLogs(
+      engine,
+      { id, tail: 'all', timestamps: true, follow: false, since: position.ms },
+      {
+        deliver: (event) => {
+          if (event.kind !== 'lines' || newer) return;
+          newer = event.lines.some((line) => (timestampNanos(line.ts ?? '') ?? -1n) > position.nanos);
+          if (newer) stop.abort();
+        },
+      },
+      { signal: stop.signal },
+    );
+  } catch {
+    return false; // a failed check is no evidence; the follow's own errors are reported by it
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  return newer;
+}
+
 /** Re-attaching to a follow the engine closed: at most REATTACH_BURST in REATTACH_WINDOW_MS, then a pause. */
 const REATTACH_BURST = 5;
 const REATTACH_WINDOW_MS = 1000;
@@ -297,44 +335,97 @@ export async function followLogs(
         return true;
       }
       if (event.kind !== 'lines') return sink.deliver(event);
-      return deliverLines(event.lines);
+      lastActivity = Date.now();
+      quietFor = STUCK_CHECK_MS;
+      delivering += 1;
+      return deliverLines(event.lines).finally(() => {
+        delivering -= 1;
+        lastActivity = Date.now();
+      });
     },
     ...(sink.drained && { drained: () => sink.drained!() }),
   };
   // Timestamps are always asked for: they are how a resumed read finds its place.
   let next: LogRequest = { ...request, timestamps: true };
-  let reattachments: number[] = [];
-  for (;;) {
-    let cause: BerthError;
-    heldEnd = undefined;
-    try {
-      const reason = await readLogs(engine, next, forward, options);
-      if (reason === 'container-stopped' && (await stillRunning(engine, request.id))) {
-        // The engine closed a follow while the container runs on (a rotation it could not follow): read
-        // on from the last line delivered; a gap it leaves is checked like any other jump.
-        if (signal?.aborted) return 'cancelled';
-        reattachments = await pace(reattachments);
-        resumption.rewind();
-        const position = resumption.position;
-        next = position ? { ...request, timestamps: true, tail: 'all', since: position.ms } : { ...next, tail: 0 };
-        continue;
+  // dockerd 20.10's follow can also stop delivering after a rotation while the stream stays open (it waits
+  // for a rotation notice it missed). On a log that can rotate, a follow quiet for STUCK_CHECK_MS asks the
+  // engine whether it holds newer lines; if it does, this read is dropped and the follow re-attached.
+  let lastActivity = Date.now();
+  let delivering = 0;
+  let attempt: AbortController | undefined;
+  let stuck = false;
+  const outerAbort = () => attempt?.abort();
+  signal?.addEventListener('abort', outerAbort, { once: true });
+  // A container that is only quiet is asked less and less often (each check reads its log files).
+  let quietFor = STUCK_CHECK_MS;
+  let checking = false;
+  const watchdog = jumps
+    ? setInterval(() => {
+        if (stuck || checking || delivering > 0 || Date.now() - lastActivity < quietFor) return;
+        checking = true;
+        const seenAt = lastActivity;
+        void holdsNewer(engine, request.id, resumption.position, signal).then((newer) => {
+          checking = false;
+          if (newer && delivering === 0 && lastActivity === seenAt && !signal?.aborted) {
+            stuck = true;
+            attempt?.abort();
+          } else if (lastActivity === seenAt) {
+            quietFor = Math.min(quietFor * 2, MAX_QUIET_CHECK_MS);
+          }
+        });
+      }, STUCK_CHECK_MS)
+    : undefined;
+  try {
+    return await followLoop();
+  } finally {
+    if (watchdog) clearInterval(watchdog);
+    signal?.removeEventListener('abort', outerAbort);
+  }
+
+  async function followLoop(): Promise<LogEndReason | 'cancelled'> {
+    let reattachments: number[] = [];
+    for (;;) {
+      let cause: BerthError;
+      heldEnd = undefined;
+      if (signal?.aborted) return 'cancelled';
+      try {
+        attempt = new AbortController();
+        stuck = false;
+        const reason = await readLogs(engine, next, forward, { ...options, signal: attempt.signal });
+        if (reason === 'cancelled' && !signal?.aborted && stuck) {
+          reattachments = await pace(reattachments);
+          resumption.rewind();
+          const position = resumption.position;
+          next = position ? { ...request, timestamps: true, tail: 'all', since: position.ms } : { ...next };
+          continue;
+        }
+        if (reason === 'container-stopped' && (await stillRunning(engine, request.id))) {
+          // The engine closed a follow while the container runs on (a rotation it could not follow): read
+          // on from the last line delivered; a gap it leaves is checked like any other jump.
+          if (signal?.aborted) return 'cancelled';
+          reattachments = await pace(reattachments);
+          resumption.rewind();
+          const position = resumption.position;
+          next = position ? { ...request, timestamps: true, tail: 'all', since: position.ms } : { ...next, tail: 0 };
+          continue;
+        }
+        if (reason !== 'container-stopped' || (await engineAnswers(engine.docker))) {
+          if (heldEnd) await sink.deliver(heldEnd);
+          return reason;
+        }
+        cause = unreachable(engine.endpoint, Object.assign(new Error('shutting down'), { code: 'shutting down' }));
+      } catch (error) {
+        if (!(error instanceof BerthError) || error.code !== 'ENGINE_UNREACHABLE') throw error;
+        cause = error;
       }
-      if (reason !== 'container-stopped' || (await engineAnswers(engine.docker))) {
-        if (heldEnd) await sink.deliver(heldEnd);
-        return reason;
-      }
-      cause = unreachable(engine.endpoint, Object.assign(new Error('shutting down'), { code: 'shutting down' }));
-    } catch (error) {
-      if (!(error instanceof BerthError) || error.code !== 'ENGINE_UNREACHABLE') throw error;
-      cause = error;
+      if (options.signal?.aborted) return 'cancelled';
+      const at = Date.now();
+      await sink.deliver({ kind: 'interrupted', error: cause.toShape(), at });
+      if (!(await whenBack(engine, options.signal))) return 'cancelled';
+      const position = resumption.position;
+      await sink.deliver({ kind: 'resumed', gapFrom: position?.ms ?? at, at: Date.now() });
+      resumption.rewind();
+      next = position ? { ...request, timestamps: true, tail: 'all', since: position.ms } : { ...next };
     }
-    if (options.signal?.aborted) return 'cancelled';
-    const at = Date.now();
-    await sink.deliver({ kind: 'interrupted', error: cause.toShape(), at });
-    if (!(await whenBack(engine, options.signal))) return 'cancelled';
-    const position = resumption.position;
-    await sink.deliver({ kind: 'resumed', gapFrom: position?.ms ?? at, at: Date.now() });
-    resumption.rewind();
-    next = position ? { ...request, timestamps: true, tail: 'all', since: position.ms } : { ...next };
   }
 }
