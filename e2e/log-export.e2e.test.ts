@@ -73,10 +73,13 @@ it('downloads the whole range through the browser, equal to docker logs -t', asy
   const url = download.url();
   expect(url).toMatch(/\/api\/download\/logs\?ticket=[A-Za-z0-9_-]+$/);
   expect(url).not.toContain(name);
-  // Spent: opening the same address again is refused with a code.
-  const again = await page.request.get(url);
-  expect(again.status()).toBe(410);
-  expect(await again.json()).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', fix: expect.any(String) } });
+  // Spent: the page opening the same address again (with its cookie) is refused with a code.
+  const again = await page.evaluate(async (href) => {
+    const reply = await fetch(href);
+    return { status: reply.status, body: await reply.json() };
+  }, url);
+  expect(again.status).toBe(410);
+  expect(again.body).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', fix: expect.any(String) } });
 });
 
 it('downloads the lines shown from the page, equal to the tail the view holds', async () => {
