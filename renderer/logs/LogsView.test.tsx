@@ -233,10 +233,11 @@ describe('LogsView', () => {
     push(api, [{ stream: 'stdout', text: 'n=1', ts: '2026-01-01T00:00:01Z' }]);
     act(() => api.emit('logs', { kind: 'rotated', from: 1, to: 2, missing: 7042, recovered: 0 }));
     push(api, [{ stream: 'stdout', text: 'n=7044', ts: '2026-01-01T00:00:02Z' }]);
-    const marker = within(logBox()).getByRole('note');
+    // The view draws at most once a frame: wait for the frame that holds all three rows.
+    const marker = await within(logBox()).findByRole('note');
     expect(marker).toHaveTextContent('log rotated — about 7,042 lines may be missing');
+    await waitFor(() => expect(logBox().querySelectorAll('.log-line')).toHaveLength(3));
     const rows = [...logBox().querySelectorAll('.log-line')].map((row) => row.textContent);
-    expect(rows).toHaveLength(3);
     expect(rows[1]).toContain('log rotated');
     expect(screen.getByText('3 lines')).toBeInTheDocument();
     const create = vi.fn((_blob: Blob) => 'blob:logs');
