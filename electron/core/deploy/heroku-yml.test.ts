@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkHerokuYml, checkHerokuYmlText } from './heroku-yml';
@@ -80,5 +80,33 @@ describe('heroku.yml check', () => {
     expect(checkHerokuYmlText('', dir)).toEqual([
       { line: 1, message: 'heroku.yml is empty: it needs at least a build section' },
     ]);
+  });
+
+  it('a heroku.yml that links out of the project is refused, not read; a link inside it is read', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'berth-heroku-outside-'));
+    onTestFinished(() => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(join(outside, 'secret.yml'), 'build:\n  docker:\n    web: Dockerfile\n');
+    const project = join(dir, 'linked-out');
+    mkdirSync(project);
+    symlinkSync(join(outside, 'secret.yml'), join(project, 'heroku.yml'));
+    await expect(checkHerokuYml(project)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('outside the context folder'),
+      fix: expect.stringContaining('not links to elsewhere'),
+    });
+    // A link through a linked folder is followed the same way.
+    const viaFolder = join(dir, 'linked-folder');
+    mkdirSync(viaFolder);
+    symlinkSync(outside, join(viaFolder, 'conf'));
+    symlinkSync('conf/secret.yml', join(viaFolder, 'heroku.yml'));
+    await expect(checkHerokuYml(viaFolder)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+
+    const inside = join(dir, 'linked-in');
+    mkdirSync(inside);
+    writeFileSync(join(inside, 'Dockerfile'), 'FROM scratch\n');
+    writeFileSync(join(inside, 'real.yml'), 'build:\n  docker:\n    web: Dockerfile\n');
+    symlinkSync('real.yml', join(inside, 'heroku.yml'));
+    expect(await checkHerokuYml(inside)).toMatchObject({ found: true, problems: [] });
+    expect(await checkHerokuYml(join(dir, 'no-such-folder'))).toMatchObject({ found: false });
   });
 });

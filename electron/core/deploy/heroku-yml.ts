@@ -6,10 +6,11 @@
  * a registry deploy from Berth ignores it, and the UI says so.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, type YAMLMap } from 'yaml';
 import type { HerokuYmlCheck } from '../../contract';
+import { insideContext } from '../project/inside-project';
 
 type Problem = HerokuYmlCheck['problems'][number];
 
@@ -178,12 +179,19 @@ export function checkHerokuYmlText(text: string, contextDir?: string): HerokuYml
   return reader.problems.sort((a, b) => a.line - b.line);
 }
 
-/** Reads `<contextDir>/heroku.yml` (absent is fine: a registry deploy does not need it) and checks it. */
+/**
+ * Reads `<contextDir>/heroku.yml` (absent is fine: a registry deploy does not need it) and checks it. A
+ * heroku.yml that is a link to a file outside the context folder is refused, not read.
+ */
 export async function checkHerokuYml(contextDir: string): Promise<HerokuYmlCheck> {
   const path = join(contextDir, 'heroku.yml');
+  const dir = await realpath(contextDir).catch(() => null);
+  const real = dir === null ? null : await realpath(path).catch(() => null);
+  if (dir === null || real === null) return { path, found: false, problems: [] };
+  const inside = await insideContext(dir, real);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(inside, 'utf8');
   } catch {
     return { path, found: false, problems: [] };
   }

@@ -17,6 +17,7 @@ import {
 } from '../../../contract';
 import { listContextFiles, stillSent } from '../../build/context';
 import { readDockerfile } from '../../project/dockerfile-file';
+import { insideContext } from '../../project/inside-project';
 import {
   type Advice,
   type AdviceFacts,
@@ -48,21 +49,6 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw invalidInput(what, parsed.error.issues);
   return parsed.data;
-}
-
-/** A path inside `dir` (symlinks resolved), or INVALID_INPUT with the fix. */
-async function insideContext(dir: string, path: string): Promise<string> {
-  const parent = await realpath(dirname(path)).catch(() => null);
-  const inside = parent === null ? null : relative(dir, join(parent, basename(path)));
-  if (inside === null || inside.startsWith('..') || isAbsolute(inside)) {
-    throw new BerthError(
-      'INVALID_INPUT',
-      `${path} is outside the context folder ${dir}.`,
-      'Berth only writes files inside the project folder: check the context folder and the Dockerfile path.',
-      { path: ['outside the context folder'] },
-    );
-  }
-  return join(dir, inside);
 }
 
 async function readIgnoreFile(dir: string): Promise<string | null> {
