@@ -144,7 +144,7 @@ class RunningBuild implements Build {
     return this.secrets.length > 0
       ? maskValuesInModel(
           model,
-          this.secrets.map((s) => s.value),
+          this.secrets.map((s) => ({ value: s.value })),
         )
       : model;
   }

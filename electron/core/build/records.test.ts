@@ -64,6 +64,27 @@ describe('build records', () => {
     expect(record.warnings).toEqual(['saw ***']);
   });
 
+  it('masks a secret-looking build arg value shorter than 4 characters where it is known to appear, and nothing else', () => {
+    const base = model('short', 1000, ['done']);
+    const withShort = BuildModel.parse({
+      ...base,
+      request: { ...base.request, buildArgs: { NPM_TOKEN: 'q7', FLAVOUR: 'q7' } },
+      steps: base.steps.map((s) => ({ ...s, instruction: 'RUN |1 NPM_TOKEN=q7 /bin/sh -c npm ci' })),
+      warnings: ['q7', 'FLAVOUR=q7 stays: only NPM_TOKEN is secret-looking'],
+      failure: {
+        code: 'BUILD_FAILED',
+        message: "The command '|1 NPM_TOKEN=q7 /bin/sh -c npm ci' failed",
+        stepId: null,
+        exitCode: 1,
+      },
+    });
+    const record = recordOf(withShort, null);
+    expect(record.request.buildArgs).toEqual({ NPM_TOKEN: '***', FLAVOUR: 'q7' });
+    expect(record.steps[0]?.instruction).toBe('RUN |1 NPM_TOKEN=*** /bin/sh -c npm ci');
+    expect(record.warnings).toEqual(['***', 'FLAVOUR=q7 stays: only NPM_TOKEN is secret-looking']);
+    expect(record.failure?.message).toBe("The command '|1 NPM_TOKEN=*** /bin/sh -c npm ci' failed");
+  });
+
   it('writes one record per build atomically, lists them newest first, and reads one back', async () => {
     const files = [{ path: 'Dockerfile', size: 7, mode: 0o644, sha256: 'f'.repeat(64) }];
     await writeRecord(dir, recordOf(model('old', 1000, ['cached', 'done']), files));

@@ -5,10 +5,19 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BerthError, BuildModel, BuildRecordSummary, describeCause, looksSecret, MASKED } from '../../contract';
+import {
+  BerthError,
+  BuildModel,
+  BuildRecordSummary,
+  describeCause,
+  looksSecret,
+  MASKED,
+  secretLookingArgs,
+} from '../../contract';
 import type { StepInput } from '../insight';
 import { writePrivateJson } from '../private-json';
 import type { ContextFile } from './context';
+import { maskStrings } from './secret-mask';
 
 export interface BuildRecord {
   buildId: string;
@@ -34,33 +43,19 @@ export interface BuildRecord {
 
 const ID = /^[A-Za-z0-9_-]+$/;
 
-/** Values this short are masked in build args only: masking them in free text would garble every message. */
-const MIN_MASKED_IN_TEXT = 4;
-
-/** The record with every secret-looking build arg's value masked: in `request.buildArgs` and in every text. */
+/**
+ * The record with every secret-looking build arg's value masked, whatever its length: in `request.buildArgs`,
+ * and in every text by the rule of secret-mask.ts (short values only where they are known to be that value).
+ */
 export function maskSecrets(record: BuildRecord): BuildRecord {
-  const secrets = Object.entries(record.request.buildArgs)
-    .filter(([name, value]) => looksSecret(name) && value)
-    .map(([, value]) => value);
+  const { buildArgs } = record.request;
+  const secrets = secretLookingArgs(buildArgs).map((name) => ({ name, value: buildArgs[name]! }));
   if (secrets.length === 0) return record;
-  const buildArgs = Object.fromEntries(
-    Object.entries(record.request.buildArgs).map(([name, value]) => [
-      name,
-      looksSecret(name) && value ? MASKED : value,
-    ]),
+  const masked = maskStrings({ ...record, request: { ...record.request, buildArgs: {} } }, secrets);
+  const maskedArgs = Object.fromEntries(
+    Object.entries(buildArgs).map(([name, value]) => [name, looksSecret(name) && value ? MASKED : value]),
   );
-  // Longest first, so a secret that contains another is masked whole.
-  const inText = secrets.filter((v) => v.length >= MIN_MASKED_IN_TEXT).sort((a, b) => b.length - a.length);
-  const mask = (value: unknown): unknown => {
-    if (typeof value === 'string') return inText.reduce((text, secret) => text.split(secret).join(MASKED), value);
-    if (Array.isArray(value)) return value.map(mask);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, mask(inner)]));
-    }
-    return value;
-  };
-  const masked = mask({ ...record, request: { ...record.request, buildArgs: {} } }) as BuildRecord;
-  return { ...masked, request: { ...masked.request, buildArgs } };
+  return { ...masked, request: { ...masked.request, buildArgs: maskedArgs } };
 }
 
 /** Makes the record of a finished build, with secret-looking build arg values masked. */

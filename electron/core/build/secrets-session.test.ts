@@ -143,7 +143,7 @@ describe('secrets in the build request', () => {
       warnings: ['saw v4lue-of-tok here'],
       failure: { code: 'BUILD_FAILED' as const, message: 'v4lue-of-tok!', stepId: null, exitCode: 1 },
     };
-    const masked = maskValuesInModel(model, ['v4lue-of-tok']);
+    const masked = maskValuesInModel(model, [{ value: 'v4lue-of-tok' }]);
     expect(JSON.stringify(masked)).not.toContain('v4lue-of-tok');
     expect(masked.warnings).toEqual([`saw ${MASKED} here`]);
   });

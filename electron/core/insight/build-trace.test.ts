@@ -130,4 +130,14 @@ describe('buildTrace', () => {
     expect(text).not.toContain(secret);
     expect(text).toContain('401 for ***');
   });
+
+  it('masks a short secret-looking value where it is known to appear (NAME=value), leaving other text whole', () => {
+    const leaky = model({
+      request: { ...model().request, buildArgs: { API_TOKEN: 'z9', FLAVOUR: 'plain' } },
+      steps: model().steps.map((s) => (s.id === 'b2' ? { ...s, error: 'exit 1 with API_TOKEN=z9 (z9x stays)' } : s)),
+    });
+    const text = JSON.stringify(OtlpTrace.parse(buildTrace(leaky)));
+    expect(text).not.toContain('API_TOKEN=z9');
+    expect(text).toContain('exit 1 with API_TOKEN=*** (z9x stays)');
+  });
 });

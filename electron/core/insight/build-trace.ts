@@ -25,9 +25,7 @@ export function buildTrace(build: BuildModel): OtlpTrace {
   // A trace is a file that travels (to a tracing tool, a colleague): secret-looking build arg values are masked
   // in it as in the build record. A build of this session still holds them; a record has them masked already.
   const { buildArgs } = build.request;
-  const secrets = secretLookingArgs(buildArgs)
-    .map((name) => buildArgs[name] ?? '')
-    .filter((value) => value !== MASKED);
+  const secrets = secretLookingArgs(buildArgs).map((name) => ({ name, value: buildArgs[name] ?? '' }));
   const model = maskValuesInModel(build, secrets);
   if (model.endedAt === null) {
     throw new BerthError(
