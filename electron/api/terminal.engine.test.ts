@@ -13,6 +13,7 @@ import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../tes
 import { type BuildModel, DEBUG_SHELL_LABEL } from '../contract';
 import { Engine } from '../core/engine';
 import { MemorySecretStore } from '../core/registry';
+import { HANGUP_GRACE_MS } from '../core/terminal/tty-exec';
 import { type Backend, createBackend } from './backend';
 import { followStream } from './test/follow-stream';
 import { openTerminal, type TerminalClient } from './test/terminal-client';
@@ -257,6 +258,25 @@ describe('exec into a running container', () => {
       async () => ((await interactive()).length === 0 ? true : undefined),
       SHELL_DEADLINE_MS,
       'the slow shell to be hung up',
+    );
+  });
+
+  it('kills a shell that ignores SIGHUP once the grace period is over: closing the terminal leaves nothing', async () => {
+    const mark = uniqueName('nohup');
+    const ours = async () =>
+      (await docker('exec', name, 'ps', '-o', 'pid,args')).split('\n').filter((l) => /\bsh -i\b/.test(l));
+    const before = (await ours()).length;
+    const shell = openTerminal(backend.router, { target: { kind: 'exec', container: name }, size: SIZE });
+    await shell.waitForEvent('opened', SHELL_DEADLINE_MS);
+    shell.send({ kind: 'data', data: `trap '' HUP; echo "${mark}-$((1+1))"\r` });
+    await shell.waitForOutput(new RegExp(`${mark}-2`), SHELL_DEADLINE_MS);
+    expect((await ours()).length).toBe(before + 1);
+    shell.close();
+    // HANGUP_GRACE_MS after the hang-up it is killed; the deadline is generous on top of it.
+    await waitFor(
+      async () => ((await ours()).length === before ? true : undefined),
+      HANGUP_GRACE_MS + SHELL_DEADLINE_MS,
+      'the shell that ignores SIGHUP to be killed',
     );
   });
 

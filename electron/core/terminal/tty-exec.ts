@@ -23,8 +23,9 @@ export interface TtyExec {
   /** Resolves with the shell's exit code once its output ends (null when the engine no longer knows it). */
   readonly exited: Promise<number | null>;
   /**
-   * Hangs up: the shell gets SIGHUP (and its foreground job with it). Closing the connection alone would not
-   * do: the engine keeps an exec's process running after its client goes.
+   * Hangs up: the shell gets SIGHUP (and its foreground job with it), and SIGKILL if it is still running
+   * HANGUP_GRACE_MS later (it ignores SIGHUP). Closing the connection alone would not do: the engine keeps an
+   * exec's process running after its client goes.
    */
   close(): Promise<void>;
 }
@@ -184,7 +185,13 @@ export async function startTtyExec(
       }
       const running = isRunning();
       stream.destroy();
-      if (running && pid) await hangUp(engine, container, pid);
+      if (!running || !pid) return;
+      await signalShell(engine, container, 'HUP', pid);
+      // A shell that ignores SIGHUP (`trap '' HUP`) would stay: after a grace period it is killed.
+      if (await stillRunning(exec, HANGUP_GRACE_MS)) {
+        await signalShell(engine, container, 'KILL', pid);
+        await stillRunning(exec, HANGUP_GRACE_MS);
+      }
     },
   };
 }
@@ -204,10 +211,28 @@ function pidMark(head: string): { text: string; pid: string } | null {
   return /^\d+$/.test(pid) ? { text, pid } : null;
 }
 
-/** Sends SIGHUP to the shell (a quick exec of `kill`); a shell already gone is no error. */
-async function hangUp(engine: EngineHandle, container: string, pid: string): Promise<void> {
+/** How long a hung-up shell has to exit before it is killed (a shell may save its history first). */
+export const HANGUP_GRACE_MS = 2_000;
+/** How often the engine is asked whether the hung-up shell has exited. */
+const EXIT_POLL_MS = 100;
+
+/** Whether the exec is still running after waiting up to `graceMs` for it to end (unknown counts as ended). */
+async function stillRunning(exec: { inspect(): Promise<{ Running: boolean }> }, graceMs: number): Promise<boolean> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const running = await exec.inspect().then(
+      (info) => info.Running,
+      () => false,
+    );
+    if (!running || Date.now() >= deadline) return running;
+    await new Promise((resolve) => setTimeout(resolve, EXIT_POLL_MS));
+  }
+}
+
+/** Sends a signal to the shell (a quick exec of `kill`); a shell already gone is no error. */
+async function signalShell(engine: EngineHandle, container: string, signal: 'HUP' | 'KILL', pid: string) {
   try {
-    const exec = await engine.docker.getContainer(container).exec({ Cmd: ['/bin/sh', '-c', `kill -HUP ${pid}`] });
+    const exec = await engine.docker.getContainer(container).exec({ Cmd: ['/bin/sh', '-c', `kill -${signal} ${pid}`] });
     const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
     stream.resume();
     await new Promise<void>((resolve) => {
