@@ -29,6 +29,8 @@ export interface BackendOptions {
   env?: NodeJS.ProcessEnv;
   /** Deploy settings besides the secret store (tests: endpoint env, a stub authority's CA, log tail). */
   deploy?: Omit<DeploysOptions, 'secrets'>;
+  /** This Berth instance's id (tests: a crashed one's); by default made from this process. */
+  instance?: string | null;
 }
 
 export interface Backend {

@@ -13,7 +13,7 @@ import { JobRunner } from '../core/job-runner';
 import { type Deployer, ParityPasses, type Pipeline, type WatchSession } from '../core/pipeline';
 import { RecentProjects } from '../core/project/recent-projects';
 import { CredentialStore, type Push, type SecretStore } from '../core/registry';
-import { TerminalSessions } from '../core/terminal';
+import { instanceId, sweepOnConnect, TerminalSessions } from '../core/terminal';
 import { LogDownloads } from './log-downloads';
 
 export interface ServiceOptions {
@@ -25,6 +25,8 @@ export interface ServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** Deploy settings besides the secret store: endpoint env (default process.env), test CA, log tail. */
   deploy?: Omit<DeploysOptions, 'secrets'>;
+  /** This Berth instance's id (tests give a crashed one's); by default made from this process (terminal/orphans.ts). */
+  instance?: string | null;
 }
 
 export interface Services {
@@ -44,6 +46,8 @@ export interface Services {
   pushes: JobRunner<PushModel, Push>;
   /** Open terminals: what their debug shells made is removed when the app closes. */
   terminals: TerminalSessions;
+  /** This Berth instance's id, on what its terminals make: a later Berth removes it if this one dies. */
+  instance: string | null;
   /** Where one record per finished pipeline run is written: the pipeline history. */
   pipelineHistoryDir: string;
   pipelines: JobRunner<PipelineModel, Pipeline>;
@@ -80,6 +84,8 @@ export function createServices(options: ServiceOptions): Services {
   const liveWatches = new Set<WatchSession>();
   const secrets = new AppSecrets(options.secretStore);
   const deploys = new Deploys({ secrets, ...options.deploy });
+  // What crashed Berths' terminals left on the engine goes once it answers (never a live Berth's).
+  const stopSweeping = sweepOnConnect(engine);
   return {
     engine,
     events,
@@ -95,6 +101,7 @@ export function createServices(options: ServiceOptions): Services {
     builds: new JobRunner({ noun: 'build', fix: 'Start the build again, or open it from the build history.' }),
     pushes: new JobRunner({ noun: 'push', fix: 'Start the push again; old pushes are forgotten.' }),
     terminals: new TerminalSessions(),
+    instance: options.instance === undefined ? instanceId() : options.instance,
     pipelineHistoryDir: join(options.dataDir, 'pipelines'),
     pipelines: new JobRunner({ noun: 'pipeline', fix: 'Open the run from the pipeline history.' }),
     deployers: pipelineDeployers(deploys),
@@ -106,6 +113,7 @@ export function createServices(options: ServiceOptions): Services {
     logDownloads: new LogDownloads(() => engineNow(engine)),
     close() {
       for (const watch of liveWatches) watch.stop();
+      stopSweeping();
       events.close();
       engine.close();
     },

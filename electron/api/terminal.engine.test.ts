@@ -5,6 +5,8 @@
  * follows resizes; what the shell made is gone (checked by label with the docker CLI) when it exits, when its
  * subscriber leaves and when the app closes. Exec into a running container sees what `docker exec` sees.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../tes
 import { type BuildModel, DEBUG_SHELL_LABEL } from '../contract';
 import { Engine } from '../core/engine';
 import { MemorySecretStore } from '../core/registry';
+import { INSTANCE_LABEL, instanceId } from '../core/terminal';
 import { HANGUP_GRACE_MS } from '../core/terminal/tty-exec';
 import { type Backend, createBackend } from './backend';
 import { followStream } from './test/follow-stream';
@@ -34,11 +37,12 @@ const legacyParents: string[] = [];
 let contextDir: string;
 let marker: string;
 
-const newBackend = (): Backend => {
+const newBackend = (instance?: string | null, engine = new Engine({ labels: testLabels() })): Backend => {
   const backend = createBackend({
     dataDir: mkdtempSync(join(tmpdir(), 'berth-terminal-data-')),
     secretStore: new MemorySecretStore(),
-    engine: new Engine({ labels: testLabels() }),
+    engine,
+    ...(instance !== undefined && { instance }),
   });
   backends.push(backend);
   return backend;
@@ -288,5 +292,83 @@ describe('exec into a running container', () => {
     const notRunning = openTerminal(backend.router, { target: { kind: 'exec', container: stopped }, size: SIZE });
     expect(notRunning.send({ kind: 'data', data: 'x' })).toMatchObject({ code: 'CONFLICT' });
     await expect(notRunning.ended).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+});
+
+describe('after a crash', () => {
+  it('a new Berth removes what a dead instance’s terminals left (debug shell, exec shell), never a live one’s', async () => {
+    const host = litter.container(uniqueName('crash-exec'));
+    await docker('run', '-d', '--name', host, inject('nodeImage'), 'sleep', '3600');
+    const running = async () => (await docker('exec', host, 'ps', '-o', 'args')).split('\n');
+    const made = async (instance: string) => {
+      const filter = ['--filter', `label=${INSTANCE_LABEL}=${instance}`];
+      return `${await docker('ps', '-aq', ...filter)}${await docker('images', '-aq', ...filter)}`.trim();
+    };
+
+    // The instance that will crash lives in a process of its own (its liveness marker), killed with -9 below.
+    const owner = spawn('sleep', ['3600'], { stdio: 'ignore' });
+    onTestFinished(() => {
+      owner.kill('SIGKILL');
+    });
+    const crashedId = instanceId(owner.pid)!;
+    const crashedEngine = new Engine({ labels: testLabels() });
+    const crashed = newBackend(crashedId, crashedEngine);
+    const crashedBuild = await failedBuild(crashed, 'buildkit');
+    const crashedDebug = openTerminal(crashed.router, {
+      target: { kind: 'debug', buildId: crashedBuild.buildId },
+      size: SIZE,
+    });
+    await crashedDebug.waitForEvent('opened', BUILD_DEADLINE_MS);
+    const crashedExec = openTerminal(crashed.router, { target: { kind: 'exec', container: host }, size: SIZE });
+    await crashedExec.waitForEvent('opened', SHELL_DEADLINE_MS);
+    crashedExec.send({ kind: 'data', data: 'sleep 3602\r' });
+
+    const liveId = instanceId()!;
+    const live = newBackend(liveId);
+    const liveBuild = await failedBuild(live, 'buildkit');
+    const liveDebug = openTerminal(live.router, { target: { kind: 'debug', buildId: liveBuild.buildId }, size: SIZE });
+    onTestFinished(() => liveDebug.close());
+    await liveDebug.waitForEvent('opened', BUILD_DEADLINE_MS);
+    const liveExec = openTerminal(live.router, { target: { kind: 'exec', container: host }, size: SIZE });
+    onTestFinished(() => liveExec.close());
+    await liveExec.waitForEvent('opened', SHELL_DEADLINE_MS);
+    liveExec.send({ kind: 'data', data: 'sleep 3603\r' });
+    await waitFor(
+      async () =>
+        (await running()).some((l) => /sleep 3602/.test(l)) && (await running()).some((l) => /sleep 3603/.test(l))
+          ? true
+          : undefined,
+      SHELL_DEADLINE_MS,
+      'both exec shells’ jobs',
+    );
+    expect(await made(crashedId)).not.toBe('');
+    expect(await made(liveId)).not.toBe('');
+
+    // The crash: its process dies, and the instance is dropped without closing (it no longer reaches the engine,
+    // so nothing of its own clean-up can run).
+    owner.kill('SIGKILL');
+    await once(owner, 'exit');
+    (crashedEngine.docker.modem as { socketPath?: string }).socketPath = join(contextDir, 'no-engine.sock');
+
+    newBackend(); // a new Berth sweeps once it connects
+    await waitFor(
+      async () =>
+        (await made(crashedId)) === '' && !(await running()).some((l) => /sleep 3602/.test(l)) ? true : undefined,
+      CLEANUP_DEADLINE_MS,
+      'the dead instance’s debug container, image and exec shell to be gone',
+    );
+    // The live instance's shells were left alone, and still answer.
+    expect(await made(liveId)).not.toBe('');
+    expect((await running()).some((l) => /sleep 3603/.test(l))).toBe(true);
+    liveDebug.send({ kind: 'data', data: 'echo "alive-$((2+3))"\r' });
+    await liveDebug.waitForOutput(/alive-5/, SHELL_DEADLINE_MS);
+
+    liveDebug.close();
+    liveExec.close();
+    await waitFor(
+      async () => ((await made(liveId)) === '' ? true : undefined),
+      CLEANUP_DEADLINE_MS,
+      'the live shell’s clean-up',
+    );
   });
 });

@@ -9,6 +9,7 @@ export function terminalStreamHandlers({
   builds,
   recordsDir,
   terminals,
+  instance,
 }: Services): Pick<StreamHandlers, 'terminal'> {
   return {
     terminal: (params, emit, signal, inbox) =>
@@ -16,6 +17,7 @@ export function terminalStreamHandlers({
         {
           engine: engineNow(engine),
           sessions: terminals,
+          instance,
           // A build of this session, else a past one from its record.
           findBuild: async (buildId) => {
             try {

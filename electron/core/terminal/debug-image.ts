@@ -12,7 +12,7 @@
 import { Readable } from 'node:stream';
 import dockerignore from '@balena/dockerignore';
 import * as tar from 'tar-stream';
-import { BerthError, type BuildModel, DEBUG_SHELL_LABEL } from '../../contract';
+import { BerthError, type BuildModel } from '../../contract';
 import { BuildKitDecoder } from '../build/buildkit-decode';
 import { readContext } from '../build/context';
 import { sendBuild } from '../build/engine-build';
@@ -32,12 +32,12 @@ export interface DebugImage {
   rebuilt: string[];
 }
 
-/** Builds `dockerfile` (the cut one) on the build's context and builder; the image carries the session's label. */
+/** Builds `dockerfile` (the cut one) on the build's context and builder; the image carries the shell's `labels`. */
 export async function buildDebugImage(
   engine: EngineHandle,
   build: Pick<BuildModel, 'request' | 'builder'>,
   dockerfile: string,
-  session: string,
+  labels: Record<string, string>,
   signal: AbortSignal,
 ): Promise<DebugImage> {
   const { request, builder } = build;
@@ -50,7 +50,7 @@ export async function buildDebugImage(
     { ...request, tags: [], target: undefined, noCache: false, secrets: [] },
     builder,
     signal,
-    { ...engine.labels, [DEBUG_SHELL_LABEL]: session },
+    { ...engine.labels, ...labels },
   );
   const fold = new StepFold(planSteps(dockerfile), { builder });
   const decoder = builder === 'buildkit' ? new BuildKitDecoder() : new LegacyDecoder();

@@ -1,3 +1,4 @@
 export { DEBUG_DOCKERFILE } from './debug-image';
 export { planDebugShell, shellQuote } from './debug-plan';
+export { INSTANCE_LABEL, instanceId, instanceIsDead, sweepOnConnect, sweepOrphans } from './orphans';
 export { runTerminal, type TerminalDeps, TerminalSessions } from './terminal-session';

@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { ImageInspectInfo } from 'dockerode';
 import {
   BerthError,
   type BuildModel,
@@ -22,6 +21,7 @@ import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
 import { buildDebugImage } from './debug-image';
 import { type DebugPlan, planDebugShell } from './debug-plan';
+import { INSTANCE_LABEL, removeDebugImage } from './orphans';
 import { chooseShell, startTtyExec, type TtyExec } from './tty-exec';
 
 /** Output is sent at most this often, so a chatty program makes few large events rather than many tiny ones. */
@@ -58,6 +58,8 @@ export interface TerminalDeps {
   /** A build of this session, or a past one from its record. */
   findBuild(buildId: string): Promise<BuildModel>;
   sessions: TerminalSessions;
+  /** This Berth instance's id (orphans.ts): what the terminal makes carries it, so a crash leaves nothing for good. */
+  instance: string | null;
 }
 
 interface Inbox {
@@ -86,7 +88,7 @@ export async function runTerminal(
   try {
     const opened = await open(deps, target, session, emit, signal, undo);
     if (signal.aborted) return;
-    tty = await startTtyExec(deps.engine, opened.container, opened.shell, size);
+    tty = await startTtyExec(deps.engine, opened.container, opened.shell, size, { owner: deps.instance });
     await pump(tty, opened, emit, signal, inbox);
   } finally {
     await tty?.close().catch(() => undefined);
@@ -95,6 +97,11 @@ export async function runTerminal(
     untrack();
     finished();
   }
+}
+
+/** A debug shell's own labels: its session, then the instance (last, so the legacy builder's top image has both). */
+function ownLabels(session: string, instance: string | null): Record<string, string> {
+  return { [DEBUG_SHELL_LABEL]: session, ...(instance && { [INSTANCE_LABEL]: instance }) };
 }
 
 interface Opened {
@@ -119,9 +126,11 @@ async function open(
   const build = await deps.findBuild(target.buildId);
   const { step, plan } = await debugPlanOf(build, target.stepId);
   emit({ kind: 'progress', message: `Rebuilding the state before line ${step.line} from the build cache…` });
-  const image = await buildDebugImage(deps.engine, build, plan.dockerfile, session, signal);
+  const image = await buildDebugImage(deps.engine, build, plan.dockerfile, ownLabels(session, deps.instance), signal);
   const { docker, endpoint } = deps.engine;
-  undo.push(() => removeDebugImage(deps.engine, image.id, session));
+  undo.push(async () => {
+    await removeDebugImage(deps.engine, image.id, session);
+  });
   try {
     const config = await docker.getImage(image.id).inspect();
     const imageEnv = new Set((config.Config?.Env ?? []).map((e) => e.split('=')[0]));
@@ -134,7 +143,7 @@ async function open(
       Cmd: [],
       OpenStdin: true,
       Env: env,
-      Labels: { ...deps.engine.labels, [DEBUG_SHELL_LABEL]: session },
+      Labels: { ...deps.engine.labels, ...ownLabels(session, deps.instance) },
     });
     undo.push(async () => {
       await container.remove({ force: true });
@@ -151,25 +160,6 @@ async function open(
   } catch (error) {
     throw toBerthError(error, endpoint, 'the debug container');
   }
-}
-
-/**
- * Removes the debug image and the parents made for it: the legacy builder adds each build label as a LABEL
- * step of its own, so the image's parents up to the last cached step carry the session's label too. The
- * cached steps below (the failed build's own) are left as they are.
- */
-async function removeDebugImage(engine: EngineHandle, id: string, session: string): Promise<void> {
-  const ours: string[] = [];
-  for (let next: string | undefined = id; next; ) {
-    const info: ImageInspectInfo | undefined = await engine.docker
-      .getImage(next)
-      .inspect()
-      .catch(() => undefined);
-    if (info?.Config?.Labels?.[DEBUG_SHELL_LABEL] !== session) break;
-    ours.push(info.Id);
-    next = info.Parent || undefined;
-  }
-  for (const image of ours) await engine.docker.getImage(image).remove({ noprune: true });
 }
 
 /** The step to debug (the failed one unless named) and how to get to the state before it. */

@@ -8,6 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { BerthError, type TerminalShell, type TerminalSize } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
+import { INSTANCE_ENV, TERMINAL_ARGV0 } from './orphans';
 
 export interface TtyExec {
   /**
@@ -91,19 +92,30 @@ export async function startTtyExec(
   container: string,
   shell: 'sh' | 'bash',
   size: TerminalSize,
-  options: { env?: readonly string[] } = {},
+  options: { env?: readonly string[]; owner?: string | null } = {},
 ): Promise<TtyExec> {
   let stream: Duplex;
   let exec: Awaited<ReturnType<ReturnType<EngineHandle['docker']['getContainer']>['exec']>>;
   try {
     exec = await engine.docker.getContainer(container).exec({
       // The wrapper says the shell's pid (the `exec` keeps it), so close() can hang the shell up.
-      Cmd: ['/bin/sh', '-c', `printf '${PID_MARK}%s\\007' "$$"; exec ${shell === 'bash' ? 'bash' : '/bin/sh'} -i`],
+      // It runs as TERMINAL_ARGV0 with the instance after it, and the instance is in its environment (and so in
+      // its jobs'): a Berth that crashed leaves nothing running for good (orphans.ts).
+      Cmd: [
+        '/bin/sh',
+        '-c',
+        `printf '${PID_MARK}%s\\007' "$$"; exec ${shell === 'bash' ? 'bash' : '/bin/sh'} -i`,
+        ...(options.owner ? [TERMINAL_ARGV0, options.owner] : []),
+      ],
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
       Tty: true,
-      Env: ['TERM=xterm-256color', ...(options.env ?? [])],
+      Env: [
+        'TERM=xterm-256color',
+        ...(options.owner ? [`${INSTANCE_ENV}=${options.owner}`] : []),
+        ...(options.env ?? []),
+      ],
     });
     stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex;
   } catch (error) {
