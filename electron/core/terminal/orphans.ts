@@ -12,17 +12,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Duplex } from 'node:stream';
 import type { ImageInspectInfo } from 'dockerode';
 import { DEBUG_SHELL_LABEL } from '../../contract';
 import type { Engine } from '../engine';
 import type { EngineHandle } from '../engine/engine-handle';
+import { INSTANCE_ENV, runScript, TERMINAL_ARGV0 } from './tty-exec';
 
-/** The label (and exec environment variable) that names the Berth instance that made a terminal's things. */
+/** The label that names the Berth instance that made a terminal's things. */
 export const INSTANCE_LABEL = 'io.berth.instance';
-export const INSTANCE_ENV = 'BERTH_INSTANCE';
-/** The name an exec terminal's wrapper runs under (its $0), so the sweep can tell Berth's execs apart. */
-export const TERMINAL_ARGV0 = 'berth-terminal';
 
 const ID = /^([0-9a-f]{32})-(\d+)-(\d+)-([0-9a-f]{16})$/;
 
@@ -147,18 +144,7 @@ async function killByOwner(engine: EngineHandle, container: string, owner: strin
     `  if tr '\\000' '\\n' < "$d/environ" 2>/dev/null | grep -qx "${INSTANCE_ENV}=${owner}"; then kill -KILL "\${d#/proc/}" 2>/dev/null; fi`,
     'done',
   ].join('\n');
-  try {
-    const exec = await engine.docker.getContainer(container).exec({ Cmd: ['/bin/sh', '-c', script] });
-    const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
-    stream.resume();
-    await new Promise<void>((resolve) => {
-      stream.once('close', () => resolve());
-      stream.once('end', () => resolve());
-      stream.once('error', () => resolve());
-    });
-  } catch {
-    // the container stopped meanwhile: its shells went with it
-  }
+  await runScript(engine, container, script);
 }
 
 /** Sweeps once each time `engine` connects to an engine it has not swept yet (a switch of context, say). */

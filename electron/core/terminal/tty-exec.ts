@@ -8,7 +8,6 @@ import { StringDecoder } from 'node:string_decoder';
 import { BerthError, type TerminalShell, type TerminalSize } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
-import { INSTANCE_ENV, TERMINAL_ARGV0 } from './orphans';
 
 export interface TtyExec {
   /**
@@ -223,6 +222,11 @@ function pidMark(head: string): { text: string; pid: string } | null {
   return /^\d+$/.test(pid) ? { text, pid } : null;
 }
 
+/** The environment variable that names the Berth instance that opened an exec shell (orphans.ts). */
+export const INSTANCE_ENV = 'BERTH_INSTANCE';
+/** The name an exec terminal's wrapper runs under (its $0), so the crash sweep can tell Berth's execs apart. */
+export const TERMINAL_ARGV0 = 'berth-terminal';
+
 /** How long a hung-up shell has to exit before it is killed (a shell may save its history first). */
 export const HANGUP_GRACE_MS = 2_000;
 /** How often the engine is asked whether the hung-up shell has exited. */
@@ -242,9 +246,14 @@ async function stillRunning(exec: { inspect(): Promise<{ Running: boolean }> }, 
 }
 
 /** Sends a signal to the shell (a quick exec of `kill`); a shell already gone is no error. */
-async function signalShell(engine: EngineHandle, container: string, signal: 'HUP' | 'KILL', pid: string) {
+function signalShell(engine: EngineHandle, container: string, signal: 'HUP' | 'KILL', pid: string): Promise<void> {
+  return runScript(engine, container, `kill -${signal} ${pid}`);
+}
+
+/** Runs a short /bin/sh script in the container and waits for it to end; a container that is gone is no error. */
+export async function runScript(engine: EngineHandle, container: string, script: string): Promise<void> {
   try {
-    const exec = await engine.docker.getContainer(container).exec({ Cmd: ['/bin/sh', '-c', `kill -${signal} ${pid}`] });
+    const exec = await engine.docker.getContainer(container).exec({ Cmd: ['/bin/sh', '-c', script] });
     const stream = (await exec.start({ hijack: true, stdin: false })) as unknown as Duplex;
     stream.resume();
     await new Promise<void>((resolve) => {
@@ -253,6 +262,6 @@ async function signalShell(engine: EngineHandle, container: string, signal: 'HUP
       stream.once('error', () => resolve());
     });
   } catch {
-    // the container stopped or is being removed: the shell is gone with it
+    // the container stopped or is being removed: what the script was for is gone with it
   }
 }
