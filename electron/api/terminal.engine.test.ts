@@ -360,6 +360,8 @@ describe('after a crash', () => {
     // The live instance's shells were left alone, and still answer.
     expect(await made(liveId)).not.toBe('');
     expect((await running()).some((l) => /sleep 3603/.test(l))).toBe(true);
+    // The failing command waits at its prompt: Enter runs it (the shell stays), then the echo.
+    liveDebug.send({ kind: 'data', data: '\r' });
     liveDebug.send({ kind: 'data', data: 'echo "alive-$((2+3))"\r' });
     await liveDebug.waitForOutput(/alive-5/, SHELL_DEADLINE_MS);
 
