@@ -9,7 +9,6 @@ import {
   BerthError,
   type BuildModel,
   buildTimeline,
-  MASKED,
   type OtlpKeyValue,
   type OtlpSpan,
   type OtlpTrace,
