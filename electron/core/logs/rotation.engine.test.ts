@@ -5,6 +5,9 @@
  * line the engine still holds (the docker CLI is the oracle), and end only when the container stops.
  * The numbers in the lines are used only here, to find the gaps; the product sees only timestamps.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { docker, EngineLitter, uniqueName, waitFor } from '../../../test/engine-harness';
@@ -19,7 +22,12 @@ const STALL_MS = 4_000;
 const DEADLINE_MS = 240_000;
 
 const litter = new EngineLitter();
-afterAll(() => litter.cleanup());
+/** The printer waits for this folder's `go` file, written once the follow has delivered its READY line. */
+const gate = mkdtempSync(join(tmpdir(), 'berth-rotate-gate-'));
+afterAll(async () => {
+  await litter.cleanup();
+  rmSync(gate, { recursive: true, force: true });
+});
 
 const dockerode = new Dockerode();
 const connected = { state: 'connected' } as EngineStatus;
@@ -41,7 +49,9 @@ describe('following a log that rotates', () => {
     'goes on across rotations, marks each gap, and delivers every line the engine still holds',
     async () => {
       const name = litter.container(uniqueName('rotate'));
-      const printer = `i=1; while [ $i -le ${LINES} ]; do echo "n=$i padding-to-make-the-line-longer-xxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); done; echo DONE; sleep 3600`;
+      // It prints only once the follow is attached (a loaded machine can take longer to attach than the
+      // printer takes to rotate its first files away): lines lost before the follow began are no gap of it.
+      const printer = `echo READY; while [ ! -e /gate/go ]; do sleep 0.02; done; i=1; while [ $i -le ${LINES} ]; do echo "n=$i padding-to-make-the-line-longer-xxxxxxxxxxxxxxxxxxxx"; i=$((i+1)); done; echo DONE; sleep 3600`;
       await docker(
         'run',
         '-d',
@@ -51,6 +61,8 @@ describe('following a log that rotates', () => {
         'max-file=2',
         '--name',
         name,
+        '-v',
+        `${gate}:/gate:ro`,
         inject('nodeImage'),
         'sh',
         '-c',
@@ -70,6 +82,7 @@ describe('following a log that rotates', () => {
             if (event.kind !== 'lines') return;
             const numbers: number[] = [];
             for (const line of event.lines) {
+              if (line.text === 'READY') writeFileSync(join(gate, 'go'), '');
               const n = numberOf(line.text);
               if (n !== undefined) numbers.push(n);
               if (line.text === 'DONE') done = true;
