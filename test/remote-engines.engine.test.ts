@@ -18,8 +18,10 @@ import { MemorySecretStore } from '../electron/core/registry';
 import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from './engine-harness';
 import { importBusybox, type Sshd, startSshd, startTlsDockerd, type TlsDockerd } from './remote-engines';
 
-/** Each request over SSH opens a connection and runs `docker system dial-stdio`: well under a second here. */
+/** The first request over SSH opens the shared connection and runs `docker system dial-stdio`: well under a second here. */
 const CONNECT_DEADLINE_MS = 60_000;
+/** How many requests are sent one after another, then all at once, over the one SSH connection. */
+const REQUESTS = 12;
 const LOGS_DEADLINE_MS = 60_000;
 
 const litter = new EngineLitter();
@@ -196,6 +198,52 @@ describe('an engine over SSH', () => {
     expect(lines).toEqual(['hello-over-ssh']);
     // The same dockerd, seen by the CLI over its own socket: the container is there, with Berth's labels.
     expect(await docker('ps', '-a', '--no-trunc', '--filter', `id=${id}`, '--format', '{{.ID}}')).toBe(id);
+  });
+
+  it('sends sequential and parallel requests over ONE SSH connection, ended at the switch and at close', async () => {
+    // The oracles are sshd's own: its log's logins, and its established TCP connections (ss).
+    const logins = () =>
+      (readFileSync(join(sshd.dir, 'sshd.log'), 'utf8').match(/Accepted publickey for root/g) ?? []).length;
+    const connections = () =>
+      execFileSync('ss', ['-Htn', 'state', 'established', `( sport = :${sshd.port} )`], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean).length;
+    const settlesAt = (count: number, what: string) =>
+      waitFor(async () => (connections() === count ? true : undefined), CONNECT_DEADLINE_MS, what);
+    // Only Berth connects to this sshd: switched away, it holds no SSH connection there.
+    await switchTo('default');
+    await settlesAt(0, 'the SSH connections to end when Berth switched to the local engine');
+    const loginsBefore = logins();
+
+    expect(await switchTo('ssh-test')).toMatchObject({ state: 'connected', endpoint: sshd.host });
+    const ids = new Set(await docker('ps', '-a', '--no-trunc', '--format', '{{.ID}}').then((o) => o.split('\n')));
+    for (let i = 0; i < REQUESTS; i++) {
+      const listed = await call<ContainerSummary[]>('containers.list', {});
+      expect(listed.length).toBeGreaterThan(0);
+    }
+    const together = await Promise.all(
+      Array.from({ length: REQUESTS }, (_, i) =>
+        i % 2 ? call<ContainerSummary[]>('containers.list', {}) : call<unknown[]>('images.list', {}),
+      ),
+    );
+    expect(together).toHaveLength(REQUESTS);
+    // What Berth listed over SSH is this engine's (the CLI over its own socket as the oracle).
+    expect([...ids].some((id) => (together[1] as ContainerSummary[]).some((c) => c.id === id))).toBe(true);
+    expect(logins() - loginsBefore).toBe(1);
+    expect(connections()).toBe(1);
+
+    // Switched away, and a Berth that stops: sshd's connection count returns to where it was.
+    await switchTo('default');
+    await settlesAt(0, 'the SSH connection to end at the switch');
+    const own = new Engine({ env: { HOME: work, DOCKER_CONTEXT: 'ssh-test' }, configDir: config });
+    try {
+      expect(await own.status()).toMatchObject({ state: 'connected', endpoint: sshd.host });
+      expect(connections()).toBe(1);
+    } finally {
+      own.close();
+    }
+    await settlesAt(0, 'the SSH connection to end when the engine closed');
+    await switchTo('ssh-test');
   });
 
   it('refuses a key the server does not accept: AUTH_FAILED naming the key file', async () => {

@@ -8,6 +8,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type Dockerode from 'dockerode';
+import { SshEngineAgent } from './engine/ssh-agent';
 
 /** How long the engine gets to answer a ping after a stream broke off. */
 export const ENGINE_CHECK_MS = 2000;
@@ -21,7 +22,7 @@ interface ModemAddress {
   ca?: unknown;
   cert?: unknown;
   key?: unknown;
-  agent?: { options?: { rejectUnauthorized?: boolean } };
+  agent?: { options?: { rejectUnauthorized?: boolean } } | SshEngineAgent;
 }
 
 function freshPing(modem: ModemAddress, ms: number): Promise<boolean> | undefined {
@@ -36,7 +37,10 @@ function freshPing(modem: ModemAddress, ms: number): Promise<boolean> | undefine
   }
   const common = { path: '/_ping', method: 'GET', agent: false as const, timeout: ms };
   let req: ReturnType<typeof httpRequest>;
-  if (modem.socketPath) req = httpRequest({ ...common, socketPath: modem.socketPath });
+  const ssh = modem.agent instanceof SshEngineAgent ? modem.agent : undefined;
+  // ssh: a new dial-stdio channel on the engine's shared SSH connection is a new connection to dockerd.
+  if (ssh) req = httpRequest({ ...common, host: modem.host, createConnection: ssh.createConnection.bind(ssh) });
+  else if (modem.socketPath) req = httpRequest({ ...common, socketPath: modem.socketPath });
   else if (modem.protocol === 'http') req = httpRequest({ ...common, host: modem.host, port: modem.port });
   else if (modem.protocol === 'https') {
     req = httpsRequest({
@@ -46,9 +50,10 @@ function freshPing(modem: ModemAddress, ms: number): Promise<boolean> | undefine
       ca: modem.ca as string | undefined,
       cert: modem.cert as string | undefined,
       key: modem.key as string | undefined,
-      rejectUnauthorized: modem.agent?.options?.rejectUnauthorized ?? true,
+      rejectUnauthorized:
+        (modem.agent as { options?: { rejectUnauthorized?: boolean } })?.options?.rejectUnauthorized ?? true,
     });
-  } else return undefined; // ssh: no plain socket to open
+  } else return undefined;
   return new Promise((resolve) => {
     req.on('response', (res) => {
       res.resume();

@@ -7,7 +7,12 @@ import { detailFromInspect, summaryFromList } from './container-view';
 
 const INSPECT_AT_ONCE = 8;
 
-/** Every container in any state, newest first, with startedAt and health from inspect. */
+/**
+ * Every container in any state, newest first. The list answer has everything the Containers view shows
+ * (health is in its status, "Up 3 minutes (healthy)") except the start time the Uptime column ticks from,
+ * which only inspect has: so only running and paused containers are inspected (the CLI's `ps` inspects
+ * none, it prints the status once).
+ */
 export async function listContainers({ docker, endpoint }: EngineHandle): Promise<ContainerSummary[]> {
   let entries: Dockerode.ContainerInfo[];
   try {
@@ -56,9 +61,9 @@ function inspectAll(
   entries: Dockerode.ContainerInfo[],
 ): Promise<Array<Dockerode.ContainerInspectInfo | undefined>> {
   return mapLimited(entries, INSPECT_AT_ONCE, (entry) =>
-    // Never started: no start time and no health to read, so no inspect (lists of many created containers).
-    // A container removed between list and inspect just keeps startedAt null.
-    entry.State === 'created'
+    // Not up: the view shows the engine's status, not an uptime, so no inspect (a list of many exited or
+    // created containers costs one request). A container removed between list and inspect keeps startedAt null.
+    entry.State !== 'running' && entry.State !== 'paused'
       ? Promise.resolve(undefined)
       : docker
           .getContainer(entry.Id)

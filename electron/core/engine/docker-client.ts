@@ -8,12 +8,13 @@ import { Agent } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import type { ServerHostKeyAlgorithm } from 'ssh2';
+import type { ConnectConfig, ServerHostKeyAlgorithm } from 'ssh2';
 import { BerthError } from '../../contract';
 import { readPemFile } from './context-writer';
 import type { EngineEndpoint } from './endpoint';
 import { hostKeyAlgorithms, hostKeyVerifier, knownHostsFiles } from './known-hosts';
 import { guardEngineRequests } from './request-guard';
+import { SshEngineAgent, ssh2Opener } from './ssh-agent';
 
 type Env = Record<string, string | undefined>;
 
@@ -65,6 +66,9 @@ function sshAuth(endpoint: EngineEndpoint, env: Env): { agent?: string; privateK
 const DEFAULT_SSH_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 /** How long the SSH handshake may take before the host counts as unreachable. */
 const SSH_READY_TIMEOUT_MS = 10_000;
+/** ssh2 keepalives on the shared SSH connection: a connection silent for 3 of them counts as dropped. */
+const SSH_KEEPALIVE_MS = 5_000;
+const SSH_KEEPALIVE_COUNT = 3;
 
 /** The dockerode options for an endpoint; TLS files are read here. */
 export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env): Dockerode.DockerOptions {
@@ -131,7 +135,37 @@ export function dockerOptions(endpoint: EngineEndpoint, env: Env = process.env):
   } as Dockerode.DockerOptions;
 }
 
+/**
+ * The options of an ssh:// endpoint as plain http through Berth's own agent: one shared SSH connection, a
+ * `docker system dial-stdio` channel per HTTP connection (ssh-agent.ts), instead of docker-modem's ssh
+ * transport and its SSH connection per request.
+ */
+function sharedSshOptions(options: Dockerode.DockerOptions): Dockerode.DockerOptions {
+  const config: ConnectConfig = {
+    ...(options.sshOptions as ConnectConfig),
+    host: options.host,
+    port: Number(options.port),
+    ...(options.username && { username: options.username }),
+    keepaliveInterval: SSH_KEEPALIVE_MS,
+    keepaliveCountMax: SSH_KEEPALIVE_COUNT,
+  };
+  const { sshOptions: _, ...rest } = options;
+  return { ...rest, protocol: 'http', agent: new SshEngineAgent(ssh2Opener(config)) } as Dockerode.DockerOptions;
+}
+
 /** A dockerode client for the endpoint; it refuses unclean request paths and never follows a redirect. */
 export function dockerClient(endpoint: EngineEndpoint, env: Env = process.env): Dockerode {
-  return guardEngineRequests(new Dockerode(dockerOptions(endpoint, env)));
+  const options = dockerOptions(endpoint, env);
+  return guardEngineRequests(new Dockerode(options.protocol === 'ssh' ? sharedSshOptions(options) : options));
+}
+
+/** The shared SSH transport of a client made by dockerClient, if it is an ssh:// one. */
+export function sshAgentOf(docker: Dockerode): SshEngineAgent | undefined {
+  const agent = (docker.modem as { agent?: unknown }).agent;
+  return agent instanceof SshEngineAgent ? agent : undefined;
+}
+
+/** Lets go of what a client holds open: the SSH connections of an ssh:// engine (and their sessions at sshd). */
+export function closeDockerClient(docker: Dockerode): void {
+  sshAgentOf(docker)?.destroy();
 }

@@ -11,7 +11,7 @@ import { buildkitMissingReason, engineCapabilities, type InfoAnswer, type Versio
 import { connectionError } from './connection-errors';
 import { dockerConfigDir, readContext } from './context-store';
 import { writeContext } from './context-writer';
-import { dockerClient } from './docker-client';
+import { closeDockerClient, dockerClient } from './docker-client';
 import { contextEndpoint, defaultEndpoint, type EngineEndpoint, listContexts, resolveEndpoint } from './endpoint';
 import type { EngineChoice } from './engine-choice';
 import { type EngineHandle, engineIsLocal } from './engine-handle';
@@ -155,6 +155,8 @@ export class Engine implements EngineHandle {
   async useContext(name: string): Promise<EngineStatus> {
     const target = contextEndpoint(this.env, this.configDir, name, 'chosen');
     const client = dockerClient(target, this.env);
+    // The old engine's SSH connections end here: its streams are told to stop just below anyway.
+    closeDockerClient(this.client);
     this.target = target;
     this.client = client;
     this.setupError = undefined;
@@ -203,9 +205,10 @@ export class Engine implements EngineHandle {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stops retrying and pinging, and forgets every subscriber. */
+  /** Stops retrying and pinging, forgets every subscriber, and ends the engine's SSH connections (if any). */
   close(): void {
     this.closed = true;
+    closeDockerClient(this.client);
     clearTimeout(this.timer);
     this.listeners.clear();
     this.switchListeners.clear();
