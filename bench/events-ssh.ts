@@ -1,6 +1,7 @@
 /**
  * Engine events and lists over SSH. Event latency: the same docker context (ssh://root@127.0.0.1:<port>, saved by Berth in the
- * CLI's format) watched by Berth's core (dockerode over ssh2, `docker system dial-stdio` on the far side)
+ * CLI's format) watched by Berth's core (dockerode over one shared ssh2 connection, a `docker system
+ * dial-stdio` channel per HTTP connection)
  * and by `docker --context <it> events` (the CLI's own ssh), side by side, timing the same container
  * `start` events from the engine's own time (timeNano) to delivery. Starts its own sshd on a free loopback
  * port with a key made for the run (test/remote-engines.ts) and removes it afterwards. Both consumers must
@@ -21,6 +22,7 @@ import { promisify } from 'node:util';
 import { NewEngine } from '../electron/contract';
 import { listContainers } from '../electron/core/containers/container-list';
 import { writeContext } from '../electron/core/engine/context-writer';
+import { sshAgentOf } from '../electron/core/engine/docker-client';
 import { Engine } from '../electron/core/engine/engine';
 import { EngineEvents } from '../electron/core/engine/events';
 import { listImages } from '../electron/core/images/image-list';
@@ -176,6 +178,7 @@ try {
       list.sizes.push(cliSeen.size);
     }
   }
+  const sshConnections = sshAgentOf(engine.docker)?.opened ?? 0;
   await cleanup();
   const countsAfter = await engineCounts();
   const body = `
@@ -183,7 +186,8 @@ Latency of a container \`start\` event over SSH, from the engine's own event tim
 over ${RUNS} \`docker run --rm\` runs of \`${image}\` (dockerd ${status.version}, API ${status.apiVersion}), measured by
 \`npx tsx bench/events-ssh.ts\` on ${new Date().toISOString().slice(0, 10)}. One docker context
 \`ssh://root@127.0.0.1:<port>\` (sshd started for the run, a key made for it), watched at the same time by
-Berth's core (dockerode over ssh2, one \`GET /events\` stream) and by \`docker --context … events\` (the CLI's
+Berth's core (dockerode over one shared ssh2 connection, one \`GET /events\` stream)
+and by \`docker --context … events\` (the CLI's
 own ssh). Both run \`docker system dial-stdio\` on the far side. Checked before any figure: both saw exactly
 the ${RUNS} starts this run made, each with the same container id and engine time.
 
@@ -209,11 +213,13 @@ Time to list over the same SSH context as above, ${LIST_RUNS} pairs per list aft
 sides alternating which goes first, measured by \`npx tsx bench/events-ssh.ts\` on
 ${new Date().toISOString().slice(0, 10)} (dockerd ${status.version}). Berth's core is the code behind the
 Containers and Images views; the CLI is a new \`docker\` process each time (its start-up is part of its
-figure, as it is for anyone typing the command). Each request Berth makes over SSH opens its own SSH
-connection and runs \`docker system dial-stdio\` on the far side (dockerode's ssh transport); the container
-list also inspects every container that has started (for start time and health), so it makes one request
-per such container besides the list. Checked before any figure: each pair listed the same ids (the engine's
-whole content, whatever other work had left there; the count is in brackets).
+figure, as it is for anyone typing the command). Berth keeps one SSH connection per engine and sends each
+HTTP connection over a channel of it running \`docker system dial-stdio\` on the far side, kept alive between
+requests (the CLI pays its ssh handshake in every run); over the whole run, events and lists together, Berth
+opened ${sshConnections} SSH connection(s). The container list inspects only running and paused containers
+(for the start time the Uptime column ticks from), one request each besides the list. Checked before any
+figure: each pair listed the same ids (the engine's whole content, whatever other work had left there; the
+count is in brackets).
 
 | list over SSH | min / median / max |
 |---|---|
