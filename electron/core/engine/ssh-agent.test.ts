@@ -8,7 +8,14 @@ import { DIAL_STDIO, type SshChannel, SshEngineAgent, type SshSession } from './
  * HTTP server standing in for dockerd behind `docker system dial-stdio`. Counts what the agent opened.
  */
 function fakeSsh(port: number, options: { fail?: Error } = {}) {
-  const sessions: Array<{ ended: boolean; end: () => void; drop: () => Promise<void>; channels: number }> = [];
+  const sessions: Array<{
+    ended: boolean;
+    end: () => void;
+    drop: () => Promise<void>;
+    /** channels exec'd on it in all, and the most open at once */
+    channels: number;
+    mostAtOnce: number;
+  }> = [];
   const commands: string[] = [];
   const open = async (): Promise<SshSession> => {
     if (options.fail) throw options.fail;
@@ -17,6 +24,7 @@ function fakeSsh(port: number, options: { fail?: Error } = {}) {
     const record = {
       ended: false,
       channels: 0,
+      mostAtOnce: 0,
       end: () => {
         if (record.ended) return;
         record.ended = true;
@@ -38,6 +46,8 @@ function fakeSsh(port: number, options: { fail?: Error } = {}) {
         record.channels += 1;
         const socket = connect(port, '127.0.0.1');
         sockets.push(socket);
+        const open = sockets.filter((s) => !s.closed).length;
+        record.mostAtOnce = Math.max(record.mostAtOnce, open);
         return Object.assign(socket as Duplex, { stderr: new PassThrough(), close: () => socket.destroy() });
       },
       onEnd: (listener) => listeners.push(listener),
@@ -47,6 +57,8 @@ function fakeSsh(port: number, options: { fail?: Error } = {}) {
   return { open, sessions, commands };
 }
 
+/** Generous: no channel of the test is held this long, so waiting never opens another connection. */
+const LONG_WAIT_MS = 60_000;
 let server: Server;
 let port: number;
 /** Requests to /hang are answered only when released (a long-lived stream standing in for events). */
@@ -121,9 +133,22 @@ describe('the shared SSH transport of an ssh:// engine', () => {
     }
   });
 
-  it('opens one more connection only when every channel of the open one is held by a stream', async () => {
+  it('lets a burst beyond the channels of a connection wait for a free one, not open another', async () => {
     const ssh = fakeSsh(port);
-    const agent = new SshEngineAgent(ssh.open, 2);
+    const agent = new SshEngineAgent(ssh.open, 2, LONG_WAIT_MS);
+    try {
+      const answers = await Promise.all(Array.from({ length: 7 }, (_, i) => fetchText(agent, `/b${i}`)));
+      expect(answers).toEqual(Array.from({ length: 7 }, (_, i) => `pong /b${i}`));
+      expect(ssh.sessions).toHaveLength(1);
+      expect(ssh.sessions[0]?.mostAtOnce).toBeLessThanOrEqual(2);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('opens one more connection only when every channel of the open one stays held by a stream', async () => {
+    const ssh = fakeSsh(port);
+    const agent = new SshEngineAgent(ssh.open, 2, 0);
     try {
       expect(await Promise.all([openStream(agent), openStream(agent)])).toEqual(['open\n', 'open\n']);
       expect(ssh.sessions).toHaveLength(1);

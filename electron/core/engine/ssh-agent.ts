@@ -6,9 +6,10 @@
  * alive by the http.Agent and reused by later requests.
  * - The SSH connection is opened on the first request; requests made while it is being opened wait for it,
  *   so a burst of requests never becomes a burst of SSH connections.
- * - OpenSSH lets one connection carry MaxSessions channels (10 by default). When every channel of the open
- *   connections is in use (long-lived streams: events, followed logs), one more connection is opened, one at
- *   a time.
+ * - OpenSSH lets one connection carry MaxSessions channels (10 by default). A request that finds every
+ *   channel in use waits for one to be free (a burst of short requests stays on one connection); only when
+ *   none frees up within SLOT_WAIT_MS (the channels are held by long-lived streams: events, followed logs)
+ *   is one more connection opened, one at a time.
  * - A connection that drops (or fails its keepalives) is forgotten; the next request opens a new one. A
  *   failed attempt is shared by the requests made within RETRY_GAP_MS, so a broken host costs one attempt
  *   per gap, not one per request; the Engine's status retries (with its back-off) bring it back.
@@ -24,6 +25,8 @@ export const DIAL_STDIO = 'docker system dial-stdio';
 export const CHANNELS_PER_CONNECTION = 10;
 /** How long a failed connection attempt answers for every request, before the next request tries again. */
 export const RETRY_GAP_MS = 200;
+/** How long a request waits for a channel of an open connection to be free before another connection is opened. */
+export const SLOT_WAIT_MS = 1000;
 /** Idle kept-alive channels beyond this many are closed, leaving session slots free for streams. */
 const MAX_IDLE_CHANNELS = 4;
 
@@ -182,8 +185,20 @@ export class SshEngineAgent extends Agent {
   constructor(
     private readonly open: SshOpener,
     private readonly channelsPerConnection = CHANNELS_PER_CONNECTION,
+    private readonly slotWaitMs = SLOT_WAIT_MS,
   ) {
     super({ keepAlive: true, maxFreeSockets: MAX_IDLE_CHANNELS });
+    // An idle kept-alive channel holds a slot a waiting request needs: close it (after node's own 'free'
+    // handler, which gives the socket to a request queued at the agent first, if there is one).
+    this.on('free', (socket: Duplex) => {
+      if (this.waiters.length > 0 && this.idle().includes(socket)) socket.destroy();
+    });
+  }
+
+  /** The kept-alive channels no request is using. */
+  private idle(): Duplex[] {
+    const free = (this as unknown as { freeSockets: Record<string, Duplex[] | undefined> }).freeSockets;
+    return Object.values(free).flatMap((list) => list ?? []);
   }
 
   /** http.Agent's hook: answers through `callback` with a channel running dial-stdio. */
@@ -198,26 +213,82 @@ export class SshEngineAgent extends Agent {
   /** A new dial-stdio channel, on a connection with a free slot or on one opened for it. */
   async channel(): Promise<SshChannel> {
     if (this.closed) throw new Error('The connection to this engine was closed (the engine was switched).');
-    // The slot is taken before any await, so requests made together share one connection attempt.
-    const connection = this.connections.find((c) => c.channels < this.channelsPerConnection) ?? this.connect();
-    connection.channels += 1;
+    // A slot is taken before any await, so requests made together share one connection attempt.
+    let connection = this.reserve();
+    if (!connection && this.connections.length > 0) connection = await this.waitForSlot();
+    if (this.closed) {
+      if (connection) this.release(connection);
+      throw new Error('The connection to this engine was closed (the engine was switched).');
+    }
+    if (!connection) {
+      connection = this.connect();
+      connection.channels += 1;
+      this.wake(); // the new connection has room for the others waiting too
+      this.armStall();
+    }
+    const taken = connection;
     let channel: SshChannel;
     try {
-      channel = await (await connection.session).exec(DIAL_STDIO);
+      channel = await (await taken.session).exec(DIAL_STDIO);
     } catch (error) {
-      connection.channels -= 1;
+      this.release(taken);
       throw error;
     }
-    channel.once('close', () => {
-      connection.channels -= 1;
-    });
+    channel.once('close', () => this.release(taken));
     if (this.closed) channel.close();
     return channel;
+  }
+
+  private readonly waiters: Array<(connection?: Connection) => void> = [];
+
+  /** A connection with a free channel slot, the slot taken. */
+  private reserve(): Connection | undefined {
+    const connection = this.connections.find((c) => c.channels < this.channelsPerConnection);
+    if (connection) connection.channels += 1;
+    return connection;
+  }
+
+  private release(connection: Connection): void {
+    connection.channels -= 1;
+    this.wake();
+    this.armStall(); // a channel was freed: the connections are moving, waiting longer is worth it
+  }
+
+  /** Hands free slots to the requests waiting, in order. */
+  private wake(): void {
+    while (this.waiters.length > 0) {
+      const connection = this.reserve();
+      if (!connection) return;
+      this.waiters.shift()?.(connection);
+    }
+  }
+
+  /**
+   * A freed slot (taken), or undefined when no channel at all was freed for slotWaitMs (they are held by
+   * streams): then the caller opens another connection, and the others waiting move onto it.
+   */
+  private waitForSlot(): Promise<Connection | undefined> {
+    this.idle()[0]?.destroy(); // its slot is handed to this request when its channel has closed
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      if (this.waiters.length === 1) this.armStall();
+    });
+  }
+
+  private stall: NodeJS.Timeout | undefined;
+
+  /** (Re)starts the wait after which the first waiter gives up on the open connections. */
+  private armStall(): void {
+    clearTimeout(this.stall);
+    if (this.waiters.length === 0) return;
+    this.stall = setTimeout(() => this.waiters.shift()?.(undefined), this.slotWaitMs);
   }
 
   /** Ends every SSH connection (their channels with them) and refuses further requests. */
   override destroy(): void {
     this.closed = true;
+    clearTimeout(this.stall);
+    for (const give of this.waiters.splice(0)) give();
     super.destroy();
     for (const { session } of this.connections.splice(0)) {
       session.then(
