@@ -39,7 +39,14 @@ function freshPing(modem: ModemAddress, ms: number): Promise<boolean> | undefine
   let req: ReturnType<typeof httpRequest>;
   const ssh = modem.agent instanceof SshEngineAgent ? modem.agent : undefined;
   // ssh: a new dial-stdio channel on the engine's shared SSH connection is a new connection to dockerd.
-  if (ssh) req = httpRequest({ ...common, host: modem.host, createConnection: ssh.createConnection.bind(ssh) });
+  // (No agent at all: with `agent: false` node would make a plain Agent and ignore createConnection.)
+  if (ssh)
+    req = httpRequest({
+      ...common,
+      agent: undefined,
+      host: modem.host,
+      createConnection: ssh.createConnection.bind(ssh),
+    });
   else if (modem.socketPath) req = httpRequest({ ...common, socketPath: modem.socketPath });
   else if (modem.protocol === 'http') req = httpRequest({ ...common, host: modem.host, port: modem.port });
   else if (modem.protocol === 'https') {
