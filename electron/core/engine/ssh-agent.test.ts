@@ -96,6 +96,19 @@ function fetchText(agent: SshEngineAgent, path: string): Promise<string> {
   });
 }
 
+/** Sends `count` requests at once through a new agent, checks each got its own answer, and says what was opened. */
+async function burst(count: number, channelsPerConnection?: number) {
+  const ssh = fakeSsh(port);
+  const agent = new SshEngineAgent(ssh.open, channelsPerConnection, LONG_WAIT_MS);
+  try {
+    const answers = await Promise.all(Array.from({ length: count }, (_, i) => fetchText(agent, `/b${i}`)));
+    expect(answers).toEqual(Array.from({ length: count }, (_, i) => `pong /b${i}`));
+    return { sessions: ssh.sessions, opened: agent.opened };
+  } finally {
+    agent.destroy();
+  }
+}
+
 /** Resolves with the first chunk of a response that stays open. */
 function openStream(agent: SshEngineAgent): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -120,30 +133,18 @@ describe('the shared SSH transport of an ssh:// engine', () => {
   });
 
   it('sends parallel requests over one SSH connection, a channel each, opened once for all of them', async () => {
-    const ssh = fakeSsh(port);
-    const agent = new SshEngineAgent(ssh.open);
-    try {
-      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => fetchText(agent, `/p${i}`)));
-      expect(answers).toEqual(Array.from({ length: 8 }, (_, i) => `pong /p${i}`));
-      expect(ssh.sessions).toHaveLength(1);
-      expect(agent.opened).toBe(1);
-      expect(ssh.sessions[0]?.channels).toBe(8);
-    } finally {
-      agent.destroy();
-    }
+    const { sessions, opened } = await burst(8);
+    expect({ sessions: sessions.length, opened, channels: sessions[0]?.channels }).toEqual({
+      sessions: 1,
+      opened: 1,
+      channels: 8,
+    });
   });
 
   it('lets a burst beyond the channels of a connection wait for a free one, not open another', async () => {
-    const ssh = fakeSsh(port);
-    const agent = new SshEngineAgent(ssh.open, 2, LONG_WAIT_MS);
-    try {
-      const answers = await Promise.all(Array.from({ length: 7 }, (_, i) => fetchText(agent, `/b${i}`)));
-      expect(answers).toEqual(Array.from({ length: 7 }, (_, i) => `pong /b${i}`));
-      expect(ssh.sessions).toHaveLength(1);
-      expect(ssh.sessions[0]?.mostAtOnce).toBeLessThanOrEqual(2);
-    } finally {
-      agent.destroy();
-    }
+    const { sessions } = await burst(7, 2);
+    expect(sessions).toHaveLength(1);
+    expect(sessions[0]?.mostAtOnce).toBeLessThanOrEqual(2);
   });
 
   it('opens one more connection only when every channel of the open one stays held by a stream', async () => {
