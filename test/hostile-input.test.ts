@@ -74,6 +74,9 @@ beforeAll(async () => {
     },
   });
   env = { listenerPort, fixtures: makeHostileFixtures() };
+  // Berth's own reads on connecting (the sweep of crashed instances' terminals) happen before any case.
+  await engine.status();
+  await backend.settled();
 });
 
 afterAll(async () => {

@@ -97,6 +97,8 @@ export async function startHostileWebTarget(): Promise<WebTarget> {
     if (Date.now() - started > ENGINE_CONNECT_DEADLINE_MS) throw new Error('the engine did not connect');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // Berth's own reads on connecting (the sweep of crashed instances' terminals) happen before any case.
+  await backend.settled();
   // Sign in as a browser does: open the one-time link, keep the cookie from the redirect.
   const link = new URL(server.signInUrl());
   const signIn = await send(server.port, link.pathname + link.search);

@@ -33,12 +33,20 @@ export interface BackendOptions {
   instance?: string | null;
 }
 
+/** How long close() waits for a sweep under way. */
+const SWEEP_CLOSE_WAIT_MS = 5000;
+
 export interface Backend {
   router: Router;
   /** One-time file transfer links, for web mode's download and upload routes. */
   files: FileTransfers;
   /** What web mode's download route redeems and streams (log exports). */
   downloads: LogDownloads;
+  /**
+   * Resolves once the work Berth does on its own when it connects (the sweep of crashed instances'
+   * terminals) is done: tests wait for it, so its engine reads are not taken for theirs.
+   */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,7 +63,13 @@ export function createBackend(options: BackendOptions): Backend {
     router: createRouter(handlers, streamHandlers(services, appOptions)),
     files: services.files,
     downloads: services.logDownloads,
+    settled: () => services.orphanSweep.settled(),
     async close() {
+      // A sweep under way finishes first (bounded: an engine gone quiet must not hold the close).
+      await Promise.race([
+        services.orphanSweep.settled(),
+        new Promise<void>((resolve) => setTimeout(resolve, SWEEP_CLOSE_WAIT_MS).unref()),
+      ]);
       // Debug shells' containers and images go before the engine connection does.
       await services.terminals.closeAll();
       services.close();

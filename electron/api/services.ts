@@ -13,7 +13,7 @@ import { JobRunner } from '../core/job-runner';
 import { type Deployer, ParityPasses, type Pipeline, type WatchSession } from '../core/pipeline';
 import { RecentProjects } from '../core/project/recent-projects';
 import { CredentialStore, type Push, type SecretStore } from '../core/registry';
-import { instanceId, sweepOnConnect, TerminalSessions } from '../core/terminal';
+import { instanceId, type OrphanSweep, sweepOnConnect, TerminalSessions } from '../core/terminal';
 import { LogDownloads } from './log-downloads';
 
 export interface ServiceOptions {
@@ -30,6 +30,8 @@ export interface ServiceOptions {
 }
 
 export interface Services {
+  /** The sweep of what crashed Berths' terminals left, run on each engine connected (terminal/orphans.ts). */
+  orphanSweep: OrphanSweep;
   engine: Engine;
   events: EngineEvents;
   /** Berth's own saved logins (one of the sources `logins` reads). */
@@ -85,9 +87,10 @@ export function createServices(options: ServiceOptions): Services {
   const secrets = new AppSecrets(options.secretStore);
   const deploys = new Deploys({ secrets, ...options.deploy });
   // What crashed Berths' terminals left on the engine goes once it answers (never a live Berth's).
-  const stopSweeping = sweepOnConnect(engine);
+  const orphanSweep = sweepOnConnect(engine);
   return {
     engine,
+    orphanSweep,
     events,
     credentials,
     logins: new RegistryLogins({
@@ -113,7 +116,7 @@ export function createServices(options: ServiceOptions): Services {
     logDownloads: new LogDownloads(() => engineNow(engine)),
     close() {
       for (const watch of liveWatches) watch.stop();
-      stopSweeping();
+      orphanSweep.stop();
       events.close();
       engine.close();
     },

@@ -147,15 +147,25 @@ async function killByOwner(engine: EngineHandle, container: string, owner: strin
   await runScript(engine, container, script);
 }
 
+/** The sweep that runs on each connect: `stop` stops watching; `settled` resolves once the latest is done. */
+export interface OrphanSweep {
+  stop(): void;
+  settled(): Promise<void>;
+}
+
 /** Sweeps once each time `engine` connects to an engine it has not swept yet (a switch of context, say). */
-export function sweepOnConnect(engine: Engine, onError: (error: unknown) => void = () => {}): () => void {
+export function sweepOnConnect(engine: Engine, onError: (error: unknown) => void = () => {}): OrphanSweep {
   const swept = new Set<string>();
+  let latest: Promise<void> = Promise.resolve();
   const check = (): void => {
     if (engine.current().state !== 'connected' || swept.has(engine.connectionKey)) return;
     swept.add(engine.connectionKey);
-    sweepOrphans({ docker: engine.docker, endpoint: engine.endpoint }).catch(onError);
+    const previous = latest;
+    latest = previous
+      .then(() => sweepOrphans({ docker: engine.docker, endpoint: engine.endpoint }))
+      .then(() => undefined, onError);
   };
   const unsubscribe = engine.onStatus(check);
   check();
-  return unsubscribe;
+  return { stop: unsubscribe, settled: () => latest };
 }
