@@ -60,7 +60,8 @@ const TAG_PROBE = `(() => {
       super(url, protocols);
       this.addEventListener('message', (event) => {
         if (typeof event.data !== 'string') return;
-        const tags = /"text":"(c[0-9]{2}) /g;
+        // A text starts a value: after "text": (a line object) or [ or , (a batch's text column).
+        const tags = /[[,:]"(c[0-9]{2}) /g;
         for (let m = tags.exec(event.data); m; m = tags.exec(event.data)) counts[m[1]] = (counts[m[1]] || 0) + 1;
       });
     }

@@ -207,7 +207,7 @@ describe('dockerd restarts', () => {
     );
     const logs = follow(backend, 'logs', { id: name, tail: 100_000, follow: true });
     const lineCount = () =>
-      logs.events.reduce((n, { event }) => n + (event.kind === 'lines' ? event.lines.length : 0), 0);
+      logs.events.reduce((n, { event }) => n + (event.kind === 'batch' ? event.text.length : 0), 0);
     await waitFor(async () => (lineCount() >= 200 ? true : undefined), ENGINE_DEADLINE_MS, 'lines before the restart');
 
     const restart = await restartDockerd('SIGTERM');
@@ -218,7 +218,7 @@ describe('dockerd restarts', () => {
       'the log stream to resume',
     ).catch((error: unknown) => {
       throw new Error(
-        `${String(error)}; stream events: ${JSON.stringify(kinds().filter((k) => k !== 'lines'))}, ended: ${logs.ended}, error: ${JSON.stringify(logs.error?.toShape())}`,
+        `${String(error)}; stream events: ${JSON.stringify(kinds().filter((k) => k !== 'batch'))}, ended: ${logs.ended}, error: ${JSON.stringify(logs.error?.toShape())}`,
       );
     });
     const before = lineCount();
@@ -239,7 +239,7 @@ describe('dockerd restarts', () => {
     expect(kinds()).not.toContain('end');
 
     // The oracle: what the engine kept, read with the docker CLI. Berth's lines are exactly its beginning.
-    const received = logs.events.flatMap(({ event }) => (event.kind === 'lines' ? event.lines.map((l) => l.text) : []));
+    const received = logs.events.flatMap(({ event }) => (event.kind === 'batch' ? event.text : []));
     const engineLines = (await docker('logs', name)).split('\n');
     expect(received.length).toBeGreaterThan(400);
     expect(received).toEqual(engineLines.slice(0, received.length));

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Backend, createBackend } from '../electron/api/backend';
 import { followStream } from '../electron/api/test/follow-stream';
-import type { ContainerSummary, EngineContext, EngineStatus, LogEvent, NewEngine } from '../electron/contract';
+import type { ContainerSummary, EngineContext, EngineStatus, LogStreamEvent, NewEngine } from '../electron/contract';
 import { Engine } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
 import { docker, EngineLitter, freePort, testLabels, uniqueName, waitFor } from './engine-harness';
@@ -82,13 +82,13 @@ async function runAndReadLogs(image: string, word: string): Promise<{ id: string
     CONNECT_DEADLINE_MS,
     `${name} to exit`,
   );
-  const events = await followStream<LogEvent>(
+  const events = await followStream<LogStreamEvent>(
     backend.router,
     'logs',
     { id: run.id, follow: false, tail: 100 },
     LOGS_DEADLINE_MS,
   );
-  const lines = events.flatMap((e) => (e.kind === 'lines' ? e.lines.map((l) => l.text) : []));
+  const lines = events.flatMap((e) => (e.kind === 'batch' ? e.text : []));
   return { id: run.id, lines };
 }
 
@@ -368,19 +368,19 @@ describe('switching engines while a logs stream is open', () => {
       name,
       command: ['sh', '-c', 'while true; do echo tick; sleep 1; done'],
     });
-    const events: LogEvent[] = [];
+    const events: LogStreamEvent[] = [];
     const ended = new Promise<void>((resolve, reject) => {
       backend.router.subscribe(
         'logs',
         { id: run.id, follow: true, tail: 10 },
         (e) => {
-          events.push(e as LogEvent);
+          events.push(e as LogStreamEvent);
         },
         reject,
         resolve,
       );
     });
-    await waitFor(async () => (events.some((e) => e.kind === 'lines') ? true : undefined), LOGS_DEADLINE_MS, 'a tick');
+    await waitFor(async () => (events.some((e) => e.kind === 'batch') ? true : undefined), LOGS_DEADLINE_MS, 'a tick');
     await switchTo('tls-test');
     await ended; // the stream ends by itself: nothing from the old engine keeps flowing
     const count = events.length;

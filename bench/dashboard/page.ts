@@ -14,7 +14,7 @@ export const READY = `(() => {
   return !!button && !button.disabled;
 })()`;
 
-/** Counts what arrives on the stream WebSocket: messages, characters, log lines (one "text" key each), closes. */
+/** Counts what arrives on the stream WebSocket: messages, characters, log lines (one "text" key each, or a batch's "streams" column), closes. */
 export const WS_PROBE = `(() => {
   const probe = { messages: 0, chars: 0, lines: 0, closes: [], newestT: 0 };
   window.__benchWs = probe;
@@ -29,6 +29,9 @@ export const WS_PROBE = `(() => {
         probe.chars += data.length;
         let at = data.indexOf('"text":"');
         while (at !== -1) { probe.lines++; at = data.indexOf('"text":"', at + 8); }
+        // A log batch's lines: one character each in its "streams" column.
+        const streams = data.indexOf('"streams":"');
+        if (streams !== -1) probe.lines += data.indexOf('"', streams + 11) - (streams + 11);
         const stamp = data.lastIndexOf(' t=');
         if (stamp !== -1) probe.newestT = Number(data.slice(stamp + 3, stamp + 16)) || probe.newestT;
       });

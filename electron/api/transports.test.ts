@@ -137,7 +137,7 @@ describe.each(Object.entries(transports))('the contract over %s', (_name, open) 
     const { done } = collect(transport.api, 'logs', { id: 'c1', tail: 3 }, 4);
     const { events, error } = await done;
     expect(error).toBeUndefined();
-    expect(events.map((e) => (e.kind === 'lines' ? e.lines[0]?.text : e.kind === 'end' ? e.reason : e.kind))).toEqual([
+    expect(events.map((e) => (e.kind === 'batch' ? e.text[0] : e.kind === 'end' ? e.reason : e.kind))).toEqual([
       'line 0',
       'line 1',
       'line 2',

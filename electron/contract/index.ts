@@ -31,6 +31,7 @@ export * from './image-reference';
 export * from './images';
 export * from './json-lines';
 export * from './layer-explorer';
+export * from './log-batch';
 export * from './logs';
 export * from './logs-export';
 export * from './logs-merged';

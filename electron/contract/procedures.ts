@@ -23,9 +23,10 @@ import { ContainerRef, ContextName, HostIp, Port, RegistryHost, RunId } from './
 import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
-import { LogEvent, LogLine } from './logs';
+import { LogStreamEvent, MergedLogStreamEvent } from './log-batch';
+import { LogLine } from './logs';
 import { LogDownloadTicket, LogExportEvent, LogExportRequest } from './logs-export';
-import { MergedLogEvent, MergedLogsParams } from './logs-merged';
+import { MergedLogsParams } from './logs-merged';
 import { OtlpTrace } from './otlp-trace';
 import {
   ParityRequest,
@@ -210,10 +211,11 @@ export const streams = {
         follow: z.boolean().default(true),
       })
       .strict(),
-    event: LogEvent,
+    /** Lines come as batches of parallel arrays (electron/contract/log-batch.ts). */
+    event: LogStreamEvent,
   },
   /** Several containers' logs interleaved by engine timestamp (electron/contract/logs-merged.ts). */
-  'logs.merged': { params: MergedLogsParams, event: MergedLogEvent },
+  'logs.merged': { params: MergedLogsParams, event: MergedLogStreamEvent },
   /** Desktop app: a whole-range export to a file picked in the save dialog, with progress; closing cancels it. */
   'logs.export': { params: LogExportRequest, event: LogExportEvent },
   /** One container's CPU, memory, network and block I/O, a sample a second, until it stops or the view leaves. */

@@ -5,7 +5,7 @@
  */
 import { createIpcTransport } from '../../renderer/api/ipc-transport';
 import { lineNumber, numberedLogRouter, numberedSource } from '../api/test/numbered-log-backend';
-import type { LogEvent } from '../contract';
+import type { LogStreamEvent } from '../contract';
 import type { BatchLimits } from '../core/logs/log-batcher';
 import { isAppFrame } from './app-origin';
 import { ACK_CHANNEL, IPC_STREAM_WINDOW } from './ipc-channels';
@@ -44,15 +44,15 @@ function lineChecker() {
   let expected = 1;
   const outOfOrder: string[] = [];
   return {
-    take(event: LogEvent): number {
-      if (event.kind !== 'lines') return 0;
-      for (const line of event.lines) {
-        if (lineNumber(line.text) !== expected && outOfOrder.length < 10) {
-          outOfOrder.push(`${expected}: ${line.text.slice(0, 14)}`);
+    take(event: LogStreamEvent): number {
+      if (event.kind !== 'batch') return 0;
+      for (const text of event.text) {
+        if (lineNumber(text) !== expected && outOfOrder.length < 10) {
+          outOfOrder.push(`${expected}: ${text.slice(0, 14)}`);
         }
         expected += 1;
       }
-      return event.lines.length;
+      return event.text.length;
     },
     get count() {
       return expected - 1;
@@ -91,7 +91,7 @@ describe('IPC backpressure', () => {
           'logs',
           { id: 'c1' },
           (event, seq) => {
-            taken += lines.take(event as LogEvent) * source.frameBytes;
+            taken += lines.take(event as LogStreamEvent) * source.frameBytes;
             maxUnacknowledged = Math.max(maxUnacknowledged, seq - acked);
             setTimeout(() => {
               acked = Math.max(acked, seq);

@@ -237,7 +237,7 @@ describe('the API', () => {
       error: expect.objectContaining({ code: 'INVALID_INPUT', message: expect.any(String), fix: expect.any(String) }),
     });
     expect(replies.slice(0, 4)).toEqual([refused(null), refused(null), refused(null), refused('a')]);
-    expect(replies.slice(4)).toContainEqual({ sid: 's1', event: expect.objectContaining({ kind: 'lines' }) });
+    expect(replies.slice(4)).toContainEqual({ sid: 's1', event: expect.objectContaining({ kind: 'batch' }) });
   });
 });
 

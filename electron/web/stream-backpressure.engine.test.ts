@@ -19,7 +19,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { docker, EngineLitter, uniqueName } from '../../test/engine-harness';
 import { type Backend, createBackend } from '../api/backend';
 import { lineNumber, numberedLine } from '../api/test/numbered-log-backend';
-import type { LogEvent, ServerMessage } from '../contract';
+import type { LogStreamEvent, ServerMessage } from '../contract';
 import { Engine } from '../core/engine';
 import { DEFAULT_BATCH_LIMITS } from '../core/logs';
 import { MemorySecretStore } from '../core/registry';
@@ -167,11 +167,11 @@ describe('web mode backpressure against the engine', () => {
         onMessage = (data) => {
           const message = JSON.parse(String(data)) as ServerMessage;
           if (!('event' in message)) return resolve(message);
-          const event = message.event as LogEvent;
-          if (event.kind === 'lines') {
-            for (const line of event.lines) {
-              if (lineNumber(line.text) !== expected && outOfOrder.length < 10) {
-                outOfOrder.push(`${expected}: ${line.text.slice(0, 14)}`);
+          const event = message.event as LogStreamEvent;
+          if (event.kind === 'batch') {
+            for (const text of event.text) {
+              if (lineNumber(text) !== expected && outOfOrder.length < 10) {
+                outOfOrder.push(`${expected}: ${text.slice(0, 14)}`);
               }
               expected += 1;
               taken += FRAME_BYTES;

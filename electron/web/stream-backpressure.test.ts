@@ -17,7 +17,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Handlers } from '../api/handler-types';
 import { createRouter, type Router } from '../api/router';
 import { lineNumber, type NumberedSource, numberedLogRouter, numberedSource } from '../api/test/numbered-log-backend';
-import type { LogEvent, ServerMessage } from '../contract';
+import type { LogStreamEvent, ServerMessage } from '../contract';
 import type { BatchLimits } from '../core/logs/log-batcher';
 import type { OutboxLimits } from './socket-outbox';
 import { serveStreams } from './stream-socket';
@@ -109,7 +109,7 @@ describe('web mode backpressure', () => {
       let expected = 1;
       const outOfOrder: string[] = [];
       const client = new WebSocket(`ws+unix://${socketPath}:/api/stream`);
-      const ended = new Promise<LogEvent | ServerMessage>((resolve, reject) => {
+      const ended = new Promise<LogStreamEvent | ServerMessage>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no end within ${DEADLINE_MS} ms`)), DEADLINE_MS);
         client.on('open', () =>
           client.send(JSON.stringify({ op: 'subscribe', sid: 's1', stream: 'logs', params: { id: 'c1' } })),
@@ -122,11 +122,11 @@ describe('web mode backpressure', () => {
             resolve(message);
             return;
           }
-          const event = message.event as LogEvent;
-          if (event.kind === 'lines') {
-            for (const line of event.lines) {
-              if (lineNumber(line.text) !== expected && outOfOrder.length < 10)
-                outOfOrder.push(`${expected}: ${line.text.slice(0, 14)}`);
+          const event = message.event as LogStreamEvent;
+          if (event.kind === 'batch') {
+            for (const text of event.text) {
+              if (lineNumber(text) !== expected && outOfOrder.length < 10)
+                outOfOrder.push(`${expected}: ${text.slice(0, 14)}`);
               expected += 1;
               taken += source.frameBytes;
             }

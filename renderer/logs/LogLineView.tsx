@@ -14,7 +14,9 @@ export interface LineTag {
 export const TAG_COLOURS = 8;
 
 interface LogLineViewProps {
-  line: LogLine;
+  text: string;
+  stream: LogLine['stream'];
+  ts?: string | undefined;
   showTimestamp: boolean;
   matcher: Matcher | null;
   tag?: LineTag | undefined;
@@ -25,13 +27,20 @@ interface LogLineViewProps {
  * <mark>. A very long line (a 1 MB JSON blob) is cut to FOLD_AT characters before any parsing, so drawing
  * it costs the same as a short one; its length shows beside it.
  */
-export const LogLineView = memo(function LogLineView({ line, showTimestamp, matcher, tag }: LogLineViewProps) {
-  const folded = line.text.length > FOLD_AT;
-  const text = folded ? line.text.slice(0, FOLD_AT) : line.text;
+export const LogLineView = memo(function LogLineView({
+  text: whole,
+  stream,
+  ts,
+  showTimestamp,
+  matcher,
+  tag,
+}: LogLineViewProps) {
+  const folded = whole.length > FOLD_AT;
+  const text = folded ? whole.slice(0, FOLD_AT) : whole;
   const segments = parseAnsi(text);
   const ranges = matcher?.ok ? matcher.find(stripAnsi(text)) : [];
   const pieces = splitByRanges(segments, ranges);
-  const stderr = line.stream === 'stderr';
+  const stderr = stream === 'stderr';
   return (
     <>
       {tag && (
@@ -40,8 +49,8 @@ export const LogLineView = memo(function LogLineView({ line, showTimestamp, matc
         </span>
       )}
       {showTimestamp && (
-        <time className="log-time" dateTime={line.ts} title={line.ts}>
-          {line.ts ? line.ts.slice(11, 23) : ''}
+        <time className="log-time" dateTime={ts} title={ts}>
+          {ts ? ts.slice(11, 23) : ''}
         </time>
       )}
       {stderr ? (
@@ -68,7 +77,7 @@ export const LogLineView = memo(function LogLineView({ line, showTimestamp, matc
       </span>
       {folded && (
         <span className="log-folded" title="This line is folded; copy or export the log for all of it.">
-          … folded: {line.text.length.toLocaleString('en')} characters
+          … folded: {whole.length.toLocaleString('en')} characters
         </span>
       )}
     </>

@@ -1,5 +1,5 @@
 import { fireEvent, render, screen } from '@testing-library/react';
-import type { LogLine } from '../../electron/contract';
+import { type LogLine, packMergedLines } from '../../electron/contract';
 import { LogViewport } from './LogViewport';
 import { LogRing } from './log-ring';
 
@@ -48,5 +48,48 @@ describe('LogViewport following a stream', () => {
     scrollTo(viewport, 9_400, 10_000);
     scrollTo(viewport, 6_000, 10_000);
     expect(onUserScrollUp).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('LogViewport with a full ring', () => {
+  it('keeps each line in its own row as batches push the oldest out, tag included', () => {
+    const ring = new LogRing(100);
+    const sources = [
+      { id: 'a', name: 'web' },
+      { id: 'b', name: 'db' },
+    ];
+    const merged = (from: number, count: number) =>
+      packMergedLines(
+        Array.from({ length: count }, (_, i) => ({
+          stream: 'stdout',
+          text: `line ${from + i}`,
+          source: (from + i) % 2,
+        })),
+      );
+    ring.appendBatch(merged(0, 100));
+    const view = (version: number) => (
+      <LogViewport
+        ring={ring}
+        version={version}
+        matcher={null}
+        showTimestamps={false}
+        follow={false}
+        onUserScrollUp={() => undefined}
+        currentMatch={null}
+        handle={null}
+        sources={sources}
+      />
+    );
+    const { rerender } = render(view(1));
+    const before = screen.getByText('line 10').closest('.log-line')!;
+    expect(before.querySelector('.log-tag')?.textContent).toBe('web');
+    ring.appendBatch(merged(100, 5));
+    rerender(view(2));
+    const after = screen.getByText('line 10').closest('.log-line')!;
+    // The same row, moved up by five lines: not a row that used to show another line.
+    expect(after).toBe(before);
+    expect(after.getAttribute('data-index')).toBe('5');
+    expect(after.querySelector('.log-tag')?.textContent).toBe('web');
+    expect(screen.queryByText('line 4')).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
-import { type Ref, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
+import { type Ref, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { MergedLogSource } from '../../electron/contract';
-import { LogLineView } from './LogLineView';
-import { isMarker, type LogRing } from './log-ring';
+import { type LineTag, LogLineView } from './LogLineView';
+import type { LogRing } from './log-ring';
 import type { Matcher } from './log-search';
 
 export const LINE_HEIGHT = 20;
@@ -21,12 +21,6 @@ interface LogViewportProps {
   handle: Ref<LogViewportHandle>;
   /** Merged view: the containers, indexed by each line's `source`; each line then carries a coloured tag. */
   sources?: readonly MergedLogSource[] | undefined;
-}
-
-function tagOf(line: object, sources: readonly MergedLogSource[] | undefined) {
-  const source = (line as { source?: number }).source;
-  const found = source === undefined ? undefined : sources?.[source];
-  return found && source !== undefined ? { name: found.name, slot: source } : undefined;
 }
 
 /** Rows drawn above and below the visible ones, so a fast scroll never shows a gap. */
@@ -90,41 +84,50 @@ export function LogViewport({
     if (follow && movedUp && el.scrollHeight - el.scrollTop - el.clientHeight > LINE_HEIGHT * 3) onUserScrollUp();
   };
 
+  // One tag object per source for as long as the sources stay the same, so memoised rows stay memoised.
+  const tags = useMemo<LineTag[]>(() => (sources ?? []).map((s, slot) => ({ name: s.name, slot })), [sources]);
   const first = Math.max(0, Math.floor(scrollTop / LINE_HEIGHT) - OVERSCAN);
   const last = Math.min(ring.size, Math.ceil((scrollTop + height) / LINE_HEIGHT) + OVERSCAN);
   const rows = [];
   for (let index = first; index < last; index++) {
-    const line = ring.at(index);
-    if (!line) continue;
-    if (isMarker(line)) {
-      const tag = tagOf(line, sources);
+    const text = ring.textAt(index);
+    if (text === undefined) continue;
+    const stream = ring.streamAt(index);
+    const source = ring.sourceAt(index);
+    const tag = source === undefined ? undefined : tags[source];
+    if (ring.isMarkerAt(index)) {
       rows.push(
         <div
-          key={index}
+          key={ring.dropped + index}
           className="log-line log-marker"
           role="note"
           data-index={index}
           style={{ transform: `translateY(${index * LINE_HEIGHT}px)` }}
         >
           {tag ? `${tag.name}: ` : ''}
-          {line.text}
+          {text}
         </div>,
       );
       continue;
     }
-    const classes = [
-      'log-line',
-      line.stream === 'stderr' ? 'log-stderr' : '',
-      index === currentMatch ? 'log-current' : '',
-    ];
+    const classes = ['log-line', stream === 'stderr' ? 'log-stderr' : '', index === currentMatch ? 'log-current' : ''];
     rows.push(
+      // Keyed by the line's absolute number, not its position: once the ring is full every batch shifts the
+      // positions, and a row keyed by position would redraw its (now different) line on every batch.
       <div
-        key={index}
+        key={ring.dropped + index}
         className={classes.filter(Boolean).join(' ')}
         data-index={index}
         style={{ transform: `translateY(${index * LINE_HEIGHT}px)` }}
       >
-        <LogLineView line={line} showTimestamp={showTimestamps} matcher={matcher} tag={tagOf(line, sources)} />
+        <LogLineView
+          text={text}
+          stream={stream}
+          ts={ring.tsAt(index)}
+          showTimestamp={showTimestamps}
+          matcher={matcher}
+          tag={tag}
+        />
       </div>,
     );
   }

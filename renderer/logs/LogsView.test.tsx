@@ -1,7 +1,7 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { LogLine } from '../../electron/contract';
-import { BerthError } from '../../electron/contract';
+import { BerthError, packLines } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
 import { container } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
@@ -14,7 +14,7 @@ function setup() {
   return api;
 }
 
-const push = (api: FakeApi, lines: LogLine[]) => act(() => api.emit('logs', { kind: 'lines', lines }));
+const push = (api: FakeApi, lines: LogLine[]) => act(() => api.emit('logs', packLines(lines)));
 const logBox = () => screen.getByRole('log', { name: 'Log lines' });
 
 async function ready(api: FakeApi) {

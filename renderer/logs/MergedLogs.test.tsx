@@ -1,6 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { MergedLogLine } from '../../electron/contract';
+import { type MergedLogLine, packLines, packMergedLines } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
 import { container } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
@@ -46,7 +46,7 @@ describe('merged logs view', () => {
     );
     expect(api.open('logs')).toHaveLength(0);
     act(() => api.emit('logs.merged', { kind: 'sources', sources }));
-    act(() => api.emit('logs.merged', { kind: 'lines', lines: [line(0, 1), line(2, 2), line(1, 3)] }));
+    act(() => api.emit('logs.merged', packMergedLines([line(0, 1), line(2, 2), line(1, 3)])));
     const rows = within(logBox())
       .getAllByText(/line \d/)
       .map((el) => el.closest('.log-line')!);
@@ -97,13 +97,13 @@ describe('merged logs view', () => {
     await waitFor(() => expect(api.open('logs')).toHaveLength(1));
     const huge = `{"blob":"${'x'.repeat(1024 * 1024)}"}`;
     act(() =>
-      api.emit('logs', {
-        kind: 'lines',
-        lines: [
+      api.emit(
+        'logs',
+        packLines([
           { stream: 'stdout', text: huge },
           { stream: 'stdout', text: 'after the big one' },
-        ],
-      }),
+        ]),
+      ),
     );
     const row = within(logBox())
       .getByText(/folded/)

@@ -1,4 +1,4 @@
-import type { LogLine } from '../../electron/contract';
+import { type LogLine, packLines, packMergedLines } from '../../electron/contract';
 import { LogRing } from './log-ring';
 
 const lines = (from: number, count: number): LogLine[] =>
@@ -37,7 +37,7 @@ describe('LogRing', () => {
 
   it('appends in O(batch): a batch writes exactly its own slots, full or not', () => {
     let writes = 0;
-    const storage = new Proxy([] as (LogLine | undefined)[], {
+    const storage = new Proxy([] as (string | undefined)[], {
       set(target, key, value) {
         if (key !== 'length') writes++;
         return Reflect.set(target, key, value);
@@ -62,5 +62,34 @@ describe('LogRing', () => {
     expect(ring.dropped).toBe(0);
     ring.append(lines(9, 1));
     expect(ring.at(0)?.text).toBe('line 9');
+  });
+
+  it('takes batches from the wire as columns and gives each line back as it was sent', () => {
+    const ring = new LogRing(3);
+    ring.appendBatch(
+      packLines([
+        { stream: 'stdout', text: 'a', ts: '2026-11-30T10:00:00.1Z' },
+        { stream: 'stderr', text: 'b', ts: '2026-11-30T10:00:00.2Z' },
+      ]),
+    );
+    ring.appendBatch(
+      packMergedLines([
+        { stream: 'stdout', text: 'c', source: 1, late: true },
+        { stream: 'stderr', text: 'd', source: 0 },
+      ]),
+    );
+    expect([...ring]).toEqual([
+      { stream: 'stderr', text: 'b', ts: '2026-11-30T10:00:00.2Z' },
+      { stream: 'stdout', text: 'c', source: 1, late: true },
+      { stream: 'stderr', text: 'd', source: 0 },
+    ]);
+    expect([ring.textAt(2), ring.streamAt(2), ring.sourceAt(2), ring.tsAt(2)]).toEqual(['d', 'stderr', 0, undefined]);
+    expect(ring.dropped).toBe(1);
+    const resumed = new LogRing(10);
+    resumed.append(lines(0, 1));
+    resumed.appendRing(ring);
+    expect([...resumed].map((l) => l.text)).toEqual(['line 0', 'b', 'c', 'd']);
+    expect(resumed.at(1)?.ts).toBe('2026-11-30T10:00:00.2Z');
+    expect(resumed.dropped).toBe(0);
   });
 });

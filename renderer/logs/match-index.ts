@@ -31,8 +31,8 @@ export class MatchIndex {
       this.head = 0;
     }
     for (let seq = Math.max(this.scanned, ring.dropped); seq < ring.total; seq++) {
-      const line = ring.at(seq - ring.dropped);
-      if (line && matcher.find(stripAnsi(line.text)).length > 0) this.seqs.push(seq);
+      const text = ring.textAt(seq - ring.dropped);
+      if (text !== undefined && matcher.find(stripAnsi(text)).length > 0) this.seqs.push(seq);
     }
     this.scanned = ring.total;
   }

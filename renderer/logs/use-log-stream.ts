@@ -1,5 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ErrorShape, LogEvent, LogSelection, MergedLogEvent, MergedLogSource } from '../../electron/contract';
+import {
+  type ErrorShape,
+  LogBatch,
+  type LogEvent,
+  type LogLine,
+  type LogSelection,
+  MergedLogBatch,
+  type MergedLogSource,
+  type MergedLogStreamEvent,
+} from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { toErrorShape } from '../ui/errors';
 import { DEFAULT_CAPACITY, LogRing, rotationMarker } from './log-ring';
@@ -95,12 +104,31 @@ export function useLogStream(
       ...(since !== undefined && { since }),
       ...(until !== undefined && { until }),
     };
-    const onLines = (lines: LogEvent & { kind: 'lines' }) => {
+    // Each batch is checked against the contract once (its columns, not each line) before the ring takes it.
+    const onBatch = (batch: unknown, schema: typeof LogBatch | typeof MergedLogBatch) => {
+      const checked = schema.safeParse(batch);
+      if (!checked.success) {
+        setError({
+          code: 'INTERNAL',
+          message: `A batch of log lines broke the contract: ${checked.error.issues[0]?.message ?? 'bad shape'}.`,
+          fix: 'Reopen the log; report this if it happens again.',
+        });
+        return;
+      }
       if (paused.current) {
-        waiting.append(lines.lines);
+        waiting.appendBatch(checked.data);
         setWaitingCount(waiting.total);
       } else {
-        ring.append(lines.lines);
+        ring.appendBatch(checked.data);
+        bumpSoon();
+      }
+    };
+    const onMarker = (marker: LogLine) => {
+      if (paused.current) {
+        waiting.append([marker]);
+        setWaitingCount(waiting.total);
+      } else {
+        ring.append([marker]);
         bumpSoon();
       }
     };
@@ -108,12 +136,12 @@ export function useLogStream(
       return api.subscribe(
         'logs.merged',
         { selection: parsed.merged, tail: tail === 'all' ? 100_000 : tail, ...window },
-        (event: MergedLogEvent) => {
+        (event: MergedLogStreamEvent) => {
           if (event.kind === 'sources') setSources(event.sources);
-          else if (event.kind === 'lines') onLines(event);
+          else if (event.kind === 'batch') onBatch(event, MergedLogBatch);
           else if (event.kind === 'end') setEnded('done');
           else if (event.kind === 'source-error') setError(event.error);
-          else if (event.kind === 'rotated') onLines({ kind: 'lines', lines: [rotationMarker(event)] });
+          else if (event.kind === 'rotated') onMarker(rotationMarker(event));
         },
         (e) => setError(toErrorShape(e)),
       );
@@ -135,10 +163,10 @@ export function useLogStream(
           return;
         }
         if (event.kind === 'rotated') {
-          onLines({ kind: 'lines', lines: [rotationMarker(event)] });
+          onMarker(rotationMarker(event));
           return;
         }
-        onLines(event);
+        onBatch(event, LogBatch);
       },
       (e) => setError(toErrorShape(e)),
     );
@@ -154,7 +182,7 @@ export function useLogStream(
     setPaused(false);
     const droppedNow = waiting.dropped;
     setDroppedWhilePaused((n) => n + droppedNow);
-    ring.append([...waiting]);
+    ring.appendRing(waiting);
     waiting.clear();
     setWaitingCount(0);
     bump();

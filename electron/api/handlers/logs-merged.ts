@@ -1,3 +1,4 @@
+import { packMergedLogEvent } from '../../contract';
 import { followLogs, readMergedLogs } from '../../core/logs';
 import type { StreamHandlers } from '../handler-types';
 import type { Services } from '../services';
@@ -15,7 +16,7 @@ export function mergedLogHandlers({ engine }: Services): Pick<StreamHandlers, 'l
           ...(since !== undefined && { since }),
           ...(until !== undefined && { until }),
         },
-        { deliver: (event) => emit(event) },
+        { deliver: (event) => emit(packMergedLogEvent(event)) },
         { signal, readOne: (request, sink, options) => followLogs(engine, request, sink, options) },
       );
     },

@@ -1,3 +1,4 @@
+import { packLogEvent } from '../../contract';
 import { followStats } from '../../core/containers';
 import { followLogs } from '../../core/logs';
 import type { StreamHandlers } from '../handler-types';
@@ -79,7 +80,7 @@ export function streamHandlers(services: Services, options: Pick<AppOptions, 'pi
             ...(since !== undefined && { since }),
             ...(until !== undefined && { until }),
           },
-          { deliver: (event) => emit(event) },
+          { deliver: (event) => emit(packLogEvent(event)) },
           { signal: stop.signal },
         );
       } finally {

@@ -2,7 +2,7 @@
  * A small, fully in-memory backend for transport tests: a few procedures that echo or compute, a few
  * that fail in each interesting way, and streams that count, run until aborted, or fail.
  */
-import { BerthError, type EngineStatus, type ProcedureName } from '../../contract';
+import { BerthError, type EngineStatus, type ProcedureName, packLines } from '../../contract';
 import type { Handlers, StreamHandlers } from '../handler-types';
 import { createRouter, type Router } from '../router';
 
@@ -52,8 +52,7 @@ export function createEchoBackend(): EchoBackend {
 
   const streamHandlers: StreamHandlers = {
     logs: async ({ tail }, emit) => {
-      for (let i = 0; i < (tail === 'all' ? 0 : tail); i++)
-        emit({ kind: 'lines', lines: [{ stream: 'stdout', text: `line ${i}` }] });
+      for (let i = 0; i < (tail === 'all' ? 0 : tail); i++) emit(packLines([{ stream: 'stdout', text: `line ${i}` }]));
       emit({ kind: 'end', reason: 'done' });
     },
     engine: (_params, emit, signal) => {

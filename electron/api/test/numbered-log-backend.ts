@@ -4,7 +4,7 @@
  * (pipeLogs + LogBatcher) over it with the transport's emit as the sink, as handlers/streams.ts does.
  */
 import { Readable } from 'node:stream';
-import { BerthError, type ProcedureName } from '../../contract';
+import { BerthError, type ProcedureName, packLogEvent } from '../../contract';
 import { type BatchLimits, LogBatcher } from '../../core/logs/log-batcher';
 import { pipeLogs } from '../../core/logs/log-pipeline';
 import type { Handlers, StreamHandlers } from '../handler-types';
@@ -84,7 +84,7 @@ export function numberedLogRouter(source: NumberedSource, limits: BatchLimits): 
   };
   const streamHandlers: StreamHandlers = {
     logs: async (_params, emit, signal) => {
-      const batcher = new LogBatcher({ deliver: (event) => emit(event) }, limits);
+      const batcher = new LogBatcher({ deliver: (event) => emit(packLogEvent(event)) }, limits);
       const stop = () => source.stream.destroy();
       signal.addEventListener('abort', stop, { once: true });
       try {
