@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Backend, createBackend } from '../../electron/api/backend';
-import type { BuildModel, ContainerSummary, ImageSummary, LogEvent } from '../../electron/contract';
+import type { BuildModel, ContainerSummary, ImageSummary, LogStreamEvent } from '../../electron/contract';
 import { MemorySecretStore } from '../../electron/core/registry';
 import { median } from '../benchmarks-file';
 
@@ -171,10 +171,10 @@ function followCounting(backend: Backend, id: string) {
     'logs',
     { id, tail: 100_000, follow: true },
     (event) => {
-      const e = event as LogEvent;
-      if (e.kind !== 'lines') return;
-      for (const line of e.lines) {
-        const n = Number(/^line (\d+) /.exec(line.text)?.[1]);
+      const e = event as LogStreamEvent;
+      if (e.kind !== 'batch') return;
+      for (const text of e.text) {
+        const n = Number(/^line (\d+) /.exec(text)?.[1]);
         if (n !== next) outOfOrder += 1;
         next = n + 1;
       }
