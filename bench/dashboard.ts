@@ -17,17 +17,16 @@ import {
   bench,
   chromiumVersion,
   closeAll,
-  ensureBuilt,
   image,
   KB,
   notes,
   type Row,
-  run,
   runBrowserBenchmark,
+  startOfBench,
   startServer,
   yes,
 } from './dashboard/setup';
-import { countsLine, engineCounts, loadAverage, machineLine, removeLabelled } from './lib/engine';
+import { countsLine, engineCounts, machineLine, removeLabelled } from './lib/engine';
 import { writeHighlights } from './lib/highlights';
 import { fmt, formatSpread } from './lib/stats';
 
@@ -45,15 +44,7 @@ const table = (rows: Row[]) => [
 ];
 
 async function main(): Promise<void> {
-  const loadAtStart = loadAverage();
-  const countsBefore = await engineCounts();
-  ensureBuilt();
-  const startedAt = performance.now();
-  const { stdout: engineVersion } = await run('docker', [
-    'version',
-    '--format',
-    '{{.Server.Version}} (API {{.Server.APIVersion}})',
-  ]);
+  const { loadAtStart, countsBefore, startedAt, engineVersion } = await startOfBench();
   const bundle = await measureBundle();
   const coldStart = await measureColdStart();
   const firstView: Row = {
@@ -71,7 +62,7 @@ async function main(): Promise<void> {
   const lines = [
     `Measured by \`npx tsx bench/dashboard.ts\` on ${new Date().toISOString().slice(0, 10)}: the built app (\`dist/\`), web mode`,
     `(\`node dist/web/server.mjs --no-open --port 0\`, a fresh data dir per start), Debian's Chromium ${chromiumVersion()}`,
-    `headless through playwright-core, viewport 1360×860; dockerd ${engineVersion.trim()}, base image \`${image}\`.`,
+    `headless through playwright-core, viewport 1360×860; dockerd ${engineVersion}, base image \`${image}\`.`,
     `Machine: ${machineLine(loadAtStart)}; dockerd, the server, Chromium and the benchmark share the cores.`,
     'Frame times are `requestAnimationFrame` deltas inside the page (16.7 ms is the 60 Hz floor); heap is CDP',
     '`Performance.getMetrics` JSHeapUsedSize after `HeapProfiler.collectGarbage`. Results are min / median / max over',

@@ -21,7 +21,6 @@ import {
   burstPrinter,
   chromiumVersion,
   closeAll,
-  ensureBuilt,
   go,
   image,
   MB,
@@ -31,11 +30,12 @@ import {
   type Server,
   sleep,
   startContainer,
+  startOfBench,
   startServer,
   withTimeout,
   yes,
 } from './dashboard/setup';
-import { benchRun, countsLine, engineCounts, loadAverage, machineLine, removeLabelled } from './lib/engine';
+import { benchRun, countsLine, engineCounts, machineLine, removeLabelled } from './lib/engine';
 import { writeHighlights } from './lib/highlights';
 import { requireSameWork, sameCount } from './lib/same-work';
 import { fmt, formatSpread, pairedRatios, rateOf, type Spread, spread } from './lib/stats';
@@ -186,15 +186,7 @@ async function berthOnce(server: Server, name: string, n: number): Promise<Berth
 }
 
 async function main(): Promise<void> {
-  const loadAtStart = loadAverage();
-  const countsBefore = await engineCounts();
-  ensureBuilt();
-  const startedAt = performance.now();
-  const { stdout: engineVersion } = await run('docker', [
-    'version',
-    '--format',
-    '{{.Server.Version}} (API {{.Server.APIVersion}})',
-  ]);
+  const { loadAtStart, countsBefore, startedAt, engineVersion } = await startOfBench();
   const { stdout: cliVersion } = await run('docker', ['version', '--format', '{{.Client.Version}}']);
 
   const name = await startContainer('million', burstPrinter(COUNT), owner);
@@ -261,7 +253,7 @@ async function main(): Promise<void> {
   const lines = [
     `Measured by \`npx tsx bench/logs-e2e.ts\` on ${new Date().toISOString().slice(0, 10)}: one container that printed ${fmt(COUNT)} numbered lines`,
     `(${fmt(Number(bytes) / MB, 1)} MB json-file log; every 10th line has ANSI colours) of \`${image}\`, read whole by \`docker logs\` (CLI ${cliVersion.trim()})`,
-    `and by Berth, alternating, ${RUNS} runs each; dockerd ${engineVersion.trim()}. Berth is the built app in web mode`,
+    `and by Berth, alternating, ${RUNS} runs each; dockerd ${engineVersion}. Berth is the built app in web mode`,
     `(\`node dist/web/server.mjs\`) in Debian's Chromium ${chromiumVersion()} headless (playwright-core), a fresh browser per run, the`,
     'Logs view open on the container (last 1,000 lines) when "whole log" is picked; the clock stops at the first',
     'animation frame whose DOM shows the last line at the bottom. The ratio is CLI time ÷ Berth time per pair (≥ 1 would',

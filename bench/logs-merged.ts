@@ -17,7 +17,6 @@ import {
   browser,
   chromiumVersion,
   closeAll,
-  ensureBuilt,
   go,
   image,
   notes,
@@ -26,10 +25,11 @@ import {
   runBrowserBenchmark,
   sleep,
   startContainer,
+  startOfBench,
   startServer,
   yes,
 } from './dashboard/setup';
-import { benchRun, countsLine, engineCounts, loadAverage, machineLine, removeLabelled } from './lib/engine';
+import { benchRun, countsLine, engineCounts, machineLine, removeLabelled } from './lib/engine';
 import { writeHighlights } from './lib/highlights';
 import { requireSameWork, sameCount } from './lib/same-work';
 import { fmt, formatSpread, type Spread, spread } from './lib/stats';
@@ -69,15 +69,7 @@ const TAG_PROBE = `(() => {
 })()`;
 
 async function main(): Promise<void> {
-  const loadAtStart = loadAverage();
-  const countsBefore = await engineCounts();
-  ensureBuilt();
-  const startedAt = performance.now();
-  const { stdout: engineVersion } = await run('docker', [
-    'version',
-    '--format',
-    '{{.Server.Version}} (API {{.Server.APIVersion}})',
-  ]);
+  const { loadAtStart, countsBefore, startedAt, engineVersion } = await startOfBench();
   const names: string[] = [];
   for (let i = 0; i < CONTAINERS; i++)
     names.push(await startContainer(tagOf(i), ratePrinter(RATE, SECONDS, tagOf(i)), owner));
@@ -154,7 +146,7 @@ async function main(): Promise<void> {
     `Measured by \`npx tsx bench/logs-merged.ts\` on ${new Date().toISOString().slice(0, 10)}: ${CONTAINERS} containers of \`${image}\`, each printing`,
     `${fmt(RATE)} numbered lines/s (${fmt(total)} lines/s in all) tagged with its name, paced on the clock for ${SECONDS} s (it took`,
     `${fmt(printedMs / 1000, 1)} s from the start signal to the last container's exit), followed in the Logs view's merged mode`,
-    `("several containers, merged"); dockerd ${engineVersion.trim()}. Berth is the built app in web mode in Debian's Chromium`,
+    `("several containers, merged"); dockerd ${engineVersion}. Berth is the built app in web mode in Debian's Chromium`,
     `${chromiumVersion()} headless (playwright-core). Windows start after a ${fmt(WARMUP_MS / 1000)} s warm-up. The newest line's age is its`,
     "`t=` stamp (the container's clock when printed) against the page's clock. Checked before any figure: the counts in the last row.",
     `Machine: ${machineLine(loadAtStart)}; dockerd, the ${CONTAINERS} printers, the server, Chromium and the benchmark share the cores.`,

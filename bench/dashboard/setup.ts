@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type LaunchedBrowser, launchChromium } from '../../e2e/browser';
 import { ensureBaseImage } from '../../scripts/base-image';
-import { type BenchRun, benchRun, onInterrupt, removeLabelled } from '../lib/engine';
+import {
+  type BenchRun,
+  benchRun,
+  type EngineCounts,
+  engineCounts,
+  loadAverage,
+  onInterrupt,
+  removeLabelled,
+} from '../lib/engine';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const RENDERER = join(ROOT, 'dist', 'renderer');
@@ -73,6 +81,25 @@ export function ensureBuilt(): void {
   console.log('[bench] dist/ is stale: npm run build');
   const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
   if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+/** What a browser benchmark notes before it starts: the load, the engine's counts and version, the clock. */
+export interface BenchStart {
+  loadAtStart: ReturnType<typeof loadAverage>;
+  countsBefore: EngineCounts;
+  startedAt: number;
+  /** `<server version> (API <version>)` */
+  engineVersion: string;
+}
+
+/** Notes the start of a browser benchmark, after making sure the built app is current. */
+export async function startOfBench(): Promise<BenchStart> {
+  const loadAtStart = loadAverage();
+  const countsBefore = await engineCounts();
+  ensureBuilt();
+  const startedAt = performance.now();
+  const { stdout } = await run('docker', ['version', '--format', '{{.Server.Version}} (API {{.Server.APIVersion}})']);
+  return { loadAtStart, countsBefore, startedAt, engineVersion: stdout.trim() };
 }
 
 /** The Chromium version the benchmark drives, as the binary reports it. */
