@@ -11,22 +11,16 @@ import { unreachable } from '../errors';
 import type { LogSink } from './log-batcher';
 import { type LogEndReason, type LogReadOptions, readLogs } from './log-reader';
 import type { LogRequest } from './log-source';
+import { timestampNanos } from './log-timestamp';
 import { canRotate, checkGap, JumpWatch } from './rotation-gaps';
+
+export { timestampNanos };
 
 /** The engine as log following needs it: a connection plus its status (the Engine class has this shape). */
 export interface WatchedEngine extends EngineHandle {
   current(): EngineStatus;
   onStatus(listener: (status: EngineStatus) => void): () => void;
   status(): Promise<EngineStatus>;
-}
-
-/** An engine timestamp as nanoseconds since the epoch (engine timestamps carry up to 9 fraction digits). */
-export function timestampNanos(ts: string): bigint | undefined {
-  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(ts);
-  if (!match) return undefined;
-  const seconds = Date.parse(`${match[1]}${match[3]}`);
-  if (Number.isNaN(seconds)) return undefined;
-  return BigInt(seconds) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
 }
 
 const nanosOf = (line: LogLine): bigint => (line.ts === undefined ? undefined : timestampNanos(line.ts)) ?? -1n;

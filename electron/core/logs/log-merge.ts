@@ -10,7 +10,7 @@
  * always in order.
  */
 import type { LogLine, MergedLogLine } from '../../contract';
-import { timestampNanos } from './log-follow';
+import { timestampNanos } from './log-timestamp';
 
 interface Queued {
   line: LogLine;

@@ -18,3 +18,12 @@ export function timestampMillis(ts: string): number {
 export function sinceParam(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
+
+/** An engine timestamp as nanoseconds since the epoch (engine timestamps carry up to 9 fraction digits). */
+export function timestampNanos(ts: string): bigint | undefined {
+  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(ts);
+  if (!match) return undefined;
+  const seconds = Date.parse(`${match[1]}${match[3]}`);
+  if (Number.isNaN(seconds)) return undefined;
+  return BigInt(seconds) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0'));
+}

@@ -13,8 +13,8 @@
  */
 import type { LogLine } from '../../contract';
 import type { EngineHandle } from '../engine/engine-handle';
-import { timestampNanos } from './log-follow';
 import { readLogs } from './log-reader';
+import { timestampNanos } from './log-timestamp';
 
 /** A jump shorter than this is never checked: the engine and the scheduler stall this long on their own. */
 export const MIN_JUMP_MS = 20;
