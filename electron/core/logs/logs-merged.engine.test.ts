@@ -59,25 +59,29 @@ const nanos = (line: MergedLogLine) => timestampNanos(line.ts ?? '')!;
 let gate = '';
 afterAll(() => (gate ? rm(gate, { recursive: true, force: true }) : undefined));
 
+/** Starts a printer in compose project `compose`, with the gate folder mounted. */
+const runGated = (name: string, compose: string, command: string) =>
+  docker(
+    'run',
+    '-d',
+    '--label',
+    `com.docker.compose.project=${compose}`,
+    '--name',
+    name,
+    '-v',
+    `${gate}:/gate:ro`,
+    image,
+    'sh',
+    '-c',
+    command,
+  );
+
 beforeAll(async () => {
   gate = await mkdtemp(join(tmpdir(), 'berth-merge-gate-'));
   for (const tag of ['alpha', 'bravo', 'charlie']) {
     const name = litter.container(uniqueName(`merge-${tag}`));
     names.push(name);
-    await docker(
-      'run',
-      '-d',
-      '--label',
-      `com.docker.compose.project=${project}`,
-      '--name',
-      name,
-      '-v',
-      `${gate}:/gate:ro`,
-      image,
-      'sh',
-      '-c',
-      script(tag),
-    );
+    await runGated(name, project, script(tag));
   }
   await writeFile(join(gate, 'go'), '');
   for (const name of names) await docker('wait', name);
@@ -175,20 +179,7 @@ describe('merged logs of several containers', () => {
     for (const tag of ['x', 'y', 'z']) {
       const name = litter.container(uniqueName(`mergef-${tag}`));
       running.push(name);
-      await docker(
-        'run',
-        '-d',
-        '--label',
-        `com.docker.compose.project=${followProject}`,
-        '--name',
-        name,
-        '-v',
-        `${gate}:/gate:ro`,
-        image,
-        'sh',
-        '-c',
-        script(tag, 'follow'),
-      );
+      await runGated(name, followProject, script(tag, 'follow'));
     }
     const read = collect({ selection: { by: 'project', project: followProject }, tail: 'all', follow: true });
     // They print once the follow has started, so lines arrive while it runs.
