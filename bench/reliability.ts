@@ -29,7 +29,8 @@ import { type CaseResult, runVitestCases } from './reliability/vitest-cases';
 
 const ROOT = join(import.meta.dirname, '..');
 const FILE = join(ROOT, 'RELIABILITY.md');
-const FAULTS_TEST = 'test/faults.engine.test.ts';
+/** dockerd restarted or killed; and the faults outside dockerd (the registry killed, the data folder full). */
+const FAULTS_TESTS = ['test/faults.engine.test.ts', 'test/outside-faults.engine.test.ts'];
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -84,13 +85,15 @@ function faults(): void {
   const dir = mkdtempSync(join(tmpdir(), 'berth-faults-out-'));
   const out = join(dir, 'faults.json');
   try {
-    const { cases, exitCode } = runVitestCases(FAULTS_TEST, 'engine', { BERTH_FAULTS_OUT: out });
+    const runs = FAULTS_TESTS.map((file) => runVitestCases(file, 'engine', { BERTH_FAULTS_OUT: out }));
+    const cases = runs.flatMap((r) => r.cases);
+    const exitCodes = runs.map((r) => r.exitCode).join(' and ');
     const figures = existsSync(out)
       ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, Record<string, string | number>>)
       : {};
     const passed = cases.filter((c) => c.status === 'passed').length;
     const lines = [
-      `Faults survived: **${passed} of ${cases.length}** (\`${FAULTS_TEST}\`, vitest exit code ${exitCode}; ${machine()}).`,
+      `Faults survived: **${passed} of ${cases.length}** (${FAULTS_TESTS.map((f) => `\`${f}\``).join(' and ')}, vitest exit codes ${exitCodes}; ${machine()}).`,
       'Each case checks that the interruption reaches the UI through the contract with its cause (code, message, fix), that Berth is connected again within 3 s of the engine answering, that events and logs resume with the gap marked, that no build step or push is left looking as if it still runs, and that records are whole.',
       '',
       casesTable(cases),

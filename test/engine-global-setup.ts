@@ -20,9 +20,19 @@ import { TEST_RUN_LABEL } from './test-run-label';
  * are left out of the comparison: they are that run's to remove. Unlabelled objects always count.
  *
  * The engine and e2e projects share one run: the first setup opens it, the last teardown closes it.
+ *
+ * In lanes (`npm test`, scripts/test.ts): the parent process opens the suite once (engine check, base image,
+ * inventory) and gives each lane (a vitest process) its own run id and the base image in LANE_RUN_ENV and
+ * NODE_IMAGE_ENV. A lane's teardown removes what its run labelled; the inventory check waits for the parent,
+ * after every lane has ended (closeSuite), since one lane's objects come and go while another ends.
  */
 
-interface EngineInventory {
+/** Set by scripts/test.ts for a lane: the lane's run id. */
+export const LANE_RUN_ENV = 'BERTH_TEST_LANE_RUN';
+/** Set by scripts/test.ts for a lane: the Node base image it checked. */
+export const NODE_IMAGE_ENV = 'BERTH_TEST_NODE_IMAGE';
+
+export interface EngineInventory {
   images: string[];
   containers: string[];
   volumes: string[];
@@ -35,6 +45,8 @@ interface SuiteRun {
   /** What other test runs held when this one began (see otherRuns). */
   othersBefore: EngineInventory;
   users: number;
+  /** A lane of scripts/test.ts: the parent checks the inventory. */
+  lane: boolean;
 }
 
 const shared = globalThis as { berthSuiteRun?: SuiteRun };
@@ -52,20 +64,34 @@ export function inventory(): EngineInventory {
   };
 }
 
-function openRun(): SuiteRun {
+/** Fails with the fix when dockerd does not answer; returns the Node base image to build tests on. */
+export function checkEngineAndBase(): string {
   try {
     execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe', timeout: 10_000 });
   } catch {
     throw new Error('The Docker engine does not answer. Start it (bash .ci/run does), or set DOCKER_HOST.');
   }
-  let nodeImage = 'node:22-alpine';
   try {
-    docker('image', 'inspect', nodeImage);
+    docker('image', 'inspect', 'node:22-alpine');
+    return 'node:22-alpine';
   } catch {
-    nodeImage = ensureBaseImage();
+    return ensureBaseImage();
   }
-  const id = randomBytes(6).toString('hex');
-  return { id, nodeImage, before: inventory(), othersBefore: otherRuns(id), users: 0 };
+}
+
+export const newRunId = (): string => randomBytes(6).toString('hex');
+
+function openRun(): SuiteRun {
+  const laneRun = process.env[LANE_RUN_ENV];
+  const laneImage = process.env[NODE_IMAGE_ENV];
+  if (laneRun && laneImage) {
+    if (!/^[0-9a-f]{12}$/.test(laneRun)) throw new Error(`${LANE_RUN_ENV} must be 12 hex digits, not ${laneRun}`);
+    const none = { images: [], containers: [], volumes: [] };
+    return { id: laneRun, nodeImage: laneImage, before: inventory(), othersBefore: none, users: 0, lane: true };
+  }
+  const nodeImage = checkEngineAndBase();
+  const id = newRunId();
+  return { id, nodeImage, before: inventory(), othersBefore: otherRuns([id]), users: 0, lane: false };
 }
 
 const quietly = (...args: string[]): boolean => {
@@ -138,12 +164,12 @@ function untaggedDescendants(roots: string[], before: Set<string>): string[] {
 
 /**
  * What another test run (a second worktree's suite, say, running at the same time) holds on the engine: objects
- * labelled TEST_RUN_LABEL with a value other than this run's. They are that run's to remove, not this one's
+ * labelled TEST_RUN_LABEL with a value other than this run's (or these lanes'). They are that run's to remove, not this one's
  * leftovers; anything unlabelled still counts.
  */
-export function otherRuns(runId: string): EngineInventory {
+export function otherRuns(runIds: readonly string[]): EngineInventory {
   const labelled = (list: (filter: string) => string) => {
-    const mine = new Set(ids(list(`label=${TEST_RUN_LABEL}=${runId}`)));
+    const mine = new Set(runIds.flatMap((runId) => ids(list(`label=${TEST_RUN_LABEL}=${runId}`))));
     return ids(list(`label=${TEST_RUN_LABEL}`)).filter((id) => !mine.has(id));
   };
   return {
@@ -205,24 +231,45 @@ export default function setup(project: TestProject): () => void {
     run.users--;
     if (run.users > 0) return;
     shared.berthSuiteRun = undefined;
-    // A swarm test whose worker died before its afterAll: its swarm's task containers would come back.
-    if (leaveMarkedSwarm(run.id)) console.warn(`[berth] run ${run.id}: left the swarm a test did not leave`);
-    removeRun(run);
-    const now = otherRuns(run.id);
-    const others: EngineInventory = {
-      images: [...run.othersBefore.images, ...now.images],
-      containers: [...run.othersBefore.containers, ...now.containers],
-      volumes: [...run.othersBefore.volumes, ...now.volumes],
-    };
-    const diff = difference(without(run.before, others), without(inventory(), others));
+    if (run.lane) {
+      endRun(run);
+      return;
+    }
+    const diff = closeSuite({ before: run.before, othersBefore: run.othersBefore, runIds: [run.id] });
     if (diff) {
       // Vitest logs an error thrown here but still exits 0: set the exit code so the run fails.
       process.exitCode = 1;
-      throw new Error(
-        `The test suite did not leave the engine as it found it (run ${run.id}, label ${TEST_RUN_LABEL}).\n${describeLeftovers(diff)}`,
-      );
+      throw new Error(diff);
     }
   };
+}
+
+/** Removes what one run labelled, and the swarm it marked if its worker died before leaving it. */
+function endRun(run: { id: string; before: EngineInventory }): void {
+  // A swarm test whose worker died before its afterAll: its swarm's task containers would come back.
+  if (leaveMarkedSwarm(run.id)) console.warn(`[berth] run ${run.id}: left the swarm a test did not leave`);
+  removeRun(run);
+}
+
+/**
+ * Ends the runs (one, or every lane's) and checks that the engine holds exactly what it held before them;
+ * returns the difference as a message ('' when there is none). Objects of other test runs are left out.
+ */
+export function closeSuite(suite: {
+  before: EngineInventory;
+  othersBefore: EngineInventory;
+  runIds: string[];
+}): string {
+  for (const id of suite.runIds) endRun({ id, before: suite.before });
+  const now = otherRuns(suite.runIds);
+  const others: EngineInventory = {
+    images: [...suite.othersBefore.images, ...now.images],
+    containers: [...suite.othersBefore.containers, ...now.containers],
+    volumes: [...suite.othersBefore.volumes, ...now.volumes],
+  };
+  const diff = difference(without(suite.before, others), without(inventory(), others));
+  if (!diff) return '';
+  return `The test suite did not leave the engine as it found it (runs ${suite.runIds.join(', ')}, label ${TEST_RUN_LABEL}).\n${describeLeftovers(diff)}`;
 }
 
 declare module 'vitest' {

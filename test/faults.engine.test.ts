@@ -1,104 +1,44 @@
 /**
  * Engine faults, on the real engine: dockerd is restarted (or killed, as a BuildKit panic kills it) in the
- * middle of a build, a follow-logs stream, a push and while the event feed is idle; the registry is killed
- * in the middle of a push; the data folder's disk fills while a record is written. Everything goes through
- * Berth's API (router: validated against the contract), and what the UI would be told is checked.
+ * middle of a build, a follow-logs stream, a push and while the event feed is idle. Everything goes through
+ * Berth's API (router: validated against the contract), and what the UI would be told is checked. The faults
+ * outside dockerd (the registry killed, the data folder full) are in test/outside-faults.engine.test.ts.
  *
- * RESTARTS THE SHARED dockerd: run only under the engine lock, alone:
+ * RESTARTS THE SHARED dockerd: run only under the engine lock, alone (`npm test` runs it in its exclusive
+ * lane, with nothing else on the engine; see test/lanes.ts):
  *   flock /tmp/berth-engine.lock npx vitest run --project engine test/faults.engine.test.ts
- * afterAll makes sure dockerd runs again whatever happened. Set BERTH_FAULTS_OUT to a file to get the
- * measured figures as JSON (bench/reliability.ts does).
+ * afterAll makes sure dockerd runs again whatever happened. BERTH_FAULTS_OUT: see test/fault-harness.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { type Backend, createBackend } from '../electron/api/backend';
-import type {
-  BerthError,
-  BuildModel,
-  ErrorShape,
-  LogEvent,
-  PushModel,
-  StreamEvent,
-  StreamName,
-} from '../electron/contract';
-import { FINGERPRINT_KEY_FILE } from '../electron/core/build/cache-causes';
+import type { BuildModel, LogEvent } from '../electron/contract';
 import { Engine } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
 import { ensureDockerd, restartDockerd } from './dockerd-control';
 import { docker, TEST_RUN_LABEL, waitFor } from './engine-harness';
-import { startTestRegistry, type TestRegistry } from './registry-harness';
+import {
+  ENGINE_DEADLINE_MS,
+  expectClearError,
+  expectNothingStillRunning,
+  expectOnlyWholeRecords,
+  follow,
+  measure,
+  PushFaults,
+  writeMeasured,
+} from './fault-harness';
 
 /** Berth must be connected again within this long after the engine first answers (issue 9). */
 const RECONNECT_DEADLINE_MS = 3000;
-/** Generous waits for things that depend on the engine's speed on a busy machine. */
-const ENGINE_DEADLINE_MS = 60_000;
-/** The engine retries a push to a registry that went away several times before it gives up. */
-const REGISTRY_GIVE_UP_DEADLINE_MS = 150_000;
 
 const RUN = randomBytes(4).toString('hex');
 const LABEL = `berth.test=faults-${RUN}`;
 const nodeImage = inject('nodeImage');
 /** The suite's run label too, so main's global teardown finds anything this file might leave. */
 const TEST_RUN = inject('testRun');
-
-interface Received<E> {
-  event: E;
-  at: number;
-}
-
-/** A stream through the router, with every event kept and timed. */
-function follow<S extends StreamName>(backend: Backend, name: S, params: unknown) {
-  const events: Received<StreamEvent<S>>[] = [];
-  let error: BerthError | undefined;
-  let ended = false;
-  const stop = backend.router.subscribe(
-    name,
-    params,
-    (event) => {
-      events.push({ event: event as StreamEvent<S>, at: Date.now() });
-    },
-    (e) => {
-      error = e;
-    },
-    () => {
-      ended = true;
-    },
-  );
-  return {
-    events,
-    stop,
-    get error() {
-      return error;
-    },
-    get ended() {
-      return ended;
-    },
-  };
-}
-
-const measured: Record<string, Record<string, number | string>> = {};
-function measure(fault: string, figures: Record<string, number | string>): void {
-  measured[fault] = figures;
-  console.log(`[faults] ${fault}: ${JSON.stringify(figures)}`);
-}
-
-function expectClearError(error: ErrorShape | null | undefined, code: ErrorShape['code']): void {
-  expect(error?.code).toBe(code);
-  expect(error?.message.length).toBeGreaterThan(20);
-  expect(error?.fix?.length).toBeGreaterThan(20);
-}
-
-/** Every file in the records folder is a whole JSON record (beside the fingerprint key), and no temp file is left over. */
-function expectOnlyWholeRecords(dir: string): string[] {
-  const names = readdirSync(dir).filter((name) => name !== FINGERPRINT_KEY_FILE);
-  expect(names.filter((n) => !n.endsWith('.json'))).toEqual([]);
-  for (const name of names) expect(() => JSON.parse(readFileSync(join(dir, name), 'utf8'))).not.toThrow();
-  return names;
-}
 
 let dataDir: string;
 let backend: Backend;
@@ -129,8 +69,7 @@ afterAll(async () => {
   const images = (await quietly(['images', '-q', '--filter', `label=${LABEL}`])).split('\n').filter(Boolean);
   if (images.length) await quietly(['rmi', '-f', ...new Set(images)]);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  const out = process.env.BERTH_FAULTS_OUT;
-  if (out) writeFileSync(out, JSON.stringify(measured, null, 1));
+  writeMeasured();
 }, 180_000);
 
 /** When Berth's status next became connected after `after`, from the engine stream. */
@@ -316,58 +255,14 @@ describe('dockerd restarts', () => {
   );
 
   describe('pushes', () => {
-    let registry: TestRegistry;
-    let source: string;
-
-    // A fresh registry for each push, so no layer is already there ("Layer already exists" is never pushing).
-    beforeEach(async () => {
-      registry = await startTestRegistry({ username: 'berth', password: randomBytes(8).toString('hex') });
-    });
-
-    afterEach(async () => {
-      await registry?.stop();
-    });
-
-    beforeAll(async () => {
-      // Three layers of random bytes: big enough that a push is still running when the fault comes.
-      const dir = mkdtempSync(join(tmpdir(), 'berth-faults-push-'));
-      try {
-        for (const n of [1, 2, 3]) writeFileSync(join(dir, `${n}.bin`), randomBytes(24 << 20));
-        writeFileSync(
-          join(dir, 'Dockerfile'),
-          `FROM scratch\nLABEL berth.test=faults-${RUN} ${TEST_RUN_LABEL}=${TEST_RUN}\nCOPY 1.bin /1.bin\nCOPY 2.bin /2.bin\nCOPY 3.bin /3.bin\n`,
-        );
-        source = `berth-faults-${RUN}-push:1`;
-        await docker('build', '-q', '-t', source, dir);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }, 180_000);
-
-    async function pushUntilPushing(what: string) {
-      const target = `${registry.address}/berth-faults-${what}:${RUN}`;
-      const credentials = { registry: registry.address, username: registry.username, password: registry.password };
-      const { pushId } = (await backend.router.call('push.start', { source, target, credentials })) as {
-        pushId: string;
-      };
-      const stream = follow(backend, 'push', { pushId });
-      const last = () => stream.events.at(-1)?.event as PushModel | undefined;
-      await waitFor(
-        async () => (last()?.layers.some((l) => l.status === 'pushing' && l.current > 0) ? true : undefined),
-        ENGINE_DEADLINE_MS,
-        'a layer to be pushing',
-      );
-      return { stream, last, target };
-    }
-
-    function expectNothingStillRunning(model: PushModel | undefined): void {
-      expect(model?.state).toBe('failed');
-      expect(model?.digest).toBeNull();
-      expect(model?.layers.filter((l) => ['waiting', 'preparing', 'pushing'].includes(l.status))).toEqual([]);
-    }
+    const pushes = new PushFaults({ id: RUN, label: LABEL, testRun: TEST_RUN }, () => backend);
+    beforeAll(() => pushes.setUp(), 180_000);
+    beforeEach(() => pushes.next());
+    afterEach(() => pushes.stop());
 
     it('restart of dockerd in the middle of a push: failed with the cause (or truly finished), no layer left pushing', async () => {
-      const { stream, last, target } = await pushUntilPushing('restart');
+      const { stream, last, target } = await pushes.untilPushing('restart');
+      const registry = pushes.registry;
       const restart = await restartDockerd('SIGTERM');
       const final = await waitFor(
         async () => (stream.ended ? last() : undefined),
@@ -398,7 +293,7 @@ describe('dockerd restarts', () => {
     });
 
     it('dockerd crashing in the middle of a push: failed with the cause, no layer left pushing', async () => {
-      const { stream, last } = await pushUntilPushing('crash');
+      const { stream, last } = await pushes.untilPushing('crash');
       const restart = await restartDockerd('SIGKILL');
       const final = await waitFor(
         async () => (stream.ended ? last() : undefined),
@@ -412,98 +307,5 @@ describe('dockerd restarts', () => {
       measure('crash during a push', { reconnectMs });
       expect(reconnectMs).toBeLessThanOrEqual(RECONNECT_DEADLINE_MS);
     });
-
-    it(
-      'the registry killed in the middle of a push: failed with the registry named, no layer left pushing',
-      async () => {
-        const { stream, last } = await pushUntilPushing('registry');
-        const killedAt = Date.now();
-        await registry.stop();
-        const final = await waitFor(
-          async () => (stream.ended ? last() : undefined),
-          REGISTRY_GIVE_UP_DEADLINE_MS,
-          'the push to fail',
-        );
-        expectNothingStillRunning(final);
-        expectClearError(final?.failure, 'PUSH_FAILED');
-        expect(final?.failure?.message).toContain(registry.address);
-        measure('registry killed during a push', { failedAfterMs: Date.now() - killedAt });
-      },
-      REGISTRY_GIVE_UP_DEADLINE_MS + 60_000,
-    );
-  });
-});
-
-describe('the data folder fills up while a record is written', () => {
-  const mountPoint = join(tmpdir(), `berth-faults-tmpfs-${RUN}`);
-  let mounted = false;
-
-  afterAll(() => {
-    if (mounted) execFileSync('umount', ['-l', mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
-  });
-
-  it('keeps the earlier records intact and says STORAGE_FAILED with the fix', async () => {
-    mkdirSync(mountPoint, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mountPoint]);
-    mounted = true;
-    const small = createBackend({
-      dataDir: mountPoint,
-      secretStore: new MemorySecretStore(),
-      engine,
-      projectDir: mountPoint,
-    });
-    const context = mkdtempSync(join(tmpdir(), 'berth-faults-disk-'));
-    try {
-      const build = async (nonce: string) => {
-        writeFileSync(
-          join(context, 'Dockerfile'),
-          `FROM ${nodeImage}\nLABEL berth.test=faults-${RUN} ${TEST_RUN_LABEL}=${TEST_RUN}\nRUN echo ${nonce}\n`,
-        );
-        const { buildId } = (await small.router.call('build.start', { contextDir: context, builder: 'buildkit' })) as {
-          buildId: string;
-        };
-        const stream = follow(small, 'build', { buildId });
-        return waitFor(
-          async () => (stream.ended ? (stream.events.at(-1)?.event as BuildModel) : undefined),
-          ENGINE_DEADLINE_MS,
-          'the build to end',
-        );
-      };
-      const first = await build('first');
-      expect(first.state).toBe('succeeded');
-      expect(first.recordError).toBeUndefined();
-      const recordsDir = join(mountPoint, 'builds');
-      const firstPath = join(recordsDir, `${first.buildId}.json`);
-      const firstBytes = readFileSync(firstPath);
-
-      // Fill the disk to the last byte.
-      const filler = join(mountPoint, 'filler');
-      let size = 0;
-      try {
-        for (;;) {
-          writeFileSync(filler, Buffer.alloc(1024), { flag: 'a' });
-          size += 1024;
-        }
-      } catch (error) {
-        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
-      }
-      expect(size).toBeGreaterThan(0);
-
-      const second = await build('second');
-      expect(second.state).toBe('succeeded');
-      expectClearError(second.recordError, 'STORAGE_FAILED');
-      expect(second.recordError?.message).toMatch(/no space left/i);
-      expect(second.warnings.join(' ')).toMatch(/record could not be written/);
-
-      expect(readFileSync(firstPath)).toEqual(firstBytes);
-      expect(expectOnlyWholeRecords(recordsDir)).toEqual([`${first.buildId}.json`]);
-      const records = (await small.router.call('build.records', {})) as { buildId: string }[];
-      expect(records.map((r) => r.buildId)).toEqual([first.buildId]);
-      measure('data folder full while a record is written', { earlierRecordsIntact: 1, fillerBytes: size });
-    } finally {
-      await small.close();
-      rmSync(context, { recursive: true, force: true });
-    }
   });
 });
