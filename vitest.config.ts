@@ -6,6 +6,11 @@ import { defineConfig } from 'vitest/config';
 //   engine    *.engine.test.ts: need the real dockerd (and start their own registry)
 //   renderer  *.test.tsx: React components in jsdom
 //   e2e       e2e/*.e2e.test.ts: Chromium through playwright-core against web mode
+// Vitest's default 5 s per test is a speed claim: unit tests that start processes (the notes service, web-mode
+// servers) waited longer than that while `npm test` ran the engine lanes on the same two cores. A test that hangs
+// still fails, after this generous, named deadline.
+const FAST_TEST_DEADLINE_MS = 60_000;
+
 export default defineConfig({
   test: {
     globals: true,
@@ -24,6 +29,7 @@ export default defineConfig({
           ],
           exclude: ['**/*.engine.test.ts', '**/node_modules/**'],
           globals: true,
+          testTimeout: FAST_TEST_DEADLINE_MS,
           sequence: { groupOrder: 0 },
         },
       },
@@ -37,8 +43,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           globalSetup: ['test/engine-global-setup.ts'],
-          // One engine file at a time, after the fast tests: dockerd 20.10's BuildKit has been seen to
-          // panic ("failed to get edge") when builds of the same Dockerfile overlap.
+          // One engine file at a time in a vitest process; `npm test` runs several such processes at once, in
+          // the lanes of test/lanes.ts (which keeps apart what must not overlap).
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },
@@ -51,6 +57,7 @@ export default defineConfig({
           include: ['renderer/**/*.test.tsx', 'renderer/**/*.test.ts'],
           globals: true,
           setupFiles: ['renderer/test-setup.ts'],
+          testTimeout: FAST_TEST_DEADLINE_MS,
           sequence: { groupOrder: 0 },
         },
       },

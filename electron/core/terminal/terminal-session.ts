@@ -205,6 +205,29 @@ async function debugPlanOf(
 }
 
 /** Carries output down (batched, pausing the shell while the subscriber is behind) and input up, until exit. */
+/**
+ * The listener for a terminal's input: keys typed after a resize reach the shell once the resize has taken effect.
+ * The resize is a request of its own (`POST /exec/{id}/resize`), not a message down the shell's stream, so without
+ * this queue `stty size` typed just after it could still see the old size. With no resize in flight, keys go
+ * straight through.
+ */
+export function inputInOrder(tty: Pick<TtyExec, 'write' | 'resize'>): (message: TerminalInput) => void {
+  let inOrder: Promise<void> | null = null;
+  return (message) => {
+    if (message.kind === 'data' && inOrder === null) {
+      tty.write(message.data);
+      return;
+    }
+    const step =
+      message.kind === 'data' ? async () => tty.write(message.data) : () => tty.resize(message).catch(() => undefined);
+    const next: Promise<void> = (inOrder ?? Promise.resolve()).then(step);
+    inOrder = next;
+    void next.then(() => {
+      if (inOrder === next) inOrder = null;
+    });
+  };
+}
+
 async function pump(
   tty: TtyExec,
   opened: Opened,
@@ -238,10 +261,7 @@ async function pump(
       tty.write(opened.plan?.command ?? '');
     }
   });
-  inbox.listen((message) => {
-    if (message.kind === 'data') tty.write(message.data);
-    else void tty.resize(message).catch(() => undefined);
-  });
+  inbox.listen(inputInOrder(tty));
   emit({
     kind: 'opened',
     shell: opened.shell,
