@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import type { EngineStatus, PortBinding } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
 import { connectedStatus } from '../test/fixtures';
@@ -19,9 +19,13 @@ describe('a port link on a remote engine', () => {
     renderWithApi(<PortLink port={binding('0.0.0.0', 6101)} />, api, remote);
     const link = await screen.findByRole('link', { name: 'Open build.lan:6101 → 5000 in the browser' });
     expect(link.getAttribute('href')).toBe('http://build.lan:6101/');
-    expect(api.calls.filter((c) => c.name === 'engine.portReachable')).toEqual([
-      { name: 'engine.portReachable', input: { port: 6101 } },
-    ]);
+    // The link shows (reach unknown) as soon as the engine's host is known; the probe is asked in an effect
+    // that React may run after that commit, so wait for it rather than assume it came first.
+    await waitFor(() =>
+      expect(api.calls.filter((c) => c.name === 'engine.portReachable')).toEqual([
+        { name: 'engine.portReachable', input: { port: 6101 } },
+      ]),
+    );
   });
 
   it('says it is not reachable from here, with the reason and the way round, when the port does not answer', async () => {
