@@ -75,8 +75,7 @@ export async function startWebMode(options: {
   });
   const server = await startWebServer({
     router: backend.router,
-    files: backend.files,
-    downloads: backend.downloads,
+    links: backend.links,
     port: 0,
     staticDir: RENDERER_DIR,
   });

@@ -4,10 +4,9 @@
  */
 import type { DeploysOptions } from '../core/deploy';
 import type { Engine } from '../core/engine';
-import type { FileTransfers } from '../core/files';
 import type { SecretStore } from '../core/registry';
 import { createHandlers, streamHandlers } from './handlers';
-import type { LogDownloads } from './log-downloads';
+import type { Links } from './links';
 import { createRouter, type Router } from './router';
 import { createServices } from './services';
 
@@ -38,10 +37,8 @@ const SWEEP_CLOSE_WAIT_MS = 5000;
 
 export interface Backend {
   router: Router;
-  /** One-time file transfer links, for web mode's download and upload routes. */
-  files: FileTransfers;
-  /** What web mode's download route redeems and streams (log exports). */
-  downloads: LogDownloads;
+  /** Web mode's one-time links (log exports, file transfers), for the web server's routes. */
+  links: Links;
   /**
    * Resolves once the work Berth does on its own when it connects (the sweep of crashed instances'
    * terminals) is done: tests wait for it, so its engine reads are not taken for theirs.
@@ -61,8 +58,7 @@ export function createBackend(options: BackendOptions): Backend {
   const handlers = createHandlers(services, appOptions);
   return {
     router: createRouter(handlers, streamHandlers(services, appOptions)),
-    files: services.files,
-    downloads: services.logDownloads,
+    links: services.links,
     settled: () => services.orphanSweep.settled(),
     async close() {
       // A sweep under way finishes first (bounded: an engine gone quiet must not hold the close).

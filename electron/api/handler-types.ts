@@ -13,8 +13,14 @@ import type {
   StreamParams,
 } from '../contract';
 
+/** Who called, as far as the transport knows: in web mode the browser session (web/web-sessions.ts). */
+export interface Caller {
+  /** Absent on the desktop (IPC): there, nothing is fetched through a link. */
+  session?: string;
+}
+
 export type Handlers = {
-  [P in ProcedureName]: (args: ProcedureArgs<P>) => Promise<ProcedureOutput<P>>;
+  [P in ProcedureName]: (args: ProcedureArgs<P>, caller: Caller) => Promise<ProcedureOutput<P>>;
 };
 
 /**

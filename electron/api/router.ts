@@ -17,9 +17,9 @@ import {
   streams,
 } from '../contract';
 import { toPublicError } from './error-mapping';
-import type { Handlers, Readiness, StreamHandlers } from './handler-types';
+import type { Caller, Handlers, Readiness, StreamHandlers } from './handler-types';
 
-export type { Handlers, Readiness, StreamHandlers, StreamInbox } from './handler-types';
+export type { Caller, Handlers, Readiness, StreamHandlers, StreamInbox } from './handler-types';
 
 /** A subscription as a transport holds it: `close` ends it, `send` carries a message up a duplex stream. */
 export interface StreamSession {
@@ -29,8 +29,11 @@ export interface StreamSession {
 }
 
 export interface Router {
-  /** Resolves with the validated output, or rejects with a BerthError (never anything else). */
-  call(name: unknown, rawInput: unknown): Promise<ProcedureOutput<ProcedureName>>;
+  /**
+   * Resolves with the validated output, or rejects with a BerthError (never anything else). `caller` is
+   * what the transport knows of who asked (web mode: the browser session); the desktop gives none.
+   */
+  call(name: unknown, rawInput: unknown, caller?: Caller): Promise<ProcedureOutput<ProcedureName>>;
   /**
    * Starts a stream. Exactly one of `onError` or `onEnd` is called when it stops on its own; neither is
    * called after the returned function has been called (it aborts the handler's signal). What `emit`
@@ -62,15 +65,15 @@ const unknownName = (kind: 'procedure' | 'stream', name: unknown): BerthError =>
   );
 
 export function createRouter(handlers: Handlers, streamHandlers: StreamHandlers): Router {
-  async function call(name: unknown, rawInput: unknown): Promise<ProcedureOutput<ProcedureName>> {
+  async function call(name: unknown, rawInput: unknown, caller: Caller = {}): Promise<ProcedureOutput<ProcedureName>> {
     if (!isProcedureName(name)) throw unknownName('procedure', name);
     const spec = procedures[name];
     const input = spec.input.safeParse(rawInput);
     if (!input.success) throw invalidInput(`input for ${name}`, input.error.issues);
     let output: unknown;
     try {
-      const handler = handlers[name] as (args: unknown) => Promise<unknown>;
-      output = await handler(input.data);
+      const handler = handlers[name] as (args: unknown, caller: Caller) => Promise<unknown>;
+      output = await handler(input.data, caller);
     } catch (error) {
       throw toPublicError(error, name);
     }

@@ -8,13 +8,12 @@ import type { Build } from '../core/build';
 import { AppSecrets, RegistryLogins } from '../core/credentials';
 import { Deploys, type DeploysOptions, pipelineDeployers } from '../core/deploy';
 import { Engine, EngineChoice, EngineEvents, type EngineHandle } from '../core/engine';
-import { FileTransfers } from '../core/files';
 import { JobRunner } from '../core/job-runner';
 import { type Deployer, ParityPasses, type Pipeline, type WatchSession } from '../core/pipeline';
 import { RecentProjects } from '../core/project/recent-projects';
 import { CredentialStore, type Push, type SecretStore } from '../core/registry';
 import { instanceId, type OrphanSweep, sweepOnConnect, TerminalSessions } from '../core/terminal';
-import { LogDownloads } from './log-downloads';
+import { createLinks, type Links } from './links';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -62,10 +61,8 @@ export interface Services {
   liveWatches: Set<WatchSession>;
   /** Heroku and Azure: keys, sign-ins, endpoints and the deploys of this session. */
   deploys: Deploys;
-  /** One-time links for web mode's file downloads and uploads. */
-  files: FileTransfers;
-  /** Web-mode log downloads: one-time tickets minted through the contract, redeemed by the web server. */
-  logDownloads: LogDownloads;
+  /** Web mode's one-time links (log exports, file downloads and uploads), redeemed by the web server. */
+  links: Links;
   close(): void;
 }
 
@@ -88,6 +85,7 @@ export function createServices(options: ServiceOptions): Services {
   const deploys = new Deploys({ secrets, ...options.deploy });
   // What crashed Berths' terminals left on the engine goes once it answers (never a live Berth's).
   const orphanSweep = sweepOnConnect(engine);
+  const links = createLinks();
   return {
     engine,
     orphanSweep,
@@ -112,10 +110,10 @@ export function createServices(options: ServiceOptions): Services {
     watches: new JobRunner({ noun: 'watch session', fix: 'Start watch mode again.' }),
     liveWatches,
     deploys,
-    files: new FileTransfers(),
-    logDownloads: new LogDownloads(() => engineNow(engine)),
+    links,
     close() {
       for (const watch of liveWatches) watch.stop();
+      links.close();
       orphanSweep.stop();
       events.close();
       engine.close();

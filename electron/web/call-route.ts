@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, Router as rout
 import type { Router } from '../api/router';
 import { BerthError, type CallReply, httpStatusFor } from '../contract';
 import { replyError } from './http-replies';
+import { sessionOf } from './web-sessions';
 
 const BODY_LIMIT = '1mb';
 
@@ -26,7 +27,8 @@ export function callRoutes(router: Router) {
     express.json({ limit: BODY_LIMIT, strict: true }),
     async (req: Request, res: Response) => {
       try {
-        const value = await router.call(req.params.procedure, req.body ?? {});
+        const session = sessionOf(res);
+        const value = await router.call(req.params.procedure, req.body ?? {}, session === undefined ? {} : { session });
         res.status(200).json({ ok: true, value } satisfies CallReply);
       } catch (error) {
         const berthError =

@@ -1,7 +1,8 @@
 /**
  * Web mode's file routes against a real container, through the production backend and server: a download
- * link works once and only with the launch token, from Berth's own origin, without CORS; an upload must
- * carry exactly the announced size; the docker CLI checks what landed in the container.
+ * link works once and only with the launch token, from Berth's own origin and session, without CORS; a
+ * session has a bounded number waiting; an upload must carry exactly the announced size; the docker CLI
+ * checks what landed in the container.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { docker, EngineLitter, testLabels, uniqueName } from '../../test/engine-harness';
 import { type Backend, createBackend } from '../api/backend';
 import { Engine } from '../core/engine';
+import { MAX_LINKS_PER_SESSION } from '../core/one-time-links';
 import { MemorySecretStore } from '../core/registry';
 import { attachment } from './file-routes';
 import { startWebServer, type WebServer } from './server';
@@ -42,7 +44,7 @@ beforeAll(async () => {
     secretStore: new MemorySecretStore(),
     engine: new Engine({ labels: testLabels() }),
   });
-  server = await startWebServer({ router: backend.router, files: backend.files, port: 0, staticDir: dataDir });
+  server = await startWebServer({ router: backend.router, links: backend.links, port: 0, staticDir: dataDir });
 });
 afterAll(async () => {
   await server?.close();
@@ -76,8 +78,8 @@ describe('web mode file transfers', () => {
     expect(first.headers['cache-control']).toBe('no-store');
     expect(first.headers['access-control-allow-origin']).toBeUndefined();
     const again = await send(server.port, url, { headers: bearer() });
-    expect(again.status).toBe(404);
-    expect(JSON.parse(again.body)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(again.status).toBe(410);
+    expect(JSON.parse(again.body)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', fix: expect.any(String) } });
   });
 
   it('an upload lands in the folder only with exactly the announced bytes; the docker CLI reads it back', async () => {
@@ -112,7 +114,33 @@ describe('web mode file transfers', () => {
     // The link was spent by the upload.
     expect(
       (await send(server.port, link.value?.url as string, { method: 'PUT', headers: bearer(), body })).status,
-    ).toBe(404);
+    ).toBe(410);
+  });
+
+  it('bounds the links waiting per session, and a link shown by another session is refused and dies', async () => {
+    const input = { id: container, path: '/srv/notes.txt' };
+    const waiting: string[] = [];
+    for (let i = 0; i < MAX_LINKS_PER_SESSION; i += 1) {
+      const link = await call('files.downloadLink', input);
+      expect(link.ok).toBe(true);
+      waiting.push(link.value?.url as string);
+    }
+    expect(await call('files.downloadLink', input)).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.any(String), fix: expect.any(String) },
+    });
+    // A browser signed in on its own is another session than this tooling's bearer token.
+    const signIn = new URL(server.signInUrl());
+    const cookies = (await send(server.port, signIn.pathname + signIn.search)).headers['set-cookie'] ?? [];
+    const browser = { Cookie: cookies.map((line) => line.split(';')[0]).join('; ') };
+    const leaked = waiting.pop() as string;
+    const foreign = await send(server.port, leaked, { headers: browser });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body).not.toContain('notes for the download test');
+    expect((await send(server.port, leaked, { headers: bearer() })).status).toBe(410);
+    // The dead link freed its place; the ones still waiting work, once each.
+    expect((await call('files.downloadLink', input)).ok).toBe(true);
+    for (const url of waiting) expect((await send(server.port, url, { headers: bearer() })).body).toBe(TEXT);
   });
 
   it('refuses bad paths, names and ids at the contract, before the engine is asked', async () => {

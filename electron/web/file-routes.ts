@@ -6,10 +6,13 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Request, type Response, Router as routes } from 'express';
+import type { Links } from '../api/links';
 import { BerthError, type CallReply, httpStatusFor } from '../contract';
-import { DOWNLOAD_PATH, type FileTransfers, openDownload, UPLOAD_PATH, uploadFile } from '../core/files';
+import { DOWNLOAD_PATH, openDownload, UPLOAD_PATH, uploadFile } from '../core/files';
 import { logRequestFailure } from './call-route';
 import { replyError } from './http-replies';
+import { replyLinkRefused } from './link-refusal';
+import { sessionOf } from './web-sessions';
 
 /**
  * A download whose reader stops taking bytes for this long is cut off: while it is open the engine holds
@@ -17,12 +20,7 @@ import { replyError } from './http-replies';
  */
 export const DOWNLOAD_IDLE_MS = 30_000;
 
-const linkGone = (): BerthError =>
-  new BerthError(
-    'NOT_FOUND',
-    'This transfer link was already used, has expired, or was not issued by this Berth.',
-    'Start the download or upload again from the Files dialog.',
-  );
+const AGAIN = 'Start the download or upload again from the Files dialog.';
 
 const asBerthError = (error: unknown): BerthError =>
   error instanceof BerthError ? error : new BerthError('INTERNAL', 'Something went wrong inside Berth.');
@@ -33,14 +31,15 @@ export function attachment(fileName: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-export function fileRoutes(transfers: FileTransfers) {
+export function fileRoutes(links: Links) {
   const api = routes();
 
   api.get(`${DOWNLOAD_PATH}:ticket`, async (req: Request, res: Response) => {
     // Express answers HEAD with the GET route: that would spend the link and read the archive for nothing.
     if (req.method === 'HEAD') return void res.status(405).setHeader('Allow', 'GET').end();
-    const link = transfers.downloads.redeem(String(req.params.ticket));
-    if (!link) return replyError(res, 404, linkGone());
+    const redeemed = links.redeem('files.download', req.params.ticket, sessionOf(res));
+    if (redeemed.outcome !== 'accepted') return replyLinkRefused(res, redeemed.outcome, AGAIN);
+    const link = redeemed.value;
     let download: Awaited<ReturnType<typeof openDownload>>;
     try {
       download = await openDownload(link.engine, link.id, link.path);
@@ -65,11 +64,12 @@ export function fileRoutes(transfers: FileTransfers) {
 
   api.put(`${UPLOAD_PATH}:ticket`, async (req: Request, res: Response) => {
     res.setHeader('Connection', 'close');
-    const link = transfers.uploads.redeem(String(req.params.ticket));
-    if (!link) {
+    const redeemed = links.redeem('files.upload', req.params.ticket, sessionOf(res));
+    if (redeemed.outcome !== 'accepted') {
       req.resume();
-      return replyError(res, 404, linkGone());
+      return replyLinkRefused(res, redeemed.outcome, AGAIN);
     }
+    const link = redeemed.value;
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) !== link.request.sizeBytes) {
       req.resume();

@@ -18,7 +18,7 @@ export function tokensMatch(expected: string, candidate: unknown): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
+export function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const separator = part.indexOf('=');
@@ -34,11 +34,11 @@ function bearerToken(header: string | undefined): string | undefined {
 
 /** True when the request carries this launch's token in its cookie or Authorization header. */
 export function carriesToken(headers: IncomingHttpHeaders, token: string, port: number): boolean {
-  return (
-    tokensMatch(token, cookieValue(headers.cookie, tokenCookieName(port))) ||
-    tokensMatch(token, bearerToken(headers.authorization))
-  );
+  return carriesTokenCookie(headers, token, port) || tokensMatch(token, bearerToken(headers.authorization));
 }
+
+export const carriesTokenCookie = (headers: IncomingHttpHeaders, token: string, port: number): boolean =>
+  tokensMatch(token, cookieValue(headers.cookie, tokenCookieName(port)));
 
 export const tokenCookie = (token: string, port: number): string =>
   `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;

@@ -5,24 +5,21 @@
  * response with backpressure, and a browser that cancels the download cancels the engine reads.
  */
 import { type Request, type Response, Router as routes } from 'express';
-import type { LogDownloads } from '../api/log-downloads';
-import { ticketRefusal } from '../api/log-downloads';
+import type { Links } from '../api/links';
 import { BerthError, LOG_DOWNLOAD_PATH } from '../contract';
+import { exportLogs } from '../core/logs';
 import { logRequestFailure } from './call-route';
 import { replyError } from './http-replies';
+import { replyLinkRefused } from './link-refusal';
+import { sessionOf } from './web-sessions';
 
-const STATUS = { missing: 400, used: 410, expired: 410, unknown: 403 } as const;
-
-export function logDownloadRoutes(downloads: LogDownloads) {
+export function logDownloadRoutes(links: Links) {
   const api = routes();
   api.get(LOG_DOWNLOAD_PATH, async (req: Request, res: Response) => {
-    const ticket = req.query.ticket;
-    const redeemed = downloads.redeem(Array.isArray(ticket) ? undefined : ticket);
-    if (redeemed.outcome !== 'accepted') {
-      res.setHeader('Connection', 'close');
-      replyError(res, STATUS[redeemed.outcome], ticketRefusal(redeemed.outcome));
-      return;
-    }
+    const redeemed = links.redeem('logs.export', req.query.ticket, sessionOf(res));
+    if (redeemed.outcome !== 'accepted')
+      return replyLinkRefused(res, redeemed.outcome, 'Start the export again from the Logs view.');
+    const { engine, request, fileName } = redeemed.value;
     const stop = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) stop.abort();
@@ -30,12 +27,16 @@ export function logDownloadRoutes(downloads: LogDownloads) {
     res.status(200);
     res.setHeader(
       'Content-Type',
-      redeemed.request.format === 'jsonl' ? 'application/x-ndjson; charset=utf-8' : 'text/plain; charset=utf-8',
+      request.format === 'jsonl' ? 'application/x-ndjson; charset=utf-8' : 'text/plain; charset=utf-8',
     );
     // The name is reduced to [A-Za-z0-9._-] (exportFileName), so it needs no quoting beyond the quotes.
-    res.setHeader('Content-Disposition', `attachment; filename="${redeemed.fileName}"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
     try {
-      const result = await downloads.write(redeemed.request, res, stop.signal);
+      const { selection, since, until, format } = request;
+      const range = { ...(since !== undefined && { since }), ...(until !== undefined && { until }) };
+      const result = await exportLogs(engine, { selection, tail: 'all', ...range }, format, res, {
+        signal: stop.signal,
+      });
       if (result.outcome === 'done') res.end();
     } catch (error) {
       if (!res.headersSent) {

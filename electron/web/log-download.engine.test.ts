@@ -2,8 +2,9 @@
  * Whole-range log export on the real engine, checked against the docker CLI: as a web-mode download
  * (one-time ticket minted through the contract, session cookie, Host and Origin checks) and as the
  * desktop app's file export. Text must equal `docker logs -t` byte for byte; JSON lines must hold the same
- * lines with their fields. Then the hostile side: the download route refuses a missing, reused or foreign
- * ticket, a wrong Host, a cross-site Origin and a request without the session cookie.
+ * lines with their fields. Then the hostile side: the download route refuses a missing, malformed, reused
+ * or foreign ticket, another browser session's, a wrong Host, a cross-site Origin and a request without
+ * the cookies.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -42,6 +43,15 @@ async function cliLogs(name: string): Promise<string> {
   return stdout;
 }
 
+/** The cookies a browser gets when it opens a sign-in link: the launch token and its own session. */
+async function signIn(): Promise<string> {
+  const link = new URL(server.signInUrl());
+  const reply = await send(server.port, link.pathname + link.search);
+  const cookies = (reply.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]);
+  expect(cookies).toEqual([expect.stringMatching(/^berth_token_\d+=/), expect.stringMatching(/^berth_session_\d+=/)]);
+  return cookies.join('; ');
+}
+
 async function mint(request: LogExportRequest | Record<string, unknown>): Promise<LogDownloadTicket> {
   const reply = await send(server.port, `${CALL_PATH}logs.downloadLink`, {
     method: 'POST',
@@ -63,13 +73,10 @@ beforeAll(async () => {
   });
   server = await startWebServer({
     router: backend.router,
-    downloads: backend.downloads,
+    links: backend.links,
     staticDir: join(work, 'static'),
   });
-  const link = new URL(server.signInUrl());
-  const signIn = await send(server.port, link.pathname + link.search);
-  cookie = /(berth_token_\d+=[A-Za-z0-9_-]+);/.exec(String(signIn.headers['set-cookie']))?.[1] ?? '';
-  expect(cookie).not.toBe('');
+  cookie = await signIn();
   // Lines that JSON must escape (quotes, backslashes, tabs, an ANSI colour, non-ASCII) among plain ones.
   container = litter.container(uniqueName('log-export'));
   await docker(
@@ -159,16 +166,22 @@ describe('the download route against hostile requests', () => {
     expect(reply.body).not.toContain('line 1 ');
   };
 
-  it('refuses a missing, reused or foreign ticket, with a code and a fix', async () => {
+  it("refuses a missing, malformed, reused, foreign or other session's ticket, with a code and a fix", async () => {
     refusedWith(await send(server.port, '/api/download/logs', { headers: browser() }), 400, 'INVALID_INPUT');
     const ticket = await mint(request());
+    refusedWith(await send(server.port, `${ticket.href}A`, { headers: browser() }), 400, 'INVALID_INPUT');
     expect((await send(server.port, ticket.href, { headers: browser() })).status).toBe(200);
     const reused = await send(server.port, ticket.href, { headers: browser() });
     refusedWith(reused, 410, 'NOT_FOUND');
     expect(JSON.parse(reused.body).error.fix).toMatch(/Start the export again/);
     // A well-formed ticket this server never minted (another Berth's, or a guess).
-    const foreign = '/api/download/logs?ticket=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
-    refusedWith(await send(server.port, foreign, { headers: browser() }), 403, 'NOT_FOUND');
+    const foreign = `/api/download/logs?ticket=${'A'.repeat(43)}`;
+    refusedWith(await send(server.port, foreign, { headers: browser() }), 404, 'NOT_FOUND');
+    // Another browser signed in to the same Berth: its session did not ask for this ticket.
+    const other = await signIn();
+    const stolen = await mint(request());
+    refusedWith(await send(server.port, stolen.href, { headers: browser({ Cookie: other }) }), 404, 'NOT_FOUND');
+    refusedWith(await send(server.port, stolen.href, { headers: browser() }), 410, 'NOT_FOUND');
   });
 
   it('refuses a wrong Host, a cross-site Origin and a missing session, and spends no ticket doing so', async () => {

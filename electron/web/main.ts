@@ -37,8 +37,7 @@ async function main(): Promise<void> {
   });
   const server = await startWebServer({
     router: backend.router,
-    files: backend.files,
-    downloads: backend.downloads,
+    links: backend.links,
     port,
     staticDir: join(repoRoot, 'dist', 'renderer'),
   });

@@ -21,9 +21,10 @@ import {
   tokenInUrl,
 } from './http-replies';
 import type { LaunchCodes, Redemption } from './launch-codes';
-import { carriesToken, tokenCookie } from './launch-token';
+import { carriesToken, carriesTokenCookie, tokenCookie } from './launch-token';
 import { isAllowedHost, isAllowedOrigin } from './origin-policy';
 import { badTarget, parseRequestTarget } from './request-target';
+import { TOOLING_SESSION, type WebSessions } from './web-sessions';
 
 export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -41,6 +42,8 @@ export interface GuardOptions {
   port: () => number;
   /** The per-launch name sign-in links use (see origin-policy.ts). */
   launchHost: string;
+  /** Browser sessions: a request let through carries its own in `res.locals.session` (web-sessions.ts). */
+  sessions: WebSessions;
 }
 
 const REFUSED_CODE: Record<Exclude<Redemption, 'accepted'>, () => ErrorShape> = {
@@ -56,7 +59,7 @@ interface Refusal {
   page?: boolean;
 }
 
-export function requestGuard({ token, codes, connections, port, launchHost }: GuardOptions) {
+export function requestGuard({ token, codes, connections, port, launchHost, sessions }: GuardOptions) {
   /** Null when the request may go on (its socket then counts as authenticated), else why not. */
   const check = (req: Request, res: Response): Refusal | null | 'handled' => {
     const ownPort = port();
@@ -78,12 +81,20 @@ export function requestGuard({ token, codes, connections, port, launchHost }: Gu
       const outcome = codes.redeem(target.searchParams.get('code'));
       if (outcome !== 'accepted' && !hasToken) return { status: 401, error: REFUSED_CODE[outcome](), page: true };
       connections.authenticate(req.socket as Socket);
-      if (outcome === 'accepted') res.setHeader('Set-Cookie', tokenCookie(token, ownPort));
+      if (outcome === 'accepted')
+        res.setHeader('Set-Cookie', [tokenCookie(token, ownPort), sessions.start(ownPort).cookie]);
       res.redirect(302, '/');
       return 'handled';
     }
     if (!hasToken) return { status: 401, error: missingToken() };
     connections.authenticate(req.socket as Socket);
+    let session = sessions.find(req.headers, ownPort);
+    if (session === undefined && carriesTokenCookie(req.headers, token, ownPort)) {
+      const started = sessions.start(ownPort);
+      res.append('Set-Cookie', started.cookie);
+      session = started.session;
+    }
+    res.locals.session = session ?? TOOLING_SESSION;
     return null;
   };
 

@@ -122,8 +122,12 @@ describe('the launch token', () => {
     const reply = await send(link.pathname + link.search);
     expect(reply.status).toBe(302);
     expect(reply.headers.location).toBe('/');
+    // Beside the token, a session of this browser's own, which one-time links are bound to.
     expect(reply.headers['set-cookie']).toEqual([
       `berth_token_${server.port}=${server.token}; HttpOnly; SameSite=Strict; Path=/`,
+      expect.stringMatching(
+        new RegExp(`^berth_session_${server.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/$`),
+      ),
     ]);
   });
 

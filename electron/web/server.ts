@@ -12,10 +12,9 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import { WebSocketServer } from 'ws';
 import { FAVICON_FILE, FAVICON_REQUEST_PATH } from '../api/favicon';
-import type { LogDownloads } from '../api/log-downloads';
+import type { Links } from '../api/links';
 import type { Router } from '../api/router';
 import { type ErrorShape, STREAM_PATH } from '../contract';
-import type { FileTransfers } from '../core/files';
 import { callRoutes, errorReply, logRequestFailure } from './call-route';
 import { ConnectionGuard, type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from './connection-guard';
 import { fileRoutes } from './file-routes';
@@ -27,6 +26,7 @@ import { isAllowedHost, isAllowedOrigin, launchHostName } from './origin-policy'
 import { requestGuard, securityHeaders } from './request-guard';
 import { badTarget, parseRequestTarget } from './request-target';
 import { serveStreams } from './stream-socket';
+import { WebSessions } from './web-sessions';
 
 export interface WebServerOptions {
   router: Router;
@@ -38,10 +38,12 @@ export interface WebServerOptions {
   now?: () => number;
   /** Connection limits and timeouts; absent fields keep the defaults. */
   limits?: Partial<ConnectionLimits>;
-  /** The backend's one-time file transfer links; without them the download and upload routes are absent. */
-  files?: FileTransfers;
-  /** Log exports as downloads (the backend's); without it the download route does not exist. */
-  downloads?: LogDownloads;
+  /**
+   * The backend's one-time links (log exports, file downloads and uploads); without them those routes
+   * are absent. A session's links are revoked when it ends, when its last stream socket closes (the page
+   * went away) and when the server closes.
+   */
+  links?: Links;
 }
 
 export interface WebServer {
@@ -97,16 +99,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const launchHost = launchHostName();
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const connections = new ConnectionGuard(limits);
+  const links = options.links;
+  const sessions = new WebSessions((session) => links?.revokeSession(session));
+  /** Open stream sockets by session: the page's socket closing means the page is gone. */
+  const openSockets = new Map<string, number>();
   let port = 0;
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders);
-  app.use(requestGuard({ token, codes, connections, port: () => port, launchHost }));
+  app.use(requestGuard({ token, codes, connections, port: () => port, launchHost, sessions }));
   app.use(callRoutes(options.router));
-  if (options.files) app.use(fileRoutes(options.files));
-  if (options.downloads) app.use(logDownloadRoutes(options.downloads));
+  if (links) app.use(fileRoutes(links), logDownloadRoutes(links));
   app.get(FAVICON_REQUEST_PATH, (_req, res, next) => {
     res.type('image/svg+xml');
     res.sendFile(FAVICON_FILE, { root: options.staticDir }, (error) => error && next());
@@ -164,7 +169,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
 
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  sockets.on('connection', (ws) => serveStreams(ws, options.router));
+  sockets.on('connection', (ws, req: IncomingMessage) => {
+    serveStreams(ws, options.router);
+    const session = sessions.find(req.headers, port);
+    if (session === undefined) return;
+    openSockets.set(session, (openSockets.get(session) ?? 0) + 1);
+    ws.on('close', () => {
+      const left = (openSockets.get(session) ?? 1) - 1;
+      if (left > 0) return void openSockets.set(session, left);
+      openSockets.delete(session);
+      links?.revokeSession(session);
+    });
+  });
   // A handshake ws itself refuses (no Sec-WebSocket-Key, a bad version...) gets Berth's error shape too.
   sockets.on('wsClientError', (error: Error, socket: Duplex) => {
     replyOnSocket(socket, 400, {
@@ -225,6 +241,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     connectionCounts: () => connections.counts(),
     close: () =>
       new Promise<void>((resolve) => {
+        sessions.endAll();
         for (const client of sockets.clients) client.terminate();
         sockets.close();
         server.closeAllConnections();

@@ -1,17 +1,21 @@
 import { BerthError } from '../../contract';
 import { copyOut, DOWNLOAD_PATH, listFolder, statPath, UPLOAD_PATH } from '../../core/files';
 import type { Handlers } from '../handler-types';
+import { linkSession } from '../links';
 import { engineNow, type Services } from '../services';
 import type { AppOptions } from './app';
 
 type FileHandlers = Pick<Handlers, 'files.list' | 'files.downloadLink' | 'files.uploadLink' | 'files.copyOut'>;
 
-export function fileHandlers({ engine, files }: Services, options: AppOptions): FileHandlers {
+const ON_DESKTOP = 'On the desktop, use Copy out, which saves through the folder dialog.';
+
+export function fileHandlers({ engine, links }: Services, options: AppOptions): FileHandlers {
   return {
     'files.list': ({ id, path }) => listFolder(engine, id, path),
-    'files.downloadLink': async ({ id, path }) => {
+    'files.downloadLink': async ({ id, path }, caller) => {
+      const session = linkSession(caller, ON_DESKTOP);
       const stat = await statPath(engine, id, path);
-      const ticket = files.downloads.issue({ engine: engineNow(engine), id, path });
+      const ticket = links.issue(session, 'files.download', { engine: engineNow(engine), id, path }).id;
       const name = stat.name || 'root';
       return {
         url: `${DOWNLOAD_PATH}${ticket}`,
@@ -19,13 +23,14 @@ export function fileHandlers({ engine, files }: Services, options: AppOptions): 
         kind: stat.kind,
       };
     },
-    'files.uploadLink': async (request) => {
+    'files.uploadLink': async (request, caller) => {
+      const session = linkSession(caller, ON_DESKTOP);
       const stat = await statPath(engine, request.id, request.folder);
       if (stat.kind !== 'folder')
         throw new BerthError('INVALID_INPUT', `"${request.folder}" is not a folder.`, 'Upload into a folder.', {
           folder: ['not a folder'],
         });
-      const ticket = files.uploads.issue({ engine: engineNow(engine), request });
+      const ticket = links.issue(session, 'files.upload', { engine: engineNow(engine), request }).id;
       return { url: `${UPLOAD_PATH}${ticket}`, maxBytes: request.sizeBytes };
     },
     'files.copyOut': async ({ id, path }) => {

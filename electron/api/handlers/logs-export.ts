@@ -1,16 +1,30 @@
 import { isAbsolute } from 'node:path';
-import { BerthError, exportFileName } from '../../contract';
+import { BerthError, exportFileName, LOG_DOWNLOAD_PATH } from '../../contract';
 import { exportLogsToFile, resolveSelection } from '../../core/logs';
 import type { Handlers, StreamHandlers } from '../handler-types';
+import { linkSession } from '../links';
 import { engineNow, type Services } from '../services';
 import type { AppOptions } from './app';
 
 /** Progress is reported at most this often: enough for a counter, never a flood. */
 const PROGRESS_EVERY_MS = 200;
 
-/** Web mode: a one-time link the page opens to download a whole-range export. */
-export function logExportHandlers({ logDownloads }: Services): Pick<Handlers, 'logs.downloadLink'> {
-  return { 'logs.downloadLink': (request) => logDownloads.issue(request) };
+/**
+ * Web mode: a one-time link the page opens to download a whole-range export, after a check that the
+ * selection names containers that exist (NOT_FOUND otherwise, and no link).
+ */
+export function logExportHandlers({ engine, links }: Services): Pick<Handlers, 'logs.downloadLink'> {
+  return {
+    'logs.downloadLink': async (request, caller) => {
+      const session = linkSession(caller, 'On the desktop, Export saves through the save dialog (logs.export).');
+      const connection = engineNow(engine);
+      const sources = await resolveSelection(connection, request.selection);
+      const label = sources.length === 1 ? sources[0]!.name : 'merged';
+      const fileName = exportFileName(label, request.format, Date.now());
+      const link = links.issue(session, 'logs.export', { engine: connection, request, fileName });
+      return { href: `${LOG_DOWNLOAD_PATH}?ticket=${link.id}`, fileName, expiresAt: link.expiresAt };
+    },
+  };
 }
 
 /**

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { ContainerFilePath, FileName, normaliseContainerPath, UploadRequest } from '../../contract';
 import { listArchive } from './folder-listing';
 import { parsePathStat } from './path-stat';
-import { LINK_LIFETIME_MS, MAX_OPEN_LINKS, TransferLinks } from './transfer-links';
 
 describe('container paths and file names', () => {
   it('normalises absolute paths and refuses relative ones, NUL and .. above /', () => {
@@ -41,24 +40,6 @@ describe('the engine path stat header', () => {
     });
     expect(parsePathStat(undefined)).toBeNull();
     expect(parsePathStat('not base64 json')).toBeNull();
-  });
-});
-
-describe('one-time transfer links', () => {
-  it('work once, within their lifetime, and only when issued', () => {
-    let now = 0;
-    const links = new TransferLinks<string>(() => now);
-    const a = links.issue('a');
-    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(links.redeem(a)).toBe('a');
-    expect(links.redeem(a)).toBeUndefined();
-    const b = links.issue('b');
-    now += LINK_LIFETIME_MS;
-    expect(links.redeem(b)).toBeUndefined();
-    expect(links.redeem('../../etc')).toBeUndefined();
-    const many = Array.from({ length: MAX_OPEN_LINKS + 1 }, (_, i) => links.issue(String(i)));
-    expect(links.redeem(many[0] as string)).toBeUndefined();
-    expect(links.redeem(many[MAX_OPEN_LINKS] as string)).toBe(String(MAX_OPEN_LINKS));
   });
 });
 

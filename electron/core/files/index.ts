@@ -1,6 +1,5 @@
 export { copyOut, type Download, openDownload, uploadFile } from './container-transfers';
-export { DOWNLOAD_PATH, FileTransfers, UPLOAD_PATH } from './file-transfers';
+export { DOWNLOAD_PATH, UPLOAD_PATH } from './file-transfers';
 export { listArchive, listFolder } from './folder-listing';
 export { parsePathStat, statPath } from './path-stat';
 export { COPY_OUT_LIMITS, extractArchive } from './safe-extract';
-export { LINK_LIFETIME_MS, TransferLinks } from './transfer-links';
