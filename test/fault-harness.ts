@@ -10,14 +10,48 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Backend } from '../electron/api/backend';
+import { inject } from 'vitest';
+import { type Backend, createBackend } from '../electron/api/backend';
 import type { BerthError, ErrorShape, PushModel, StreamEvent, StreamName } from '../electron/contract';
 import { FINGERPRINT_KEY_FILE } from '../electron/core/build/cache-causes';
+import { Engine } from '../electron/core/engine';
+import { MemorySecretStore } from '../electron/core/registry';
 import { docker, TEST_RUN_LABEL, waitFor } from './engine-harness';
 import { startTestRegistry, type TestRegistry } from './registry-harness';
 
 /** Generous waits for things that depend on the engine's speed on a busy machine. */
 export const ENGINE_DEADLINE_MS = 60_000;
+
+/** One fault file's run: its own label (so its afterAll finds what it made) beside the suite's run label. */
+export function faultRun() {
+  const id = randomBytes(4).toString('hex');
+  return { id, label: `berth.test=faults-${id}`, testRun: inject('testRun'), nodeImage: inject('nodeImage') };
+}
+
+/** A backend on a data folder of its own, connected to the engine. */
+export async function connectedBackend(): Promise<{ backend: Backend; engine: Engine; dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-faults-data-'));
+  const engine = new Engine();
+  const backend = createBackend({ dataDir, secretStore: new MemorySecretStore(), engine, projectDir: dataDir });
+  await waitFor(
+    async () => (engine.current().state === 'connected' ? true : undefined),
+    ENGINE_DEADLINE_MS,
+    'Berth to connect',
+  );
+  return { backend, engine, dataDir };
+}
+
+/** Closes the backend, removes what the file labelled and its data folder, and writes its figures. */
+export async function endFaultFile(label: string, opened: { backend?: Backend; dataDir?: string }): Promise<void> {
+  await opened.backend?.close();
+  const quietly = (args: string[]) => docker(...args).catch(() => '');
+  const containers = (await quietly(['ps', '-aq', '--filter', `label=${label}`])).split('\n').filter(Boolean);
+  if (containers.length) await quietly(['rm', '-f', '-v', ...containers]);
+  const images = (await quietly(['images', '-q', '--filter', `label=${label}`])).split('\n').filter(Boolean);
+  if (images.length) await quietly(['rmi', '-f', ...new Set(images)]);
+  if (opened.dataDir) rmSync(opened.dataDir, { recursive: true, force: true });
+  writeMeasured();
+}
 
 interface Received<E> {
   event: E;

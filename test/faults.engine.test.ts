@@ -13,63 +13,43 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
-import { type Backend, createBackend } from '../electron/api/backend';
+import type { Backend } from '../electron/api/backend';
 import type { BuildModel, LogEvent } from '../electron/contract';
-import { Engine } from '../electron/core/engine';
-import { MemorySecretStore } from '../electron/core/registry';
 import { ensureDockerd, restartDockerd } from './dockerd-control';
 import { docker, TEST_RUN_LABEL, waitFor } from './engine-harness';
 import {
+  connectedBackend,
   ENGINE_DEADLINE_MS,
+  endFaultFile,
   expectClearError,
   expectNothingStillRunning,
   expectOnlyWholeRecords,
+  faultRun,
   follow,
   measure,
   PushFaults,
-  writeMeasured,
 } from './fault-harness';
 
 /** Berth must be connected again within this long after the engine first answers (issue 9). */
 const RECONNECT_DEADLINE_MS = 3000;
 
-const RUN = randomBytes(4).toString('hex');
-const LABEL = `berth.test=faults-${RUN}`;
-const nodeImage = inject('nodeImage');
-/** The suite's run label too, so main's global teardown finds anything this file might leave. */
-const TEST_RUN = inject('testRun');
+const { id: RUN, label: LABEL, testRun: TEST_RUN, nodeImage } = faultRun();
 
 let dataDir: string;
 let backend: Backend;
-let engine: Engine;
 let engineFeed: ReturnType<typeof follow<'engine'>>;
 
 beforeAll(async () => {
   await ensureDockerd();
-  dataDir = mkdtempSync(join(tmpdir(), 'berth-faults-data-'));
-  engine = new Engine();
-  backend = createBackend({ dataDir, secretStore: new MemorySecretStore(), engine, projectDir: dataDir });
+  ({ backend, dataDir } = await connectedBackend());
   engineFeed = follow(backend, 'engine', {});
-  await waitFor(
-    async () => (engine.current().state === 'connected' ? true : undefined),
-    ENGINE_DEADLINE_MS,
-    'Berth to connect',
-  );
 });
 
 afterAll(async () => {
   // Whatever happened, the shared engine runs again before anything else.
   await ensureDockerd();
   engineFeed?.stop();
-  await backend?.close();
-  const quietly = (args: string[]) => docker(...args).catch(() => '');
-  const containers = (await quietly(['ps', '-aq', '--filter', `label=${LABEL}`])).split('\n').filter(Boolean);
-  if (containers.length) await quietly(['rm', '-f', '-v', ...containers]);
-  const images = (await quietly(['images', '-q', '--filter', `label=${LABEL}`])).split('\n').filter(Boolean);
-  if (images.length) await quietly(['rmi', '-f', ...new Set(images)]);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  writeMeasured();
+  await endFaultFile(LABEL, { backend, dataDir });
 }, 180_000);
 
 /** When Berth's status next became connected after `after`, from the engine stream. */

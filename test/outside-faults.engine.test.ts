@@ -7,59 +7,41 @@
  * Needs root (it mounts a small tmpfs). BERTH_FAULTS_OUT: see test/fault-harness.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import { type Backend, createBackend } from '../electron/api/backend';
 import type { BuildModel } from '../electron/contract';
-import { Engine } from '../electron/core/engine';
+import type { Engine } from '../electron/core/engine';
 import { MemorySecretStore } from '../electron/core/registry';
-import { docker, TEST_RUN_LABEL, waitFor } from './engine-harness';
+import { TEST_RUN_LABEL, waitFor } from './engine-harness';
 import {
+  connectedBackend,
   ENGINE_DEADLINE_MS,
+  endFaultFile,
   expectClearError,
   expectNothingStillRunning,
   expectOnlyWholeRecords,
+  faultRun,
   follow,
   measure,
   PushFaults,
-  writeMeasured,
 } from './fault-harness';
 
 /** The engine retries a push to a registry that went away several times before it gives up. */
 const REGISTRY_GIVE_UP_DEADLINE_MS = 150_000;
 
-const RUN = randomBytes(4).toString('hex');
-const LABEL = `berth.test=faults-${RUN}`;
-const nodeImage = inject('nodeImage');
-/** The suite's run label too, so the global teardown finds anything this file might leave. */
-const TEST_RUN = inject('testRun');
+const { id: RUN, label: LABEL, testRun: TEST_RUN, nodeImage } = faultRun();
 
 let dataDir: string;
 let backend: Backend;
 let engine: Engine;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'berth-faults-data-'));
-  engine = new Engine();
-  backend = createBackend({ dataDir, secretStore: new MemorySecretStore(), engine, projectDir: dataDir });
-  await waitFor(
-    async () => (engine.current().state === 'connected' ? true : undefined),
-    ENGINE_DEADLINE_MS,
-    'Berth to connect',
-  );
+  ({ backend, engine, dataDir } = await connectedBackend());
 });
 
-afterAll(async () => {
-  await backend?.close();
-  const quietly = (args: string[]) => docker(...args).catch(() => '');
-  const images = (await quietly(['images', '-q', '--filter', `label=${LABEL}`])).split('\n').filter(Boolean);
-  if (images.length) await quietly(['rmi', '-f', ...new Set(images)]);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  writeMeasured();
-}, 180_000);
+afterAll(() => endFaultFile(LABEL, { backend, dataDir }), 180_000);
 
 describe('the registry killed in the middle of a push', () => {
   const pushes = new PushFaults({ id: RUN, label: LABEL, testRun: TEST_RUN }, () => backend);
