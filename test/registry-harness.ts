@@ -15,7 +15,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, labelFlags } from './engine-harness';
+import { inject } from 'vitest';
+import { freePort, labelFlags, TEST_RUN_LABEL } from './engine-harness';
 
 const execFileAsync = promisify(execFile);
 
@@ -162,9 +163,19 @@ export async function buildPushableImage(ref: string): Promise<string> {
   }
 }
 
-/** Removes every image carrying PUSH_TEST_LABEL (all their tags), and only those. */
+/**
+ * Removes every image of this run carrying PUSH_TEST_LABEL (all their tags), and only those: never another
+ * run's or another lane's (`npm test` runs several files at once, each lane with its own run label).
+ */
 export async function removeLabelledImages(): Promise<void> {
-  const { stdout } = await execFileAsync('docker', ['images', '-q', '--filter', `label=${PUSH_TEST_LABEL}`]);
+  const { stdout } = await execFileAsync('docker', [
+    'images',
+    '-q',
+    '--filter',
+    `label=${PUSH_TEST_LABEL}`,
+    '--filter',
+    `label=${TEST_RUN_LABEL}=${inject('testRun')}`,
+  ]);
   const ids = [...new Set(stdout.split('\n').filter(Boolean))];
   if (ids.length > 0) await execFileAsync('docker', ['rmi', '-f', ...ids]).catch(() => undefined);
 }
