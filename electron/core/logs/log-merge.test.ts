@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../contract';
 import { LogMerger } from './log-merge';
+import { timestampNanos } from './log-timestamp';
 
 const at = (second: number, text: string): LogLine => ({
   stream: 'stdout',
@@ -45,5 +46,94 @@ describe('LogMerger', () => {
     m.push(0, [at(1, 'x'), at(1, 'y')]);
     m.push(1, [at(1, 'z')]);
     expect(m.release(true).map((l) => l.text)).toEqual(['x', 'y', 'z']);
+  });
+});
+
+/**
+ * The merge rule, one line at a time, written plainly: the oldest head (lowest source on a tie) goes out
+ * when no open source is empty, or it is late, or its hold-back ran out, or everything is flushed.
+ */
+function referenceMerger(sources: number, holdBackMs: number | null, now: () => number) {
+  const queues = Array.from({ length: sources }, () => ({
+    items: [] as { line: LogLine; nanos: bigint; at: number }[],
+    open: true,
+  }));
+  let sent = -1n;
+  return {
+    push(source: number, lines: LogLine[]) {
+      const q = queues[source]!;
+      let last = q.items.at(-1)?.nanos ?? sent;
+      for (const line of lines) {
+        const nanos = (line.ts === undefined ? undefined : timestampNanos(line.ts)) ?? last;
+        last = nanos;
+        q.items.push({ line, nanos, at: now() });
+      }
+    },
+    end(source: number) {
+      queues[source]!.open = false;
+    },
+    release(flushAll: boolean) {
+      const out: unknown[] = [];
+      for (;;) {
+        const heads = queues.flatMap((q, i) => (q.items.length ? [{ i, head: q.items[0]! }] : []));
+        if (!heads.length) break;
+        const { i, head } = heads.reduce((a, b) => (b.head.nanos < a.head.nanos ? b : a));
+        const waiting = queues.some((q) => q.open && !q.items.length);
+        const late = head.nanos < sent;
+        const expired = holdBackMs !== null && now() - head.at >= holdBackMs;
+        if (waiting && !flushAll && !late && !expired) break;
+        queues[i]!.items.shift();
+        if (!late) sent = head.nanos;
+        out.push({ ...head.line, source: i, ...(late && { late: true }) });
+      }
+      return out;
+    },
+  };
+}
+
+describe('LogMerger against the plain rule', () => {
+  it('releases the same lines in the same order, over random pushes, ties, late lines, ends and windows', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let round = 0; round < 200; round++) {
+      const sources = 1 + Math.floor(random() * 5);
+      const holdBackMs = random() < 0.3 ? null : Math.floor(random() * 50);
+      let now = 0;
+      const clock = () => now;
+      const fast = new LogMerger(sources, { holdBackMs, now: clock });
+      const plain = referenceMerger(sources, holdBackMs, clock);
+      const clocks = Array.from({ length: sources }, () => Math.floor(random() * 20));
+      let serial = 0;
+      for (let step = 0; step < 80; step++) {
+        const roll = random();
+        if (roll < 0.55) {
+          const source = Math.floor(random() * sources);
+          const lines: LogLine[] = Array.from({ length: Math.floor(random() * 40) }, () => {
+            // Mostly forward, sometimes the same time, now and then a little back (stdout and stderr interleave).
+            const r = random();
+            clocks[source]! += r < 0.2 ? 0 : r < 0.25 ? -2 : Math.floor(random() * 4);
+            const text = `s${source} n${serial++}`;
+            if (random() < 0.03) return { stream: 'stdout', text };
+            const ms = String(Math.max(0, clocks[source]!)).padStart(9, '0');
+            return { stream: random() < 0.1 ? 'stderr' : 'stdout', text, ts: `2026-01-01T00:00:01.${ms}Z` };
+          });
+          fast.push(source, lines);
+          plain.push(source, lines);
+        } else if (roll < 0.6) {
+          const source = Math.floor(random() * sources);
+          fast.end(source);
+          plain.end(source);
+        } else if (roll < 0.75) {
+          now += Math.floor(random() * 30);
+        } else {
+          const flushAll = random() < 0.05;
+          expect(fast.release(flushAll), `round ${round} step ${step}`).toEqual(plain.release(flushAll));
+        }
+      }
+      expect(fast.release(true)).toEqual(plain.release(true));
+    }
   });
 });

@@ -12,30 +12,41 @@
 import type { LogLine, MergedLogLine } from '../../contract';
 import { timestampNanos } from './log-timestamp';
 
-interface Queued {
-  line: LogLine;
-  nanos: bigint;
-  /** When it reached the merger (ms, the injected clock). */
-  at: number;
-}
-
+/**
+ * One source's lines waiting to go out, as columns: the lines as they came, their timestamps, and when each
+ * push reached the merger (a push's lines share that time). `head` is the next line to go out.
+ */
 class SourceQueue {
-  items: Queued[] = [];
+  lines: LogLine[] = [];
+  nanos: bigint[] = [];
+  /** `at` of the push each line came in, by push: `pushAt[k]` applies from line `pushStart[k]` on. */
+  pushAt: number[] = [];
+  pushStart: number[] = [];
+  private push0 = 0;
   head = 0;
   open = true;
+
   get size(): number {
-    return this.items.length - this.head;
+    return this.lines.length - this.head;
   }
-  peek(): Queued | undefined {
-    return this.items[this.head];
+
+  /** When the line at `head` reached the merger. */
+  headAt(): number {
+    while (this.push0 + 1 < this.pushStart.length && this.pushStart[this.push0 + 1]! <= this.head) this.push0++;
+    return this.pushAt[this.push0]!;
   }
-  shift(): Queued {
-    const item = this.items[this.head++]!;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return item;
+
+  /** Forgets lines that went out, once they are most of what is kept. */
+  compact(): void {
+    if (this.head <= 1024 || this.head * 2 <= this.lines.length) return;
+    const gone = this.head;
+    this.lines = this.lines.slice(gone);
+    this.nanos = this.nanos.slice(gone);
+    this.headAt();
+    this.pushAt = this.pushAt.slice(this.push0);
+    this.pushStart = this.pushStart.slice(this.push0).map((start) => Math.max(0, start - gone));
+    this.push0 = 0;
+    this.head = 0;
   }
 }
 
@@ -66,13 +77,16 @@ export class LogMerger {
 
   /** Adds one source's lines (in its own order). A line without a timestamp sorts with the newest sent. */
   push(source: number, lines: readonly LogLine[]): void {
+    if (!lines.length) return;
     const queue = this.queues[source]!;
-    const at = this.now();
-    let last = queue.items[queue.items.length - 1]?.nanos ?? this.sent;
+    queue.pushAt.push(this.now());
+    queue.pushStart.push(queue.lines.length);
+    let last = queue.nanos.length > queue.head ? queue.nanos[queue.nanos.length - 1]! : this.sent;
     for (const line of lines) {
       const nanos = (line.ts === undefined ? undefined : timestampNanos(line.ts)) ?? last;
       last = nanos;
-      queue.items.push({ line, nanos, at });
+      queue.lines.push(line);
+      queue.nanos.push(nanos);
     }
   }
 
@@ -85,34 +99,57 @@ export class LogMerger {
     return this.queues.every((q) => !q.open && q.size === 0);
   }
 
-  /** The lines that may go out now, in order; `flushAll` sends everything queued (the read is over). */
+  /**
+   * The lines that may go out now, in order; `flushAll` sends everything queued (the read is over).
+   * The smallest head goes out while nothing older can still come. Once a source holds the smallest head,
+   * its following lines go out in one run for as long as they stay before every other source's head (the
+   * others do not change meanwhile), so the heads are compared once per run rather than once per line.
+   */
   release(flushAll = false): MergedLogLine[] {
     const out: MergedLogLine[] = [];
     const { holdBackMs } = this.options;
     const now = this.now();
+    const queues = this.queues;
     for (;;) {
       let best = -1;
       let bestNanos = 0n;
+      let second = -1;
+      let secondNanos = 0n;
       let waiting = false;
-      for (let i = 0; i < this.queues.length; i++) {
-        const head = this.queues[i]!.peek();
-        if (!head) {
-          if (this.queues[i]!.open) waiting = true;
+      for (let i = 0; i < queues.length; i++) {
+        const q = queues[i]!;
+        if (q.head >= q.lines.length) {
+          if (q.open) waiting = true;
           continue;
         }
-        if (best === -1 || head.nanos < bestNanos) {
+        const nanos = q.nanos[q.head]!;
+        if (best === -1 || nanos < bestNanos) {
+          second = best;
+          secondNanos = bestNanos;
           best = i;
-          bestNanos = head.nanos;
+          bestNanos = nanos;
+        } else if (second === -1 || nanos < secondNanos) {
+          second = i;
+          secondNanos = nanos;
         }
       }
       if (best === -1) break;
-      const head = this.queues[best]!.peek()!;
-      const late = head.nanos < this.sent;
-      const expired = holdBackMs !== null && now - head.at >= holdBackMs;
-      if (waiting && !flushAll && !late && !expired) break;
-      this.queues[best]!.shift();
-      if (!late) this.sent = head.nanos;
-      out.push(late ? { ...head.line, source: best, late: true } : { ...head.line, source: best });
+      const q = queues[best]!;
+      let released = false;
+      // While the run lasts, `waiting` cannot change: the other queues are untouched, and this one is not empty.
+      while (q.head < q.lines.length) {
+        const nanos = q.nanos[q.head]!;
+        if (second !== -1 && (nanos > secondNanos || (nanos === secondNanos && second < best))) break;
+        const late = nanos < this.sent;
+        if (waiting && !flushAll && !late && !(holdBackMs !== null && now - q.headAt() >= holdBackMs)) break;
+        const line = q.lines[q.head]!;
+        q.head += 1;
+        released = true;
+        if (!late) this.sent = nanos;
+        out.push(merged(line, best, late));
+      }
+      q.compact();
+      if (!released) break;
     }
     return out;
   }
@@ -122,9 +159,17 @@ export class LogMerger {
     if (this.options.holdBackMs === null) return null;
     let oldest: number | null = null;
     for (const q of this.queues) {
-      const head = q.peek();
-      if (head && (oldest === null || head.at < oldest)) oldest = head.at;
+      if (q.size === 0) continue;
+      const at = q.headAt();
+      if (oldest === null || at < oldest) oldest = at;
     }
     return oldest === null ? null : Math.max(0, oldest + this.options.holdBackMs - this.now());
   }
+}
+
+/** A line with its source: a literal of one shape (a spread per line was the merge's main cost). */
+function merged(line: LogLine, source: number, late: boolean): MergedLogLine {
+  const { stream, text, ts } = line;
+  if (late) return ts === undefined ? { stream, text, source, late: true } : { stream, text, ts, source, late: true };
+  return ts === undefined ? { stream, text, source } : { stream, text, ts, source };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContinuationStamp } from './continuation-stamp';
-import { sinceParam, splitTimestamp, timestampMillis } from './log-timestamp';
+import { sinceParam, splitTimestamp, timestampMillis, timestampNanos } from './log-timestamp';
 
 describe('splitTimestamp', () => {
   it('takes the RFC 3339 prefix the engine writes', () => {
@@ -49,5 +49,40 @@ describe('ContinuationStamp', () => {
 
   it('passes data through when no continuation is expected', () => {
     expect(new ContinuationStamp().take(frame)).toBe(frame);
+  });
+});
+
+describe('timestampNanos', () => {
+  it('reads the engine shape on its fast path exactly as the general rule does', () => {
+    const cases = [
+      '2024-05-01T10:00:00.123456789Z',
+      '2024-05-01T10:00:00.123456788Z',
+      '2024-05-01T10:00:00.1Z',
+      '2024-05-01T10:00:00.000000001Z',
+      '2024-05-01T10:00:00Z',
+      '2024-05-01T10:00:01.5Z',
+      '2024-12-31T23:59:59.999999999Z',
+      '1970-01-01T00:00:00.000000000Z',
+    ];
+    const general = (ts: string) => {
+      const m = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(ts)!;
+      return BigInt(Date.parse(`${m[1]}${m[3]}`)) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+    };
+    for (const ts of cases) expect(timestampNanos(ts), ts).toBe(general(ts));
+    expect(timestampNanos('2024-05-01T10:00:00.5+02:00')).toBe(general('2024-05-01T10:00:00.5+02:00'));
+  });
+
+  it('refuses what is not an engine timestamp, before and after a cached second', () => {
+    for (const bad of [
+      '',
+      'hello',
+      '2024-05-01T10:00:00.Z',
+      '2024-05-01T10:00:00.1234567890Z',
+      '2024-13-01T10:00:00Z',
+    ]) {
+      expect(timestampNanos('2024-05-01T10:00:00.1Z')).toBeDefined();
+      expect(timestampNanos(bad), bad).toBeUndefined();
+    }
+    expect(timestampNanos('2024-05-01T10:00:00.12a4Z')).toBeUndefined();
   });
 });

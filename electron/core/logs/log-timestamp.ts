@@ -19,9 +19,54 @@ export function sinceParam(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
-/** An engine timestamp as nanoseconds since the epoch (engine timestamps carry up to 9 fraction digits). */
+const TIMESTAMP_PARTS = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+/** `YYYY-MM-DDTHH:MM:SS`: the part of a UTC stamp that the fast path below caches. */
+const SECOND_PART = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+const SECOND_CHARS = 19;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const Z = 0x5a;
+const FRACTION_SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
+
+/** The last whole second parsed (`YYYY-MM-DDTHH:MM:SS`, UTC) and its nanoseconds since the epoch. */
+let cachedSecond = '';
+let cachedSecondNanos = 0n;
+
+/**
+ * An engine timestamp as nanoseconds since the epoch (engine timestamps carry up to 9 fraction digits).
+ * Followed logs parse one per line, and thousands share their second: the engine's usual shape
+ * (`…T10:00:00.123456789Z`) reuses the last second's value and reads only the fraction; anything else
+ * takes the general path.
+ */
 export function timestampNanos(ts: string): bigint | undefined {
-  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(ts);
+  const length = ts.length;
+  if (length > SECOND_CHARS && ts.charCodeAt(length - 1) === Z) {
+    let fraction = 0;
+    let digits = 0;
+    let i = SECOND_CHARS;
+    if (ts.charCodeAt(i) === DOT) {
+      for (i += 1; i < length - 1 && digits < 10; i++, digits++) {
+        const digit = ts.charCodeAt(i) - ZERO;
+        if (digit < 0 || digit > 9) break;
+        fraction = fraction * 10 + digit;
+      }
+    }
+    if (i === length - 1 && digits <= 9 && (digits > 0 || i === SECOND_CHARS)) {
+      if (!ts.startsWith(cachedSecond) || cachedSecond.length !== SECOND_CHARS) {
+        const second = ts.slice(0, SECOND_CHARS);
+        const seconds = SECOND_PART.test(second) ? Date.parse(`${second}Z`) : Number.NaN;
+        if (Number.isNaN(seconds)) return slowTimestampNanos(ts);
+        cachedSecond = second;
+        cachedSecondNanos = BigInt(seconds) * 1_000_000n;
+      }
+      return fraction === 0 ? cachedSecondNanos : cachedSecondNanos + BigInt(fraction * FRACTION_SCALE[digits]!);
+    }
+  }
+  return slowTimestampNanos(ts);
+}
+
+function slowTimestampNanos(ts: string): bigint | undefined {
+  const match = TIMESTAMP_PARTS.exec(ts);
   if (!match) return undefined;
   const seconds = Date.parse(`${match[1]}${match[3]}`);
   if (Number.isNaN(seconds)) return undefined;
