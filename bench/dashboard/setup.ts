@@ -145,7 +145,9 @@ export interface Server {
 /** Spawns `node dist/web/server.mjs --no-open --port 0` with a fresh data dir; resolves on its URL line. */
 export async function startServer(started = performance.now()): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-data-'));
-  const child = spawn('node', [SERVER, '--no-open', '--port', '0'], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server while a bench runs.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn('node', [...nodeArgs, SERVER, '--no-open', '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, BERTH_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
