@@ -35,7 +35,8 @@ import {
   withTimeout,
   yes,
 } from './dashboard/setup';
-import { benchRun, countsLine, engineCounts, machineLine, removeLabelled } from './lib/engine';
+import { type CpuShares, cpuSpan, pidsWhere } from './lib/cpu';
+import { benchRun, countsLine, engineCounts, loadAverage, machineLine, removeLabelled } from './lib/engine';
 import { writeHighlights } from './lib/highlights';
 import { requireSameWork, sameCount } from './lib/same-work';
 import { fmt, formatSpread, pairedRatios, rateOf, type Spread, spread } from './lib/stats';
@@ -53,8 +54,9 @@ const WHOLE_RUN_MS = 1_500_000;
 const owner = benchRun('logs-e2e');
 
 /** `docker logs <id> > /dev/null`, timed; then an untimed `docker logs <id> | wc -l` that counts its lines. */
-async function cliOnce(name: string): Promise<{ ms: number; lines: number }> {
+async function cliOnce(name: string, server: Server): Promise<{ ms: number; lines: number; cpu: CpuShares }> {
   const devNull = openSync('/dev/null', 'w');
+  const cpu = cpuSpan(cpuGroups(server));
   const started = performance.now();
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn('docker', ['logs', name], { stdio: ['ignore', devNull, devNull] });
@@ -62,9 +64,27 @@ async function cliOnce(name: string): Promise<{ ms: number; lines: number }> {
     child.once('exit', resolve);
   });
   const ms = performance.now() - started;
+  const shares = cpu();
   if (code !== 0) throw new Error(`docker logs exited ${code}`);
   const { stdout } = await run('sh', ['-c', `docker logs ${name} 2>&1 | wc -l`], { timeout: 120_000 });
-  return { ms, lines: Number(stdout.trim()) };
+  return { ms, lines: Number(stdout.trim()), cpu: shares };
+}
+
+/**
+ * The processes whose CPU each run reports: the engine, Berth's server and the benchmark's Chromium (the only
+ * Chromium while the engine lock is held). A CLI run's `docker logs` ends before it is counted: it is in "rest".
+ */
+const cpuGroups = (server: Server) => ({
+  dockerd: () => pidsWhere((cmd) => /(^|\/)dockerd( |$)/.test(cmd)),
+  server: () => (server.child.pid ? [server.child.pid] : []),
+  chromium: () => pidsWhere((cmd) => cmd.includes('chromium') && cmd.includes('berth-chromium-')),
+});
+
+/** "wall 12.3 s: dockerd 9.1, server 2.0, Chromium 4.2, rest 3.0 core-s": where one run's time went. */
+function cpuLine(ms: number, { machine, groups }: CpuShares, load: string): string {
+  const named = Object.values(groups).reduce((a, b) => a + b, 0);
+  const parts = Object.entries(groups).map(([name, s]) => `${name} ${fmt(s, 1)}`);
+  return `${fmt(ms / 1000, 1)} s: ${parts.join(', ')}, rest ${fmt(machine - named, 1)} of ${fmt(machine, 1)} core-s busy (load ${load})`;
 }
 
 /** In-page expression: the text of the newest row in the log viewport's DOM, or null. */
@@ -124,6 +144,8 @@ interface BerthRun {
   newestNumber: number;
   frames: { p50: number; p95: number; max: number; over50: number; count: number };
   heapAfter: number;
+  cpu: CpuShares;
+  load: string;
 }
 
 const pick = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -146,6 +168,8 @@ async function berthOnce(server: Server, name: string, n: number): Promise<Berth
       .waitFor({ timeout: 30_000 });
     await sleep(300);
     await page.evaluate(WATCH(COUNT - 1));
+    const load = loadAverage().split(' / ')[0]!;
+    const cpu = cpuSpan(cpuGroups(server));
     const started = Date.now();
     await page.getByRole('combobox', { name: 'Tail' }).selectOption('all', { timeout: 10_000 });
     const until = performance.now() + BERTH_LIMIT_MS;
@@ -156,13 +180,14 @@ async function berthOnce(server: Server, name: string, n: number): Promise<Berth
       if (watch.doneAt !== null) break;
       if (performance.now() > until) throw new Error(`Berth run ${n}: line ${COUNT - 1} not on screen in time`);
     }
+    const shares = cpu();
     const state = await viewState(page);
     const newest = ((await page.evaluate(NEWEST_ROW)) as string | null) ?? '';
     const newestNumber = Number(/line (\d+) /.exec(newest)?.[1] ?? -1);
     const sorted = [...watch.frames].sort((a, b) => a - b);
     const heapAfter = await jsHeap(page, true);
     const ms = watch.doneAt! - started;
-    console.log(`[bench] Berth run ${n}: ${fmt(ms)} ms, view ${fmt(state.total)} lines`);
+    console.log(`[bench] Berth run ${n}: ${cpuLine(ms, shares, load)}, view ${fmt(state.total)} lines`);
     return {
       ms,
       firstMs: (watch.firstAt ?? Number.NaN) - started,
@@ -179,6 +204,8 @@ async function berthOnce(server: Server, name: string, n: number): Promise<Berth
         count: sorted.length,
       },
       heapAfter,
+      cpu: shares,
+      load,
     };
   } finally {
     await launched.close();
@@ -198,11 +225,14 @@ async function main(): Promise<void> {
   const { stdout: bytes } = await run('sh', ['-c', `stat -c %s ${logSize.trim()} 2>/dev/null || echo 0`]);
 
   const server = await startServer();
-  const cli: { ms: number; lines: number }[] = [];
+  const cli: { ms: number; lines: number; cpu: CpuShares }[] = [];
+  const cliLoads: string[] = [];
   const berth: BerthRun[] = [];
   for (let i = 1; i <= RUNS; i++) {
-    const c = await cliOnce(name);
-    console.log(`[bench] CLI run ${i}: ${fmt(c.ms)} ms, ${fmt(c.lines)} lines`);
+    const load = loadAverage().split(' / ')[0]!;
+    cliLoads.push(load);
+    const c = await cliOnce(name, server);
+    console.log(`[bench] CLI run ${i}: ${cpuLine(c.ms, c.cpu, load)}, ${fmt(c.lines)} lines`);
     cli.push(c);
     berth.push(await berthOnce(server, name, i));
   }
@@ -244,6 +274,7 @@ async function main(): Promise<void> {
     `| of Berth's time: pick → first line of the read on screen | ${s1(toS(per((b) => b.firstMs)))} |  |  |  |`,
     `| of Berth's time: pick → last line received on the WebSocket | ${s1(toS(per((b) => b.wsMs)))} |  |  | median ${fmt(per((b) => b.wsMs / b.ms).median, 2)} of the whole |`,
     `| lines counted: CLI (\`wc -l\`) / view (held + dropped) / WebSocket; lines held | ${[...new Set(cli.map((c) => fmt(c.lines)))].join(', ')} / ${[...new Set(berth.map((b) => fmt(b.total)))].join(', ')} / ${[...new Set(berth.map((b) => fmt(b.ws)))].join(', ')}; ${[...new Set(berth.map((b) => fmt(b.held)))].join(', ')} | all ${fmt(COUNT)} | yes |  |`,
+    `| where each pair's time went (CLI run; Berth run): wall time, then core-seconds used in it | ${cli.map((c, i) => `${i + 1}. ${cpuLine(c.ms, c.cpu, cliLoads[i]!)}; ${cpuLine(berth[i]!.ms, berth[i]!.cpu, berth[i]!.load)}`).join('<br>')} |  |  | 2 cores give 2 core-s per s; "rest" is every other process on the machine |`,
     `| renderer JS heap after the read (after GC) | ${formatSpread(
       per((b) => b.heapAfter / MB),
       1,
