@@ -18,6 +18,9 @@ describe('splitTimestamp', () => {
       text: '2024-05-01 10:00:00 not rfc3339 at all',
     });
     expect(splitTimestamp('')).toEqual({ text: '' });
+    for (const almost of ['2024-05-01T10:00:00.Z x', '2024-05-01T10:0a:00.1Z x', '2024-05-01T10:00:00.1234567890Z x']) {
+      expect(splitTimestamp(almost), almost).toEqual({ text: almost });
+    }
   });
 
   it('converts to milliseconds and to the engine since parameter', () => {

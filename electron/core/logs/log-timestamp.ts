@@ -1,12 +1,45 @@
 /** The engine's RFC 3339 timestamp (nanosecond precision), as it prefixes each line when asked. */
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
+/** `YYYY-MM-DDTHH:MM:SS`: the part of a UTC stamp that the fast path below caches. */
+const SECOND_PART = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+const SECOND_CHARS = 19;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const Z = 0x5a;
+/** The separators of `YYYY-MM-DDTHH:MM:SS` by position; digits elsewhere. */
+const SEPARATORS: (number | undefined)[] = [];
+SEPARATORS[4] = 0x2d;
+SEPARATORS[7] = 0x2d;
+SEPARATORS[10] = 0x54;
+SEPARATORS[13] = 0x3a;
+SEPARATORS[16] = 0x3a;
+SEPARATORS.length = 19;
+
 /** Splits `2024-05-01T10:00:00.123456789Z text` into its timestamp and text; a line without one is all text. */
 export function splitTimestamp(line: string): { ts?: string; text: string } {
   const space = line.indexOf(' ');
   if (space < 20 || space > 35) return { text: line };
   const ts = line.slice(0, space);
-  return RFC3339.test(ts) ? { ts, text: line.slice(space + 1) } : { text: line };
+  return looksUtc(ts, space) || RFC3339.test(ts) ? { ts, text: line.slice(space + 1) } : { text: line };
+}
+
+/**
+ * The engine's own shape, `YYYY-MM-DDTHH:MM:SS.fffffffffZ` (1 to 9 fraction digits), checked by character:
+ * each followed line has one, so this spares the regex per line; any other shape goes to RFC3339.
+ */
+function looksUtc(ts: string, length: number): boolean {
+  if (ts.charCodeAt(length - 1) !== Z || ts.charCodeAt(SECOND_CHARS) !== DOT || length < SECOND_CHARS + 3) return false;
+  for (let i = 0; i < SECOND_CHARS; i++) {
+    const c = ts.charCodeAt(i);
+    const want = SEPARATORS[i];
+    if (want === undefined ? c < ZERO || c > ZERO + 9 : c !== want) return false;
+  }
+  for (let i = SECOND_CHARS + 1; i < length - 1; i++) {
+    const c = ts.charCodeAt(i);
+    if (c < ZERO || c > ZERO + 9) return false;
+  }
+  return length - SECOND_CHARS - 2 <= 9;
 }
 
 /** Milliseconds since the epoch for an engine timestamp (digits past milliseconds are dropped). */
@@ -20,12 +53,6 @@ export function sinceParam(ms: number): string {
 }
 
 const TIMESTAMP_PARTS = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
-/** `YYYY-MM-DDTHH:MM:SS`: the part of a UTC stamp that the fast path below caches. */
-const SECOND_PART = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
-const SECOND_CHARS = 19;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const Z = 0x5a;
 const FRACTION_SCALE = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 1e1, 1];
 
 /** The last whole second parsed (`YYYY-MM-DDTHH:MM:SS`, UTC) and its nanoseconds since the epoch. */
