@@ -14,7 +14,6 @@
  *
  *   npx tsx bench/logs-merged.ts      prints the figures and writes "## Merged logs follow (issue 14)" in BENCHMARKS.md
  */
-import { spawn } from 'node:child_process';
 import { writeBenchmarkSection } from './benchmarks-file';
 import { type Frames, frames, openDashboard, viewState } from './dashboard/page';
 import {
@@ -33,7 +32,7 @@ import {
   startServer,
   yes,
 } from './dashboard/setup';
-import { benchRun, countsLine, engineCounts, machineLine, removeLabelled } from './lib/engine';
+import { benchRun, cliFollower, countsLine, engineCounts, machineLine, removeLabelled } from './lib/engine';
 import { writeHighlights } from './lib/highlights';
 import { requireSameWork, sameCount } from './lib/same-work';
 import { fmt, formatSpread, pairedRatios, type Spread, spread } from './lib/stats';
@@ -71,18 +70,6 @@ const TAG_PROBE = `(() => {
     }
   };
 })()`;
-
-/** `docker logs -f <name>`, its output only counted (newlines on stdout and stderr); ends when the container stops. */
-function cliFollower(name: string) {
-  const child = spawn('docker', ['logs', '-f', name], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const follower = { lines: 0, ended: new Promise<number | null>((resolve) => child.on('close', resolve)) };
-  const count = (chunk: Buffer) => {
-    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) follower.lines += 1;
-  };
-  child.stdout.on('data', count);
-  child.stderr.on('data', count);
-  return follower;
-}
 
 async function main(): Promise<void> {
   const { loadAtStart, countsBefore, startedAt, engineVersion } = await startOfBench();

@@ -2,7 +2,7 @@
  * What every benchmark needs from the machine: a label for everything it creates, removal by that label only
  * (never a prune of unlabelled things), the engine's counts before and after, and the measured load average.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { promisify } from 'node:util';
@@ -83,4 +83,16 @@ export function onInterrupt(cleanup: () => Promise<void>): void {
   };
   process.once('SIGINT', handler);
   process.once('SIGTERM', handler);
+}
+
+/** `docker logs -f <name>`, its output only counted (newlines on stdout and stderr); ends when the container stops. */
+export function cliFollower(name: string) {
+  const child = spawn('docker', ['logs', '-f', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const follower = { lines: 0, ended: new Promise<number | null>((resolve) => child.on('close', resolve)) };
+  const count = (chunk: Buffer) => {
+    for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) follower.lines += 1;
+  };
+  child.stdout.on('data', count);
+  child.stderr.on('data', count);
+  return follower;
 }
