@@ -42,6 +42,7 @@ const fake = () =>
     .on('images.list', images)
     .on('services.scale', ({ replicas }) => ({ ...notes, replicas }))
     .on('services.deploy', notes)
+    .on('services.remove', { ok: true })
     .on('services.logs', { lines: [{ stream: 'stdout', text: 'Listening at http://0.0.0.0:5000' }] });
 
 describe('ServicesView', () => {
@@ -110,5 +111,30 @@ describe('ServicesView', () => {
     expect(api.callsTo('services.scale').at(-1)).toEqual({ ref: notes.id, replicas: 3 });
     await act(() => userEvent.click(within(card).getByRole('button', { name: 'Logs' })));
     expect(await screen.findByRole('region', { name: 'Logs of notes' })).toHaveTextContent('Listening at');
+  });
+
+  it('asks before removing a service, naming it and its tasks, and works from the keyboard alone', async () => {
+    const { api } = renderWithApi(<ServicesView />, fake());
+    const card = await screen.findByRole('region', { name: 'Service notes' });
+    await userEvent.click(within(card).getByRole('button', { name: 'Remove' }));
+    // one click only asks
+    let dialog = screen.getByRole('dialog', { name: 'Remove service notes?' });
+    expect(dialog).toHaveTextContent('notes (notas-iv:1) is removed from the swarm');
+    expect(dialog).toHaveTextContent('2 running tasks are stopped');
+    expect(api.callsTo('services.remove')).toEqual([]);
+    // the safe choice has the focus; Escape keeps the service
+    expect(within(dialog).getByRole('button', { name: 'Keep it' })).toHaveFocus();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(api.callsTo('services.remove')).toEqual([]);
+    // keyboard only: focus the card's Remove, Enter, Tab to the dialog's Remove, Enter
+    within(card).getByRole('button', { name: 'Remove' }).focus();
+    await userEvent.keyboard('{Enter}');
+    dialog = screen.getByRole('dialog', { name: 'Remove service notes?' });
+    await userEvent.tab();
+    expect(within(dialog).getByRole('button', { name: 'Remove' })).toHaveFocus();
+    await act(() => userEvent.keyboard('{Enter}'));
+    expect(api.callsTo('services.remove')).toEqual([{ ref: notes.id }]);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
 });

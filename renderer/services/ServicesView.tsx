@@ -13,6 +13,7 @@ import { Field } from '../ui/Field';
 import { shortId } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { type Column, Table } from '../ui/Table';
+import { RemoveServiceDialog } from './RemoveServiceDialog';
 import { taskTone, toServiceDeploy, updateTone } from './service-deploy';
 import './services.css';
 
@@ -51,6 +52,7 @@ function ManagerServices() {
   useEngineEvents('container', services.reload);
   const [error, setError] = useState<ErrorShape | null>(null);
   const [logs, setLogs] = useState<{ service: string; lines: LogLine[] } | null>(null);
+  const [removing, setRemoving] = useState<SwarmService | null>(null);
 
   const act = (work: Promise<unknown>) => {
     setError(null);
@@ -83,10 +85,20 @@ function ManagerServices() {
           key={service.id}
           service={service}
           onScale={(replicas) => act(api.call('services.scale', { ref: service.id, replicas }))}
-          onRemove={() => act(api.call('services.remove', { ref: service.id }))}
+          onRemove={() => setRemoving(service)}
           onLogs={() => showLogs(service)}
         />
       ))}
+      {removing && (
+        <RemoveServiceDialog
+          service={removing}
+          onClose={() => setRemoving(null)}
+          onRemoved={() => {
+            setRemoving(null);
+            services.reload();
+          }}
+        />
+      )}
       {logs && (
         <section className="service-logs" aria-label={`Logs of ${logs.service}`}>
           <h3>Logs of {logs.service}</h3>
