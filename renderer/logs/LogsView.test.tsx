@@ -239,7 +239,8 @@ describe('LogsView', () => {
     await waitFor(() => expect(logBox().querySelectorAll('.log-line')).toHaveLength(3));
     const rows = [...logBox().querySelectorAll('.log-line')].map((row) => row.textContent);
     expect(rows[1]).toContain('log rotated');
-    expect(screen.getByText('3 lines')).toBeInTheDocument();
+    // the status line counts log lines only, and the gap apart
+    expect(screen.getByText('2 lines · 1 gap')).toBeInTheDocument();
     const create = vi.fn((_blob: Blob) => 'blob:logs');
     Object.assign(URL, { createObjectURL: create, revokeObjectURL: vi.fn() });
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});

@@ -310,7 +310,9 @@ export function LogsView() {
         sources={mode === 'one' ? undefined : (logs.sources ?? undefined)}
       />
       <p className="muted log-status" aria-live="polite">
-        {logs.ring.size.toLocaleString('en')} lines
+        {logs.ring.lineCount.toLocaleString('en')} lines
+        {logs.ring.markers > 0 &&
+          ` · ${logs.ring.markers.toLocaleString('en')} gap${logs.ring.markers === 1 ? '' : 's'}`}
         {logs.ended && ` — stream ended (${logs.ended.replace('-', ' ')})`}
       </p>
     </div>

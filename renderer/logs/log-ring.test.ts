@@ -1,5 +1,5 @@
 import { type LogLine, packLines, packMergedLines } from '../../electron/contract';
-import { LogRing } from './log-ring';
+import { LogRing, rotationMarker } from './log-ring';
 
 const lines = (from: number, count: number): LogLine[] =>
   Array.from({ length: count }, (_, i) => ({ stream: 'stdout', text: `line ${from + i}` }));
@@ -91,5 +91,25 @@ describe('LogRing', () => {
     expect([...resumed].map((l) => l.text)).toEqual(['line 0', 'b', 'c', 'd']);
     expect(resumed.at(1)?.ts).toBe('2026-11-30T10:00:00.2Z');
     expect(resumed.dropped).toBe(0);
+  });
+
+  it('counts marker rows apart from log lines, also as they drop out, move on resume, and clear', () => {
+    const ring = new LogRing(4);
+    ring.append(lines(0, 1));
+    ring.append([rotationMarker({ missing: 5, recovered: 0 })]);
+    ring.append(lines(1, 1));
+    expect([ring.size, ring.lineCount, ring.markers]).toEqual([3, 2, 1]);
+    const waiting = new LogRing(4);
+    waiting.append([rotationMarker({ missing: 0, recovered: 2 })]);
+    ring.appendRing(waiting);
+    expect([ring.size, ring.lineCount, ring.markers]).toEqual([4, 2, 2]);
+    // the first marker is the second row: two more lines push it (and line 0) out
+    ring.append(lines(2, 2));
+    expect([ring.size, ring.lineCount, ring.markers]).toEqual([4, 3, 1]);
+    ring.append(lines(4, 2));
+    expect([ring.size, ring.lineCount, ring.markers]).toEqual([4, 4, 0]);
+    ring.append([rotationMarker({ missing: 1, recovered: 0 })]);
+    ring.clear();
+    expect([ring.size, ring.lineCount, ring.markers]).toEqual([0, 0, 0]);
   });
 });

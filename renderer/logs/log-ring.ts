@@ -46,6 +46,8 @@ export class LogRing {
   readonly capacity: number;
   /** Lines dropped from the front since the last clear. */
   dropped = 0;
+  /** How many of the kept rows are markers (rotation gaps), not log lines. */
+  private markerRows = 0;
   private readonly texts: (string | undefined)[];
   private readonly stamps: (string | undefined)[] = [];
   private readonly marks: Uint8Array;
@@ -61,8 +63,19 @@ export class LogRing {
     this.sources = new Int32Array(capacity);
   }
 
+  /** Rows kept: log lines and marker rows. */
   get size(): number {
     return this.length;
+  }
+
+  /** Marker rows (rotation gaps) among the kept rows. */
+  get markers(): number {
+    return this.markerRows;
+  }
+
+  /** Log lines among the kept rows: the size without the marker rows. */
+  get lineCount(): number {
+    return this.length - this.markerRows;
   }
 
   /** Number of lines ever appended since the last clear (kept + dropped). */
@@ -74,6 +87,7 @@ export class LogRing {
   private nextSlot(): number {
     if (this.length < this.capacity) return (this.start + this.length++) % this.capacity;
     const slot = this.start;
+    if ((this.marks[slot]! & MARKER) !== 0) this.markerRows--;
     this.start = (this.start + 1) % this.capacity;
     this.dropped++;
     return slot;
@@ -86,6 +100,7 @@ export class LogRing {
     if (ts !== undefined || this.stamps[slot] !== undefined) this.stamps[slot] = ts;
     this.marks[slot] = mark;
     this.sources[slot] = source;
+    if ((mark & MARKER) !== 0) this.markerRows++;
   }
 
   /** A batch bigger than the ring keeps only its tail; the rest counts as dropped without being written. */
@@ -173,6 +188,7 @@ export class LogRing {
     this.start = 0;
     this.length = 0;
     this.dropped = 0;
+    this.markerRows = 0;
   }
 
   /** Oldest to newest. */
