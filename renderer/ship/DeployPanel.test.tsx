@@ -114,6 +114,41 @@ describe('Heroku deploy', () => {
     expect(within(progress).getByRole('link', { name: 'https://notas-iv.herokuapp.com/' })).toBeInTheDocument();
   });
 
+  it('reads the app list again once the deploy set the container stack, and once the release is out', async () => {
+    // Heroku's answers as the stub gives them: build_stack changes at once, stack with the release.
+    const app = { name: 'notas-iv', stack: 'heroku-24', buildStack: 'heroku-24', webUrl: null, region: 'us' };
+    const api = setup(
+      new FakeApi()
+        .on('heroku.status', { signedIn: true, email: 'dev@example.com', remembered: false })
+        .on('heroku.apps', () => [{ ...app }])
+        .on('heroku.checkYml', { path: '/project/heroku.yml', found: false, problems: [] })
+        .on('heroku.deploy', { deployId: 'd1' }),
+    );
+    const heroku = await screen.findByRole('region', { name: 'Heroku' });
+    const appSelect = within(heroku).getByLabelText('App');
+    await waitFor(() => expect(appSelect).toHaveTextContent('notas-iv (heroku-24)'));
+    expect(heroku).toHaveTextContent('the deploy sets the container stack first');
+    await userEvent.click(within(heroku).getByRole('button', { name: 'Deploy to Heroku' }));
+    await waitFor(() => expect(api.open('deploy')).toHaveLength(1));
+    const asked = api.callsTo('heroku.apps').length;
+    const steps = (stack: 'running' | 'done', release: 'waiting' | 'done') => [
+      { name: 'Check the app', state: 'done' as const, detail: 'stack heroku-24' },
+      { name: 'Set the container stack', state: stack, detail: stack === 'done' ? 'build stack container' : null },
+      { name: 'Wait for the release', state: release, detail: null },
+    ];
+    act(() => api.emit('deploy', herokuModel({ steps: steps('running', 'waiting') })));
+    expect(api.callsTo('heroku.apps')).toHaveLength(asked);
+    app.buildStack = 'container';
+    act(() => api.emit('deploy', herokuModel({ steps: steps('done', 'waiting') })));
+    await waitFor(() => expect(appSelect).toHaveTextContent('notas-iv (heroku-24, container from the next release)'));
+    expect(api.callsTo('heroku.apps')).toHaveLength(asked + 1);
+    expect(heroku).not.toHaveTextContent('the deploy sets the container stack first');
+    app.stack = 'container';
+    act(() => api.emit('deploy', herokuModel({ state: 'succeeded', steps: steps('done', 'done') })));
+    await waitFor(() => expect(appSelect).toHaveTextContent('notas-iv (container)'));
+    expect(api.callsTo('heroku.apps')).toHaveLength(asked + 2);
+  });
+
   it('a failed release shows Heroku error and fix', async () => {
     const { api, heroku } = await startHerokuDeploy();
     act(() =>

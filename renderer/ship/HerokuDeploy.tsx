@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { ErrorShape } from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { useProcedure } from '../app/use-procedure';
@@ -90,6 +90,9 @@ function HerokuSignIn({ onSignedIn }: { onSignedIn: () => void }) {
   );
 }
 
+/** The deploy step that moves the app to the container stack (core/deploy/heroku-deploy.ts HEROKU_STEPS). */
+const STACK_STEP = 'Set the container stack';
+
 function HerokuApps({
   source,
   contextDir,
@@ -135,6 +138,14 @@ function HerokuApps({
     }
   };
   const running = model?.state === 'running';
+  // The deploy may set the app's container stack, and a release makes it the app's stack: the list says
+  // which stack each app is on, so it is read again once the stack was set and once the deploy has ended.
+  const stackSet = model?.steps.some((s) => s.name === STACK_STEP && s.state === 'done') ?? false;
+  const ended = model !== null && model.state !== 'running';
+  const reloadApps = apps.reload;
+  useEffect(() => {
+    if (stackSet || ended) reloadApps();
+  }, [stackSet, ended, reloadApps]);
   return (
     <div className="deploy-form">
       <div className="toolbar">
@@ -151,7 +162,8 @@ function HerokuApps({
           <select id={selectId} value={chosen} onChange={(e) => setApp(e.target.value)}>
             {(apps.data ?? []).map((a) => (
               <option key={a.name} value={a.name}>
-                {a.name} ({a.stack})
+                {a.name} ({a.stack}
+                {a.buildStack && a.buildStack !== a.stack ? `, ${a.buildStack} from the next release` : ''})
               </option>
             ))}
           </select>

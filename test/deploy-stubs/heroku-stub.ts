@@ -147,6 +147,8 @@ export class HerokuStub {
             // A release stays pending for two looks, then ends as configured.
             rel.polls++;
             if (rel.status === 'pending' && rel.polls > 2) rel.status = this.releaseOutcome;
+            // As on Heroku, a build stack set by PATCH becomes the app's stack with the next release that succeeds.
+            if (rel.status === 'succeeded') app.stack = app.buildStack;
             return { status: 200, json: this.releaseJson(app, rel) };
           }),
         },

@@ -94,6 +94,34 @@ it(
   DEPLOY_DEADLINE_MS,
 );
 
+it(
+  'the app list shows the stack change: build stack once the deploy set it, stack once a release is out',
+  async () => {
+    stub.addApp('old-stack', 'heroku-24');
+    const deploys = deploysFor();
+    await deploys.herokuSignIn(apiKey, false);
+    const api = await deploys.herokuApi();
+    const listed = async () => (await api.apps()).find((a) => a.name === 'old-stack');
+    expect(await listed()).toMatchObject({ stack: 'heroku-24', buildStack: 'heroku-24' });
+    // No engine here: the deploy sets the stack, then stops at the image check.
+    const id = await deploys.herokuDeploy(NO_ENGINE, { source: 'notas-iv:latest', app: 'old-stack' });
+    const final: DeployModel = await deploys.jobs.done(id);
+    expect(final.steps.slice(0, 3).map((s) => [s.name, s.state])).toEqual([
+      ['Check the app', 'done'],
+      ['Set the container stack', 'done'],
+      ['Check the image', 'failed'],
+    ]);
+    expect(stub.server.to('PATCH', '/apps/old-stack').map((r) => r.json)).toEqual([{ build_stack: 'container' }]);
+    expect(await listed()).toMatchObject({ stack: 'heroku-24', buildStack: 'container' });
+    // A release (the formation update a deploy ends with) that succeeds puts the app on the container stack.
+    await api.releaseImage('old-stack', `sha256:${'a'.repeat(64)}`);
+    const release = await api.latestRelease('old-stack');
+    for (let look = 0; look < 3; look++) await api.release('old-stack', release!.id);
+    expect(await listed()).toMatchObject({ stack: 'container', buildStack: 'container' });
+  },
+  DEPLOY_DEADLINE_MS,
+);
+
 it('a deploy without a key is AUTH_FAILED and sends nothing', async () => {
   const error = await deploysFor()
     .herokuDeploy(NO_ENGINE, { source: 'notas-iv:latest', app: 'notas-iv' })
