@@ -40,6 +40,7 @@ export * from './pipeline';
 export * from './procedures';
 export * from './projects';
 export * from './registry';
+export * from './service-logs';
 export * from './services';
 export * from './shapes';
 export * from './stats';

@@ -40,6 +40,7 @@ import {
 } from './pipeline';
 import { DockerfileFile, DockerfilePath, FolderPath, RecentProject } from './projects';
 import { PushModel, PushRequest, RegistryCredentials } from './registry';
+import { ServiceLogsParams } from './service-logs';
 import { Replicas, ServiceDeployRequest, ServiceRef, SwarmService, SwarmStatus } from './services';
 import { Empty, Millis, Ok } from './shapes';
 import { StatsEvent } from './stats';
@@ -216,6 +217,11 @@ export const streams = {
   },
   /** Several containers' logs interleaved by engine timestamp (electron/contract/logs-merged.ts). */
   'logs.merged': { params: MergedLogsParams, event: MergedLogStreamEvent },
+  /**
+   * A Swarm service's logs followed live, one source per task (electron/contract/service-logs.ts). A new
+   * task (scale, update, restart) adds itself with a new `sources` event: the list grows, indices stay.
+   */
+  'services.logStream': { params: ServiceLogsParams, event: MergedLogStreamEvent },
   /** Desktop app: a whole-range export to a file picked in the save dialog, with progress; closing cancels it. */
   'logs.export': { params: LogExportRequest, event: LogExportEvent },
   /** One container's CPU, memory, network and block I/O, a sample a second, until it stops or the view leaves. */

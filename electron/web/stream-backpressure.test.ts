@@ -208,6 +208,7 @@ describe('web mode backpressure', () => {
       watch: unsupported,
       'logs.merged': unsupported,
       'logs.export': unsupported,
+      'services.logStream': unsupported,
       azureSignIn: unsupported,
       deploy: unsupported,
       stats: unsupported,

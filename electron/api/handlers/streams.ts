@@ -8,6 +8,7 @@ import { deployStreamHandlers } from './deploy';
 import { followModel } from './follow-model';
 import { logExportStreamHandlers } from './logs-export';
 import { mergedLogHandlers } from './logs-merged';
+import { serviceLogHandlers } from './service-logs';
 import { terminalStreamHandlers } from './terminal';
 
 export function streamHandlers(services: Services, options: Pick<AppOptions, 'pickSaveFile'> = {}): StreamHandlers {
@@ -16,6 +17,7 @@ export function streamHandlers(services: Services, options: Pick<AppOptions, 'pi
     ...deployStreamHandlers(services),
     ...terminalStreamHandlers(services),
     ...mergedLogHandlers(services),
+    ...serviceLogHandlers(services),
     ...logExportStreamHandlers(services, options),
     engine: (_params, emit, signal) => {
       emit({ kind: 'status', status: engine.current() });

@@ -86,6 +86,9 @@ export function createEchoBackend(): EchoBackend {
     'logs.export': async () => {
       throw new BerthError('UNSUPPORTED', 'not in the echo backend', 'Use the real backend.');
     },
+    'services.logStream': async () => {
+      throw new BerthError('UNSUPPORTED', 'not in the echo backend', 'Use the real backend.');
+    },
     azureSignIn: async () => {},
     deploy: async () => {},
     stats: async (_params, emit) => {

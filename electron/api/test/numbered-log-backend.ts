@@ -105,6 +105,7 @@ export function numberedLogRouter(source: NumberedSource, limits: BatchLimits): 
     watch: unsupported,
     'logs.merged': unsupported,
     'logs.export': unsupported,
+    'services.logStream': unsupported,
     azureSignIn: unsupported,
     deploy: unsupported,
     stats: unsupported,

@@ -40,7 +40,7 @@ export async function swarmStatus(engine: EngineHandle): Promise<SwarmStatus> {
   }
 }
 
-async function requireManager(engine: EngineHandle): Promise<void> {
+export async function requireManager(engine: EngineHandle): Promise<void> {
   const status = await swarmStatus(engine);
   if (!status.manager) throw new BerthError('UNSUPPORTED', status.reason ?? 'Not a Swarm manager.', NOT_MANAGER_FIX);
 }
@@ -61,7 +61,7 @@ interface RawTask {
   };
 }
 
-interface RawService {
+export interface RawService {
   ID: string;
   Version?: { Index?: number };
   Spec?: {
@@ -135,7 +135,7 @@ export async function listServices(engine: EngineHandle): Promise<SwarmService[]
   }
 }
 
-async function findService(docker: Dockerode, ref: string): Promise<RawService | null> {
+export async function findService(docker: Dockerode, ref: string): Promise<RawService | null> {
   try {
     return (await docker.getService(ref).inspect()) as RawService;
   } catch (error) {
@@ -157,7 +157,7 @@ export async function inspectService(engine: EngineHandle, ref: string): Promise
   }
 }
 
-const notFound = (ref: string) =>
+export const notFound = (ref: string) =>
   new BerthError('NOT_FOUND', `There is no service "${ref}" on this swarm.`, 'Pick a service from the Services view.');
 
 /**
