@@ -24,7 +24,6 @@ import { ImageRef, TagRef } from './image-reference';
 import { ImageLayer, ImageSummary } from './images';
 import { ImageDiff, ImageDiffInput, LayerExploration } from './layer-explorer';
 import { LogStreamEvent, MergedLogStreamEvent } from './log-batch';
-import { LogLine } from './logs';
 import { LogDownloadTicket, LogExportEvent, LogExportRequest } from './logs-export';
 import { MergedLogsParams } from './logs-merged';
 import { OtlpTrace } from './otlp-trace';
@@ -160,11 +159,6 @@ export const procedures = {
   'services.deploy': { input: ServiceDeployRequest, output: SwarmService },
   'services.scale': { input: z.object({ ref: ServiceRef, replicas: Replicas }).strict(), output: SwarmService },
   'services.remove': { input: z.object({ ref: ServiceRef }).strict(), output: Ok },
-  /** The last `tail` lines of every task of the service. */
-  'services.logs': {
-    input: z.object({ ref: ServiceRef, tail: z.number().int().min(1).max(10_000).default(500) }).strict(),
-    output: z.object({ lines: z.array(LogLine) }),
-  },
 
   'app.openExternal': {
     input: z.object({ url: z.string().url('give a full http(s) URL') }).strict(),

@@ -10,6 +10,7 @@ import { Field } from '../ui/Field';
 import { Spinner } from '../ui/Spinner';
 import { LogExport } from './LogExport';
 import { LogSearchBar } from './LogSearchBar';
+import { LogStatus } from './LogStatus';
 import { LogViewport, type LogViewportHandle } from './LogViewport';
 import { makeMatcher, type SearchMode } from './log-search';
 import { MatchIndex } from './match-index';
@@ -309,12 +310,7 @@ export function LogsView() {
         handle={viewport}
         sources={mode === 'one' ? undefined : (logs.sources ?? undefined)}
       />
-      <p className="muted log-status" aria-live="polite">
-        {logs.ring.lineCount.toLocaleString('en')} lines
-        {logs.ring.markers > 0 &&
-          ` · ${logs.ring.markers.toLocaleString('en')} gap${logs.ring.markers === 1 ? '' : 's'}`}
-        {logs.ended && ` — stream ended (${logs.ended.replace('-', ' ')})`}
-      </p>
+      <LogStatus ring={logs.ring} ended={logs.ended} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import {
   type LogEvent,
   type LogLine,
   type LogSelection,
+  MAX_SERVICE_LOG_TAIL,
   MergedLogBatch,
   type MergedLogSource,
   type MergedLogStreamEvent,
@@ -32,8 +33,11 @@ export interface LogInterruption {
  * One container's log stream into a bounded ring. Paused, new lines wait in a second bounded ring and
  * are shown on resume. `version` changes whenever the visible ring changes, so views re-render.
  */
-/** What to read: one container's id, or a merged selection (several containers, a project, an image). */
-export type LogTarget = string | { merged: LogSelection };
+/**
+ * What to read: one container's id, a merged selection (several containers, a project, an image), or a
+ * Swarm service (its tasks as the sources).
+ */
+export type LogTarget = string | { merged: LogSelection } | { service: string };
 
 /** A time range for the engine's since/until (ms since the epoch); a range with an end is not followed. */
 export interface LogRange {
@@ -132,18 +136,30 @@ export function useLogStream(
         bumpSoon();
       }
     };
+    const onMerged = (event: MergedLogStreamEvent) => {
+      if (event.kind === 'sources') setSources(event.sources);
+      else if (event.kind === 'batch') onBatch(event, MergedLogBatch);
+      else if (event.kind === 'end') setEnded('done');
+      else if (event.kind === 'source-error') setError(event.error);
+      else if (event.kind === 'rotated') onMarker(rotationMarker(event));
+    };
+    const onError = (e: unknown) => setError(toErrorShape(e));
+    if (typeof parsed !== 'string' && 'service' in parsed) {
+      // The engine reads a service's log by tail and follow only (no since/until).
+      const serviceTail = Math.min(tail === 'all' ? MAX_SERVICE_LOG_TAIL : tail, MAX_SERVICE_LOG_TAIL);
+      return api.subscribe(
+        'services.logStream',
+        { ref: parsed.service, tail: serviceTail, follow: window.follow },
+        onMerged,
+        onError,
+      );
+    }
     if (typeof parsed !== 'string') {
       return api.subscribe(
         'logs.merged',
         { selection: parsed.merged, tail: tail === 'all' ? 100_000 : tail, ...window },
-        (event: MergedLogStreamEvent) => {
-          if (event.kind === 'sources') setSources(event.sources);
-          else if (event.kind === 'batch') onBatch(event, MergedLogBatch);
-          else if (event.kind === 'end') setEnded('done');
-          else if (event.kind === 'source-error') setError(event.error);
-          else if (event.kind === 'rotated') onMarker(rotationMarker(event));
-        },
-        (e) => setError(toErrorShape(e)),
+        onMerged,
+        onError,
       );
     }
     return api.subscribe(
@@ -168,7 +184,7 @@ export function useLogStream(
         }
         onBatch(event, LogBatch);
       },
-      (e) => setError(toErrorShape(e)),
+      onError,
     );
   }, [api, key, tail, since, until, ring, waiting, bump, bumpSoon]);
 

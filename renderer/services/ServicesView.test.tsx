@@ -1,6 +1,6 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { SwarmService } from '../../electron/contract';
+import { packMergedLines, type SwarmService } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
 import { images, podmanStatus } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
@@ -42,8 +42,7 @@ const fake = () =>
     .on('images.list', images)
     .on('services.scale', ({ replicas }) => ({ ...notes, replicas }))
     .on('services.deploy', notes)
-    .on('services.remove', { ok: true })
-    .on('services.logs', { lines: [{ stream: 'stdout', text: 'Listening at http://0.0.0.0:5000' }] });
+    .on('services.remove', { ok: true });
 
 describe('ServicesView', () => {
   it('says why when the engine is not a Swarm manager, offers nothing that would fail, and checks again', async () => {
@@ -91,7 +90,7 @@ describe('ServicesView', () => {
     ]);
   });
 
-  it('deploys from the run settings, scales, and shows the service logs', async () => {
+  it('deploys from the run settings and scales', async () => {
     const { api } = renderWithApi(<ServicesView />, fake());
     const form = await screen.findByRole('form', { name: 'Deploy a service' });
     await userEvent.type(within(form).getByLabelText('Image'), 'notas-iv:1');
@@ -109,8 +108,54 @@ describe('ServicesView', () => {
     await userEvent.type(replicas, '3');
     await userEvent.click(within(card).getByRole('button', { name: 'Scale' }));
     expect(api.callsTo('services.scale').at(-1)).toEqual({ ref: notes.id, replicas: 3 });
-    await act(() => userEvent.click(within(card).getByRole('button', { name: 'Logs' })));
-    expect(await screen.findByRole('region', { name: 'Logs of notes' })).toHaveTextContent('Listening at');
+  });
+
+  it("follows the service's logs live, each line tagged with its task in the merged logs' style", async () => {
+    const { api } = renderWithApi(<ServicesView />, fake());
+    const card = await screen.findByRole('region', { name: 'Service notes' });
+    await userEvent.click(within(card).getByRole('button', { name: 'Logs' }));
+    await waitFor(() => expect(api.open('services.logStream')).toHaveLength(1));
+    expect(api.open('services.logStream')[0]?.params).toEqual({ ref: notes.id, tail: 500, follow: true });
+    const panel = screen.getByRole('region', { name: 'Logs of notes' });
+    const tasks = [
+      { id: notes.tasks[0]!.id, name: `1.${notes.tasks[0]!.id.slice(0, 12)}` },
+      { id: notes.tasks[2]!.id, name: `2.${notes.tasks[2]!.id.slice(0, 12)}` },
+    ];
+    act(() => api.emit('services.logStream', { kind: 'sources', sources: tasks }));
+    const ts = (n: number) => `2026-11-30T10:00:0${n}.000000000Z`;
+    act(() =>
+      api.emit(
+        'services.logStream',
+        packMergedLines([
+          { stream: 'stdout', text: 'Listening at http://0.0.0.0:5000', ts: ts(1), source: 0 },
+          { stream: 'stdout', text: 'Listening at http://0.0.0.0:5000', ts: ts(2), source: 1 },
+        ]),
+      ),
+    );
+    // Followed: a task started later (a scale) comes with the grown list, and its lines with its tag.
+    const later = { id: 'taskthree'.padEnd(25, '0'), name: '3.taskthree000' };
+    act(() => api.emit('services.logStream', { kind: 'sources', sources: [...tasks, later] }));
+    act(() =>
+      api.emit('services.logStream', packMergedLines([{ stream: 'stderr', text: 'GET / 200', ts: ts(3), source: 2 }])),
+    );
+    const log = within(panel).getByRole('log', { name: 'Log lines' });
+    await waitFor(() => expect(log.querySelectorAll('.log-line')).toHaveLength(3));
+    const rows = [...log.querySelectorAll('.log-line')];
+    expect(rows.map((r) => r.querySelector('.log-tag')?.textContent)).toEqual([
+      tasks[0]!.name,
+      tasks[1]!.name,
+      later.name,
+    ]);
+    expect(rows.map((r) => r.querySelector('.log-tag')?.className)).toEqual([
+      'log-tag log-tag-0',
+      'log-tag log-tag-1',
+      'log-tag log-tag-2',
+    ]);
+    expect(rows[2]).toHaveTextContent('GET / 200');
+    expect(within(panel).getByText('3 lines')).toBeInTheDocument();
+    // Closing the panel ends the follow.
+    await userEvent.click(within(panel).getByRole('button', { name: 'Close logs' }));
+    expect(api.open('services.logStream')).toHaveLength(0);
   });
 
   it('asks before removing a service, naming it and its tasks, and works from the keyboard alone', async () => {

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import type { ErrorShape, LogLine, SwarmService } from '../../electron/contract';
+import type { ErrorShape, SwarmService } from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { useProcedure } from '../app/use-procedure';
 import { PortLink } from '../containers/PortLink';
@@ -14,6 +14,7 @@ import { shortId } from '../ui/format';
 import { Spinner } from '../ui/Spinner';
 import { type Column, Table } from '../ui/Table';
 import { RemoveServiceDialog } from './RemoveServiceDialog';
+import { ServiceLogs } from './ServiceLogs';
 import { taskTone, toServiceDeploy, updateTone } from './service-deploy';
 import './services.css';
 
@@ -51,22 +52,16 @@ function ManagerServices() {
   useEngineEvents('service', services.reload);
   useEngineEvents('container', services.reload);
   const [error, setError] = useState<ErrorShape | null>(null);
-  const [logs, setLogs] = useState<{ service: string; lines: LogLine[] } | null>(null);
+  const [logsOf, setLogsOf] = useState<string | null>(null);
   const [removing, setRemoving] = useState<SwarmService | null>(null);
 
   const act = (work: Promise<unknown>) => {
     setError(null);
     work.then(services.reload, (e: unknown) => setError(toErrorShape(e)));
   };
-  const showLogs = (service: SwarmService) => {
-    setError(null);
-    api.call('services.logs', { ref: service.id, tail: 500 }).then(
-      ({ lines }) => setLogs({ service: service.name, lines }),
-      (e: unknown) => setError(toErrorShape(e)),
-    );
-  };
-
   const list = services.data ?? [];
+  // The service whose logs are open, while it exists.
+  const logsService = list.find((s) => s.id === logsOf);
   return (
     <div className="services-view">
       <h2>Services</h2>
@@ -86,7 +81,7 @@ function ManagerServices() {
           service={service}
           onScale={(replicas) => act(api.call('services.scale', { ref: service.id, replicas }))}
           onRemove={() => setRemoving(service)}
-          onLogs={() => showLogs(service)}
+          onLogs={() => setLogsOf(service.id)}
         />
       ))}
       {removing && (
@@ -99,12 +94,7 @@ function ManagerServices() {
           }}
         />
       )}
-      {logs && (
-        <section className="service-logs" aria-label={`Logs of ${logs.service}`}>
-          <h3>Logs of {logs.service}</h3>
-          <pre className="mono">{logs.lines.map((l) => l.text).join('\n') || '(no output yet)'}</pre>
-        </section>
-      )}
+      {logsService && <ServiceLogs key={logsService.id} service={logsService} onClose={() => setLogsOf(null)} />}
     </div>
   );
 }

@@ -1,8 +1,6 @@
-import type { LogLine } from '../../contract';
 import {
   deployService,
   listServices,
-  readServiceLogs,
   removeService,
   scaleService,
   swarmStatus,
@@ -12,10 +10,10 @@ import type { Services } from '../services';
 
 type ServiceHandlers = Pick<
   Handlers,
-  'services.status' | 'services.list' | 'services.deploy' | 'services.scale' | 'services.remove' | 'services.logs'
+  'services.status' | 'services.list' | 'services.deploy' | 'services.scale' | 'services.remove'
 >;
 
-/** Swarm services: the Services view, deploy, scale and service logs (core/deploy/swarm-services.ts). */
+/** Swarm services: the Services view, deploy, scale, remove (core/deploy/swarm-services.ts; service logs are a stream, service-logs.ts). */
 export function serviceHandlers({ engine }: Services): ServiceHandlers {
   return {
     'services.status': () => swarmStatus(engine),
@@ -25,11 +23,6 @@ export function serviceHandlers({ engine }: Services): ServiceHandlers {
     'services.remove': async ({ ref }) => {
       await removeService(engine, ref);
       return { ok: true };
-    },
-    'services.logs': async ({ ref, tail }) => {
-      const lines: LogLine[] = [];
-      await readServiceLogs(engine, ref, { deliver: (e) => e.kind === 'lines' && lines.push(...e.lines) }, { tail });
-      return { lines };
     },
   };
 }

@@ -1,5 +1,6 @@
+import type Dockerode from 'dockerode';
 import type { MergedLogEvent } from '../../contract';
-import { pipeServiceLogs, splitDetails, type TaskRef, taskTag } from './service-logs';
+import { followServiceLogs, pipeServiceLogs, splitDetails, type TaskRef, taskTag } from './service-logs';
 
 const NODE = 'n1node0000000000000000000';
 const SERVICE = 's1service0000000000000000';
@@ -116,5 +117,29 @@ describe('pipeServiceLogs', () => {
   it('names a task by slot and short id, or by id alone in a global service', () => {
     expect(taskTag({ id: TASK_A, slot: 7 })).toBe('7.aaaaaaaaaaaa');
     expect(taskTag({ id: TASK_A, slot: null })).toBe('aaaaaaaaaaaa');
+  });
+
+  it('reads the whole body dockerode hands back as one Buffer when not following, asking for details', async () => {
+    const body = Buffer.concat([
+      frame(1, line('2026-11-30T10:00:00Z', TASK_A, 'Listening at http://0.0.0.0:5000')),
+      frame(2, line('2026-11-30T10:00:01Z', TASK_A, 'a warning')),
+    ]);
+    const logs = vi.fn(async () => body);
+    const docker = {
+      version: async () => ({ ApiVersion: '1.41', Os: 'linux', Components: [{ Name: 'Engine' }] }),
+      info: async () => ({ Swarm: { LocalNodeState: 'active', ControlAvailable: true } }),
+      getService: () => ({ inspect: async () => ({ ID: SERVICE }), logs }),
+      listTasks: async () => [{ ID: TASK_A, Slot: 1, CreatedAt: '2026-11-30T09:00:00Z' }],
+    } as unknown as Dockerode;
+    const events: MergedLogEvent[] = [];
+    const sink = { deliver: (e: MergedLogEvent) => void events.push(e) };
+    const endpoint = 'unix:///fake.sock';
+    expect(await followServiceLogs({ docker, endpoint }, 'notes', sink, { tail: 10, follow: false })).toBe('done');
+    expect(logs).toHaveBeenCalledWith(expect.objectContaining({ follow: false, timestamps: true, details: true }));
+    expect(events.flatMap((e) => (e.kind === 'lines' ? e.lines : []))).toEqual([
+      { stream: 'stdout', text: 'Listening at http://0.0.0.0:5000', ts: '2026-11-30T10:00:00Z', source: 0 },
+      { stream: 'stderr', text: 'a warning', ts: '2026-11-30T10:00:01Z', source: 0 },
+    ]);
+    expect(events.at(-1)).toEqual({ kind: 'end', reason: 'done' });
   });
 });

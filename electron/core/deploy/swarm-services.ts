@@ -1,6 +1,6 @@
 /**
  * Swarm services through the engine: whether it is a manager, the services with their tasks, deploy (create,
- * or roll out a new image), scale, remove and read service logs. Every call first checks the engine is a
+ * or roll out a new image), scale and remove (service logs: service-logs.ts). Every call first checks the engine is a
  * Swarm manager, and says so with the fix when it is not.
  */
 import type Dockerode from 'dockerode';
@@ -17,8 +17,6 @@ import { requireImage } from '../containers/run-checks';
 import { currentCapabilities } from '../engine/capabilities';
 import type { EngineHandle } from '../engine/engine-handle';
 import { toBerthError } from '../errors';
-import { DEFAULT_BATCH_LIMITS, LogBatcher, type LogSink } from '../logs/log-batcher';
-import { pipeLogs } from '../logs/log-pipeline';
 import { serviceSpec } from './swarm-spec';
 
 const NOT_MANAGER_FIX =
@@ -208,41 +206,5 @@ export async function removeService(engine: EngineHandle, ref: string): Promise<
     await engine.docker.getService(raw.ID).remove();
   } catch (error) {
     throw toBerthError(error, engine.endpoint, `service "${ref}"`);
-  }
-}
-
-/**
- * The last `tail` lines of every task of the service (not following), as log batches into `sink`. The engine
- * multiplexes them as it does a container's, so the same demultiplexer reads them.
- */
-export async function readServiceLogs(
-  engine: EngineHandle,
-  ref: string,
-  sink: LogSink,
-  options: { tail?: number; timestamps?: boolean } = {},
-): Promise<void> {
-  await requireManager(engine);
-  let body: AsyncIterable<Buffer> | Iterable<Buffer>;
-  try {
-    const raw = await findService(engine.docker, ref);
-    if (!raw) throw notFound(ref);
-    // Not following, dockerode answers with the whole body as one Buffer rather than a stream.
-    const answer = (await engine.docker.getService(raw.ID).logs({
-      stdout: true,
-      stderr: true,
-      follow: false,
-      tail: options.tail ?? 1000,
-      timestamps: options.timestamps ?? false,
-    } as Dockerode.ContainerLogsOptions)) as unknown as Buffer | AsyncIterable<Buffer>;
-    body = Buffer.isBuffer(answer) ? [answer] : answer;
-  } catch (error) {
-    throw toBerthError(error, engine.endpoint, `service "${ref}"`);
-  }
-  const batcher = new LogBatcher(sink, DEFAULT_BATCH_LIMITS);
-  try {
-    await pipeLogs(body as AsyncIterable<Buffer>, { tty: false, timestamps: options.timestamps ?? false }, batcher);
-    await batcher.end('done');
-  } finally {
-    batcher.close();
   }
 }

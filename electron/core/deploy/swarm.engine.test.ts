@@ -12,16 +12,10 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { docker, EngineLitter, testLabels, uniqueName, waitFor } from '../../../test/engine-harness';
 import { buildNotesService, initTestSwarm, publishedPorts, type TestSwarm } from '../../../test/swarm-harness';
-import type { LogEvent, SwarmService } from '../../contract';
+import type { MergedLogEvent, SwarmService } from '../../contract';
 import { Engine } from '../engine/engine';
-import {
-  deployService,
-  inspectService,
-  listServices,
-  readServiceLogs,
-  scaleService,
-  swarmStatus,
-} from './swarm-services';
+import { followServiceLogs } from './service-logs';
+import { deployService, inspectService, listServices, scaleService, swarmStatus } from './swarm-services';
 
 /** Generous deadlines: the notes service's HEALTHCHECK runs every 10 s, so each new task needs 10 s or more. */
 const CONVERGE_DEADLINE_MS = 180_000;
@@ -125,11 +119,12 @@ describe('Swarm services', () => {
 
       // The service's logs: each task said where it listens.
       const lines: string[] = [];
-      await readServiceLogs(engine, service, {
-        deliver: (event: LogEvent) => {
+      const history = {
+        deliver: (event: MergedLogEvent) => {
           if (event.kind === 'lines') lines.push(...event.lines.map((l) => l.text));
         },
-      });
+      };
+      await followServiceLogs(engine, service, history, { tail: 1000, follow: false });
       expect(lines.filter((l) => l.includes('Listening at http://0.0.0.0:5000')).length).toBeGreaterThanOrEqual(2);
     },
     TEST_TIMEOUT_MS,
