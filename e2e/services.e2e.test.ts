@@ -8,8 +8,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { EngineLitter, uniqueName } from '../test/engine-harness';
+import { docker, EngineLitter, uniqueName } from '../test/engine-harness';
 import { buildNotesService, initTestSwarm, publishedPorts, type TestSwarm } from '../test/swarm-harness';
+import { contrastProblems, keyboardProblems } from './a11y-audit';
 import { type LaunchedBrowser, launchChromium } from './browser';
 import { captureFailure } from './failure-capture';
 import { copyNotesProject, REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
@@ -75,6 +76,43 @@ it('deploys the notes service with 2 replicas from the Services view, each task 
   await card.getByRole('button', { name: 'Logs' }).click();
   const logs = page.getByRole('region', { name: `Logs of ${service}` });
   await expect.poll(() => logs.innerText(), { timeout: UI_DEADLINE_MS }).toContain('Listening at http://0.0.0.0:5000');
+  // Followed live and tagged by task: both replicas said where they listen, each under its own slot.task tag.
+  const tags = logs.locator('.log-tag');
+  await expect.poll(async () => new Set(await tags.allInnerTexts()).size, { timeout: UI_DEADLINE_MS }).toBe(2);
+  for (const tag of await tags.allInnerTexts()) expect(tag).toMatch(/^[12]\.[a-z0-9]{12}$/);
   await card.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: join(SCREENSHOTS, 'services.png'), fullPage: true });
+});
+
+it('in dark mode and by keyboard alone: readable, every control reached, and Remove asks first', async () => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const view = page.locator('main.view');
+  const card = page.getByRole('region', { name: `Service ${service}` });
+  await card.waitFor({ timeout: UI_DEADLINE_MS });
+  await page
+    .getByRole('region', { name: `Logs of ${service}` })
+    .locator('.log-tag')
+    .first()
+    .waitFor();
+  expect(await contrastProblems(page, view)).toEqual([]);
+  const keys = await keyboardProblems(page, view);
+  expect(keys.problems).toEqual([]);
+
+  // Remove by keyboard: the first Enter only asks, naming the service; Escape keeps it; the second time goes.
+  await card.getByRole('button', { name: 'Remove' }).focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: `Remove service ${service}?` });
+  await dialog.waitFor();
+  expect(await contrastProblems(page, dialog)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  expect(await docker('service', 'ls', '--filter', `name=${service}`, '--format', '{{.Name}}')).toBe(service);
+  await card.getByRole('button', { name: 'Remove' }).focus();
+  await page.keyboard.press('Enter');
+  await dialog.waitFor();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await card.waitFor({ state: 'detached', timeout: UI_DEADLINE_MS });
+  // The oracle: the engine has no such service any more.
+  expect(await docker('service', 'ls', '--filter', `name=${service}`, '--format', '{{.Name}}')).toBe('');
 });
