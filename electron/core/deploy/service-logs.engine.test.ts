@@ -21,7 +21,9 @@ const TICKS = 30;
 const LONG = `L${'x'.repeat(40_000)}`;
 /** Generous: tasks start within seconds here, then print for 3 s. */
 const LINES_DEADLINE_MS = 120_000;
-const TEST_TIMEOUT_MS = 3 * LINES_DEADLINE_MS;
+/** An aborted follow ends at once; this only bounds a failure. */
+const STOP_DEADLINE_MS = 10_000;
+const TEST_TIMEOUT_MS = 3 * LINES_DEADLINE_MS + STOP_DEADLINE_MS;
 
 const service = uniqueName('svclogs').slice(0, 40);
 let engine: Engine;
@@ -109,7 +111,9 @@ it(
     };
     const complete = (tasks: number) => async () => {
       const counts = perSource();
-      return counts.length === tasks && counts.every((n) => n === TICKS + 1) ? counts : undefined;
+      if (counts.length === tasks && counts.every((n) => n === TICKS + 1)) return counts;
+      // Said in waitFor's message if the deadline passes.
+      throw new Error(`lines per task so far: ${JSON.stringify(counts)}; sources ${JSON.stringify(sources.at(-1))}`);
     };
     await waitFor(complete(2), LINES_DEADLINE_MS, `${TICKS + 1} lines from each of 2 tasks`);
 
@@ -117,7 +121,8 @@ it(
     await docker('service', 'scale', '--detach', `${service}=3`);
     await waitFor(complete(3), LINES_DEADLINE_MS, `${TICKS + 1} lines from each of 3 tasks`);
     stop.abort();
-    expect(await following).toBe('cancelled');
+    const stopped = new Promise((resolve) => setTimeout(() => resolve('still following'), STOP_DEADLINE_MS));
+    expect(await Promise.race([following, stopped])).toBe('cancelled');
     expect(ended).toEqual([]);
 
     // Tags: three tasks, each its slot and short id, in a list that only ever grew.

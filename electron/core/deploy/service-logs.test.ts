@@ -1,3 +1,4 @@
+import { PassThrough, Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { MergedLogEvent } from '../../contract';
 import { followServiceLogs, pipeServiceLogs, splitDetails, type TaskRef, taskTag } from './service-logs';
@@ -119,27 +120,61 @@ describe('pipeServiceLogs', () => {
     expect(taskTag({ id: TASK_A, slot: null })).toBe('aaaaaaaaaaaa');
   });
 
-  it('reads the whole body dockerode hands back as one Buffer when not following, asking for details', async () => {
-    const body = Buffer.concat([
-      frame(1, line('2026-11-30T10:00:00Z', TASK_A, 'Listening at http://0.0.0.0:5000')),
-      frame(2, line('2026-11-30T10:00:01Z', TASK_A, 'a warning')),
-    ]);
-    const logs = vi.fn(async () => body);
+  /** An engine that is a swarm manager, with one service of task A whose log request answers with `body`. */
+  const engineAnswering = (body: NodeJS.ReadableStream) => {
+    const dial = vi.fn((_options: Record<string, unknown>, callback: (error: unknown, result: unknown) => void) =>
+      callback(null, body),
+    );
     const docker = {
       version: async () => ({ ApiVersion: '1.41', Os: 'linux', Components: [{ Name: 'Engine' }] }),
       info: async () => ({ Swarm: { LocalNodeState: 'active', ControlAvailable: true } }),
-      getService: () => ({ inspect: async () => ({ ID: SERVICE }), logs }),
+      getService: () => ({ inspect: async () => ({ ID: SERVICE }) }),
       listTasks: async () => [{ ID: TASK_A, Slot: 1, CreatedAt: '2026-11-30T09:00:00Z' }],
+      modem: { dial },
     } as unknown as Dockerode;
+    return { engine: { docker, endpoint: 'unix:///fake.sock' }, dial };
+  };
+
+  it('asks the engine for the service log with timestamps and details, as a stream, and reads it to its end', async () => {
+    const body = Readable.from([
+      frame(1, line('2026-11-30T10:00:00Z', TASK_A, 'Listening at http://0.0.0.0:5000')),
+      frame(2, line('2026-11-30T10:00:01Z', TASK_A, 'a warning')),
+    ]);
+    const { engine, dial } = engineAnswering(body);
     const events: MergedLogEvent[] = [];
     const sink = { deliver: (e: MergedLogEvent) => void events.push(e) };
-    const endpoint = 'unix:///fake.sock';
-    expect(await followServiceLogs({ docker, endpoint }, 'notes', sink, { tail: 10, follow: false })).toBe('done');
-    expect(logs).toHaveBeenCalledWith(expect.objectContaining({ follow: false, timestamps: true, details: true }));
+    expect(await followServiceLogs(engine, 'notes', sink, { tail: 10, follow: false })).toBe('done');
+    expect(dial.mock.calls[0]?.[0]).toMatchObject({
+      path: `/services/${SERVICE}/logs?`,
+      isStream: true,
+      options: { follow: false, timestamps: true, details: true, tail: 10 },
+    });
     expect(events.flatMap((e) => (e.kind === 'lines' ? e.lines : []))).toEqual([
       { stream: 'stdout', text: 'Listening at http://0.0.0.0:5000', ts: '2026-11-30T10:00:00Z', source: 0 },
       { stream: 'stderr', text: 'a warning', ts: '2026-11-30T10:00:01Z', source: 0 },
     ]);
     expect(events.at(-1)).toEqual({ kind: 'end', reason: 'done' });
+  });
+
+  it('stops following at once when aborted, though the engine never ends the stream, and sends nothing after', async () => {
+    const body = new PassThrough();
+    const { engine } = engineAnswering(body);
+    const events: MergedLogEvent[] = [];
+    const stop = new AbortController();
+    const following = followServiceLogs(
+      engine,
+      'notes',
+      { deliver: (e) => void events.push(e) },
+      { tail: 10, follow: true, signal: stop.signal },
+    );
+    body.write(frame(1, line('2026-11-30T10:00:00Z', TASK_A, 'first')));
+    await vi.waitFor(() => expect(events.some((e) => e.kind === 'lines')).toBe(true));
+    stop.abort();
+    expect(await following).toBe('cancelled');
+    expect(body.destroyed).toBe(true);
+    const seen = events.length;
+    body.write(frame(1, line('2026-11-30T10:00:01Z', TASK_A, 'after')));
+    expect(events).toHaveLength(seen);
+    expect(events.some((e) => e.kind === 'end')).toBe(false);
   });
 });

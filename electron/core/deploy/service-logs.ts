@@ -6,7 +6,7 @@
  * container's; here the details come off each line and name its task, and the lines go out as the merged
  * logs' events with one source per task, so the Logs pieces show them with the merged view's tags.
  */
-import type Dockerode from 'dockerode';
+import type { IncomingMessage } from 'node:http';
 import {
   BerthError,
   type LogEvent,
@@ -169,8 +169,9 @@ export async function followServiceLogs(
   options: ServiceLogOptions,
 ): Promise<'done' | 'cancelled'> {
   const { signal } = options;
+  if (signal?.aborted) return 'cancelled';
   await requireManager(engine);
-  let body: AsyncIterable<Buffer> & { destroy?: () => void };
+  let body: IncomingMessage;
   let tty: boolean;
   let serviceId: string;
   try {
@@ -178,25 +179,33 @@ export async function followServiceLogs(
     if (!raw) throw notFound(ref);
     serviceId = raw.ID;
     tty = Boolean((raw.Spec?.TaskTemplate?.ContainerSpec as { TTY?: boolean } | undefined)?.TTY);
-    // Following, dockerode answers with the response stream; not following, with the whole body as a Buffer.
-    const answer = (await engine.docker.getService(raw.ID).logs({
-      stdout: true,
-      stderr: true,
-      follow: options.follow,
-      tail: options.tail,
-      timestamps: true,
-      details: true,
-    } as Dockerode.ContainerLogsOptions)) as unknown as Buffer | (AsyncIterable<Buffer> & { destroy(): void });
-    body = Buffer.isBuffer(answer) ? toAsync(answer) : answer;
+    // Always as a stream (dockerode would buffer a history read whole), with the abort signal on the request.
+    body = await new Promise<IncomingMessage>((resolve, reject) => {
+      engine.docker.modem.dial(
+        {
+          path: `/services/${raw.ID}/logs?`,
+          method: 'GET',
+          isStream: true,
+          abortSignal: signal,
+          statusCodes: { 200: true, 404: 'no such service', 500: 'server error', 503: 'node is not part of a swarm' },
+          options: {
+            follow: options.follow,
+            stdout: true,
+            stderr: true,
+            timestamps: true,
+            details: true,
+            tail: options.tail,
+          },
+        },
+        (error, result) => (error ? reject(error) : resolve(result as IncomingMessage)),
+      );
+    });
   } catch (error) {
+    if (signal?.aborted) return 'cancelled';
     if (error instanceof BerthError) throw error;
     throw toBerthError(error, engine.endpoint, `service "${ref}"`);
   }
-  if (signal?.aborted) {
-    body.destroy?.();
-    return 'cancelled';
-  }
-  const stop = () => body.destroy?.();
+  const stop = () => body.destroy();
   signal?.addEventListener('abort', stop, { once: true });
   const tasks = async (): Promise<TaskRef[]> => {
     const list = (await engine.docker.listTasks({ filters: { service: [serviceId] } })) as RawTaskRef[];
@@ -204,21 +213,23 @@ export async function followServiceLogs(
       .sort((a, b) => Date.parse(a.CreatedAt ?? '') - Date.parse(b.CreatedAt ?? ''))
       .map((t) => ({ id: t.ID, slot: t.Slot ?? null }));
   };
-  // Once aborted, nothing more goes to the sink.
+  // Once aborted, nothing more goes to the sink, and the read stops at once (a destroyed body may not end
+  // the pipeline's read by itself, so the abort is raced as readLogs does).
   const guarded: MergedSink = { deliver: (event) => (signal?.aborted ? undefined : sink.deliver(event)) };
+  const aborted = new Promise<'cancelled'>((resolve) =>
+    signal?.addEventListener('abort', () => resolve('cancelled'), { once: true }),
+  );
+  const piped = pipeServiceLogs({ body, tty, tasks }, guarded);
+  piped.catch(() => undefined);
   try {
-    await pipeServiceLogs({ body, tty, tasks }, guarded);
-    return signal?.aborted ? 'cancelled' : 'done';
+    const outcome = await Promise.race([piped.then(() => 'done' as const), aborted]);
+    return signal?.aborted ? 'cancelled' : outcome;
   } catch (error) {
     if (signal?.aborted) return 'cancelled';
     if (error instanceof BerthError) throw error;
     throw toBerthError(error, engine.endpoint, `the logs of service "${ref}"`);
   } finally {
     signal?.removeEventListener('abort', stop);
-    body.destroy?.();
+    body.destroy();
   }
-}
-
-async function* toAsync(buffer: Buffer): AsyncIterable<Buffer> {
-  yield buffer;
 }
