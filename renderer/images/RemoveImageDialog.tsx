@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import type { ErrorShape, ImageSummary } from '../../electron/contract';
+import type { ImageSummary } from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice } from '../ui/ErrorNotice';
-import { toErrorShape } from '../ui/errors';
+import { useConfirmedAction } from '../ui/use-confirmed-action';
 import { imageName } from './sort-images';
 
 /** Confirm before removing; offer force when the image is in use, and show the engine's CONFLICT as is. */
@@ -19,23 +19,9 @@ export function RemoveImageDialog({
 }) {
   const api = useApi();
   const [force, setForce] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorShape | null>(null);
+  const { busy, error, run } = useConfirmedAction();
   const ref = image.tags[0] ?? image.id;
-  const remove = () => {
-    setBusy(true);
-    setError(null);
-    api.call('images.remove', { ref, force }).then(
-      () => {
-        setBusy(false);
-        onRemoved();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toErrorShape(e));
-      },
-    );
-  };
+  const remove = () => run(() => api.call('images.remove', { ref, force }), onRemoved);
   return (
     <Dialog
       title={`Remove ${imageName(image)}?`}

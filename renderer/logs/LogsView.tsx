@@ -9,6 +9,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { Field } from '../ui/Field';
 import { Spinner } from '../ui/Spinner';
 import { LogExport } from './LogExport';
+import { LogFollowControls, useLogDisplay } from './LogFollowControls';
 import { LogSearchBar } from './LogSearchBar';
 import { LogStatus } from './LogStatus';
 import { LogViewport, type LogViewportHandle } from './LogViewport';
@@ -57,8 +58,8 @@ export function LogsView() {
   const [tail, setTail] = useState<Tail>(1000);
   const [query, setQuery] = useState('');
   const [searchMode, setSearchMode] = useState<SearchMode>('text');
-  const [showTimestamps, setShowTimestamps] = useState(false);
-  const [follow, setFollow] = useState(true);
+  const display = useLogDisplay();
+  const { follow, setFollow, showTimestamps } = display;
   const [currentMatch, setCurrentMatch] = useState<number | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const viewport = useRef<LogViewportHandle>(null);
@@ -241,20 +242,7 @@ export function LogsView() {
         />
       </div>
       <div className="toolbar">
-        {logs.paused ? (
-          <Button variant="primary" onClick={logs.resume}>
-            Resume ({logs.waitingCount.toLocaleString('en')} new)
-          </Button>
-        ) : (
-          <Button onClick={logs.pause}>Pause</Button>
-        )}
-        <label>
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
-        </label>
-        <label>
-          <input type="checkbox" checked={showTimestamps} onChange={(e) => setShowTimestamps(e.target.checked)} />{' '}
-          Timestamps
-        </label>
+        <LogFollowControls logs={logs} display={display} />
         <span className="spacer" />
         <Button size="small" onClick={copySelection}>
           Copy selection

@@ -1,10 +1,9 @@
-import { useState } from 'react';
-import type { ErrorShape, SwarmService } from '../../electron/contract';
+import type { SwarmService } from '../../electron/contract';
 import { useApi } from '../app/api-context';
 import { Button } from '../ui/Button';
 import { Dialog } from '../ui/Dialog';
 import { ErrorNotice } from '../ui/ErrorNotice';
-import { toErrorShape } from '../ui/errors';
+import { useConfirmedAction } from '../ui/use-confirmed-action';
 
 /**
  * Confirm before removing a Swarm service, as the other views do before anything destructive: it names the
@@ -20,23 +19,9 @@ export function RemoveServiceDialog({
   onRemoved: () => void;
 }) {
   const api = useApi();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ErrorShape | null>(null);
+  const { busy, error, run } = useConfirmedAction();
   const live = service.tasks.filter((t) => t.desiredState === 'running').length;
-  const remove = () => {
-    setBusy(true);
-    setError(null);
-    api.call('services.remove', { ref: service.id }).then(
-      () => {
-        setBusy(false);
-        onRemoved();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toErrorShape(e));
-      },
-    );
-  };
+  const remove = () => run(() => api.call('services.remove', { ref: service.id }), onRemoved);
   return (
     <Dialog
       title={`Remove service ${service.name}?`}

@@ -1,5 +1,6 @@
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import type { SwarmService } from '../../electron/contract';
+import { LogFollowControls, useLogDisplay } from '../logs/LogFollowControls';
 import { LogStatus } from '../logs/LogStatus';
 import { LogViewport, type LogViewportHandle } from '../logs/LogViewport';
 import { useLogStream } from '../logs/use-log-stream';
@@ -16,8 +17,7 @@ const TAIL = 500;
  */
 export function ServiceLogs({ service, onClose }: { service: SwarmService; onClose: () => void }) {
   const logs = useLogStream({ service: service.id }, TAIL);
-  const [follow, setFollow] = useState(true);
-  const [showTimestamps, setShowTimestamps] = useState(false);
+  const display = useLogDisplay();
   const viewport = useRef<LogViewportHandle>(null);
   return (
     <section className="service-logs" aria-label={`Logs of ${service.name}`}>
@@ -25,22 +25,7 @@ export function ServiceLogs({ service, onClose }: { service: SwarmService; onClo
         <h3>Logs of {service.name}</h3>
         <span className="muted">each line tagged with its task: slot.task id</span>
         <span className="spacer" />
-        {logs.paused ? (
-          <Button size="small" variant="primary" onClick={logs.resume}>
-            Resume ({logs.waitingCount.toLocaleString('en')} new)
-          </Button>
-        ) : (
-          <Button size="small" onClick={logs.pause}>
-            Pause
-          </Button>
-        )}
-        <label>
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
-        </label>
-        <label>
-          <input type="checkbox" checked={showTimestamps} onChange={(e) => setShowTimestamps(e.target.checked)} />{' '}
-          Timestamps
-        </label>
+        <LogFollowControls logs={logs} display={display} size="small" />
         <Button size="small" variant="ghost" onClick={onClose}>
           Close logs
         </Button>
@@ -50,9 +35,9 @@ export function ServiceLogs({ service, onClose }: { service: SwarmService; onClo
         ring={logs.ring}
         version={logs.version}
         matcher={null}
-        showTimestamps={showTimestamps}
-        follow={follow && !logs.paused}
-        onUserScrollUp={() => setFollow(false)}
+        showTimestamps={display.showTimestamps}
+        follow={display.follow && !logs.paused}
+        onUserScrollUp={() => display.setFollow(false)}
         currentMatch={null}
         handle={viewport}
         sources={logs.sources ?? []}
