@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EXCLUSIVE_FILES, MEASURED_SECONDS, planLanes, SHARED_LANES, WITH_E2E } from './lanes';
 
@@ -60,6 +60,14 @@ describe('the lanes of npm test (test/lanes.ts)', () => {
     // lane 1 also carries the e2e files, so it may hold less engine work than the others, never more
     expect(Math.max(...loads.slice(1)) - Math.min(...loads.slice(1))).toBeLessThanOrEqual(longest);
     expect(loads[0]).toBeLessThanOrEqual(Math.max(...loads.slice(1)));
+  });
+
+  it('keep every engine file that makes this engine a swarm manager in the e2e lane, beside the Services e2e test', () => {
+    const swarmUsers = files.filter(
+      (f) => f.endsWith('.engine.test.ts') && /swarm-harness|swarm init/.test(readFileSync(join(root, f), 'utf8')),
+    );
+    expect(swarmUsers.length).toBeGreaterThan(0);
+    for (const file of swarmUsers) expect(plan.shared[0]).toContain(file);
   });
 
   it('refuse a file that is not an engine or e2e test', () => {

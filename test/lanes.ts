@@ -27,12 +27,14 @@ export const EXCLUSIVE_FILES = [
 
 /**
  * Engine files that must never run at the same time as an e2e file, so they run in the e2e lane:
- * - the Swarm engine test and the Services e2e test both make this engine a swarm manager and leave the swarm;
+ * - the Swarm and service-logs engine tests and the Services e2e test each make this engine a swarm manager and
+ *   leave the swarm;
  * - the terminal test and the debug-shell e2e test both check that no debug shell (DEBUG_SHELL_LABEL) is left;
  * - the advice test and the advice e2e test both check that no measurement image (MEASURE_LABEL) is left.
  */
 export const WITH_E2E = [
   'electron/core/deploy/swarm.engine.test.ts',
+  'electron/core/deploy/service-logs.engine.test.ts',
   'electron/api/terminal.engine.test.ts',
   'electron/core/insight/advisor/advice.engine.test.ts',
 ] as const;
