@@ -31,6 +31,12 @@ import { REPO_ROOT, type RunningWebMode, signedInPage, startWebMode, untilConnec
 /** Generous deadlines: on an idle machine each of these takes a few seconds at most. */
 const CONNECT_DEADLINE_MS = 30_000;
 const PARITY_DEADLINE_MS = 90_000;
+/**
+ * The deadline typed into the parity panel for the app that ignores $PORT: it never answers there, so the run
+ * always waits all of it. 10 s is still generous for a one-line node server to listen on its own port (the
+ * engine test's runs wait 3 s); the default 30 s only made this test wait.
+ */
+const IGNORED_PORT_DEADLINE_S = 10;
 const PIPELINE_DEADLINE_MS = 240_000;
 const ROUND_DEADLINE_MS = 240_000;
 const SERVE_DEADLINE_MS = 60_000;
@@ -86,12 +92,15 @@ it('"Run as Heroku" fails for an app that ignores $PORT and names the port it li
   await image.fill(fixed);
   expect(await image.inputValue()).toBe(fixed);
   const panel = page.getByRole('region', { name: 'Platform-parity runs' });
+  await panel.getByLabel('Deadline (s)').fill(String(IGNORED_PORT_DEADLINE_S));
   await panel.getByRole('button', { name: 'Run as Heroku' }).click();
   const result = panel.getByRole('region', { name: 'Run as Heroku' });
   await result.getByRole('alert').waitFor({ timeout: PARITY_DEADLINE_MS });
   const text = await result.innerText();
   expect(text).toMatch(new RegExp(`The app ignores \\$PORT \\(\\d+\\) and listens on ${FIXED_PORT}\\.`));
   expect(text).toContain('failed');
+  // The run waited the deadline typed, and says so.
+  expect(text).toContain(`within ${IGNORED_PORT_DEADLINE_S.toFixed(1)} s`);
   await panel.scrollIntoViewIfNeeded();
   await panel.screenshot({ path: join(SCREENSHOTS, 'parity-failed.png') });
 });
