@@ -16,7 +16,7 @@ import { captureFailure } from './failure-capture';
 import { copyNotesProject, REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './web-mode';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
-/** Generous: each notes task needs its first HEALTHCHECK (every 10 s) before Swarm calls it running. */
+/** Generous: each notes task needs its first HEALTHCHECK (test/swarm-harness.ts) before Swarm calls it running. */
 const CONVERGE_DEADLINE_MS = 180_000;
 const UI_DEADLINE_MS = 60_000;
 

@@ -5,7 +5,9 @@
  * worker die before that, the suite's global teardown leaves the swarm it finds marked (test/swarm-marker.ts).
  * A swarm is engine-wide: run these files only under the engine lock.
  */
-import { resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { docker, type EngineLitter, waitFor } from './engine-harness';
 import { markSwarm, unmarkSwarm } from './swarm-marker';
@@ -62,11 +64,50 @@ export const publishedPorts = (service: string): Promise<string> =>
   docker('ps', '--filter', `label=com.docker.swarm.service.name=${service}`, '--format', '{{.Ports}}');
 
 /**
- * Builds the notes service (the repository's Dockerfile) as `tag` with the docker CLI, labelled; the legacy
- * builder's step images, other stages' included, go to `litter` so that nothing is left behind.
+ * How often the notes image's own HEALTHCHECK runs in the swarm tests. Swarm calls a task running only once
+ * its first check passed, and the Dockerfile's 10 s interval made every deploy, rollback and scale wait 10 s
+ * for that first check; the check itself (its command, timeout, start period and retries) is the image's.
+ */
+export const SWARM_HEALTH_INTERVAL_S = 2;
+
+const NS_PER_S = 1_000_000_000;
+
+interface Healthcheck {
+  Test?: string[];
+  Timeout?: number;
+  StartPeriod?: number;
+  Retries?: number;
+}
+
+/**
+ * Builds the notes service (the repository's Dockerfile) with the docker CLI, labelled, then `tag` FROM it with
+ * the same HEALTHCHECK run every SWARM_HEALTH_INTERVAL_S; the legacy builder's step images, other stages'
+ * included, go to `litter` so that nothing is left behind.
  */
 export async function buildNotesService(litter: EngineLitter, tag: string, nodeImage: string): Promise<string> {
-  const output = await docker('build', '--build-arg', `NODE_IMAGE=${nodeImage}`, '-t', litter.image(tag), REPO_ROOT);
-  litter.legacySteps(output);
+  const notes = litter.image(`${tag}-notes`);
+  litter.legacySteps(await docker('build', '--build-arg', `NODE_IMAGE=${nodeImage}`, '-t', notes, REPO_ROOT));
+  const check = JSON.parse(
+    await docker('image', 'inspect', '--format', '{{json .Config.Healthcheck}}', notes),
+  ) as Healthcheck | null;
+  if (check?.Test?.[0] !== 'CMD' || !check.Timeout || !check.Retries) {
+    throw new Error(`the notes image's HEALTHCHECK is not the exec form this helper copies: ${JSON.stringify(check)}`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'berth-swarm-notes-'));
+  try {
+    const flags = [
+      `--interval=${SWARM_HEALTH_INTERVAL_S}s`,
+      `--timeout=${check.Timeout / NS_PER_S}s`,
+      `--start-period=${(check.StartPeriod ?? 0) / NS_PER_S}s`,
+      `--retries=${check.Retries}`,
+    ];
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      `FROM ${notes}\nHEALTHCHECK ${flags.join(' ')} CMD ${JSON.stringify(check.Test.slice(1))}\n`,
+    );
+    litter.legacySteps(await docker('build', '-t', litter.image(tag), dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
   return tag;
 }

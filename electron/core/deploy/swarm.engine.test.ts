@@ -17,7 +17,10 @@ import { Engine } from '../engine/engine';
 import { followServiceLogs } from './service-logs';
 import { deployService, inspectService, listServices, scaleService, swarmStatus } from './swarm-services';
 
-/** Generous deadlines: the notes service's HEALTHCHECK runs every 10 s, so each new task needs 10 s or more. */
+/**
+ * Generous deadlines: a new task is running once its first HEALTHCHECK passed (the notes image's own check,
+ * run every SWARM_HEALTH_INTERVAL_S here; see test/swarm-harness.ts).
+ */
 const CONVERGE_DEADLINE_MS = 180_000;
 const ROLLBACK_DEADLINE_MS = 240_000;
 const HTTP_DEADLINE_MS = 60_000;
