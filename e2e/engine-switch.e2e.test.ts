@@ -17,6 +17,11 @@ import { REPO_ROOT, type RunningWebMode, signedInPage, startWebMode } from './we
 
 /** Generous: the UI follows a switch within a second or two here. */
 const UI_DEADLINE_MS = 30_000;
+/**
+ * The tickers' stop timeout. `sh` as PID 1 ignores SIGTERM, so the second dockerd's shutdown (afterAll) waited
+ * the default 10 s for it before it killed it; this test is not about stopping.
+ */
+const TICKER_STOP_TIMEOUT_S = 1;
 
 const litter = new EngineLitter();
 let tls: TlsDockerd;
@@ -54,8 +59,19 @@ beforeAll(async () => {
   ]);
   mainContainer = litter.container(uniqueName('on-main'));
   tlsContainer = uniqueName('on-tls');
-  await docker('run', '-d', '--name', mainContainer, mainImage, ...ticker('tick-from-main'));
-  await tls.cli('run', '-d', '--network', 'none', '--name', tlsContainer, tlsImage, ...ticker('tick-from-tls'));
+  const stopTimeout = ['--stop-timeout', String(TICKER_STOP_TIMEOUT_S)];
+  await docker('run', '-d', ...stopTimeout, '--name', mainContainer, mainImage, ...ticker('tick-from-main'));
+  await tls.cli(
+    'run',
+    '-d',
+    ...stopTimeout,
+    '--network',
+    'none',
+    '--name',
+    tlsContainer,
+    tlsImage,
+    ...ticker('tick-from-tls'),
+  );
   dataDir = mkdtempSync(join(tmpdir(), 'berth-e2e-switch-data-'));
   berth = await startWebMode({ projectDir: REPO_ROOT, dockerConfig: config, dataDir });
   launched = await launchChromium({ colorScheme: 'dark' });
