@@ -1,28 +1,14 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { PARITY_DEADLINE_MS, type ParityResult } from '../../electron/contract';
+import { PARITY_DEADLINE_MS } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
+import { parityFailed } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
 import { ParityPanel, parseDeadline } from './ParityPanel';
 
 const IMAGE = 'notas-iv:latest';
 
-const failed = (deadlineMs: number): ParityResult => ({
-  platform: 'heroku',
-  image: IMAGE,
-  passed: false,
-  port: 41234,
-  hostPort: 41234,
-  env: { PORT: '41234' },
-  command: `docker run --rm -p 41234:41234 -e PORT=41234 ${IMAGE}`,
-  status: null,
-  elapsedMs: deadlineMs + 100,
-  deadlineMs,
-  listening: [{ address: '0.0.0.0', port: 3000 }],
-  problem: 'The app ignores $PORT (41234) and listens on 3000.',
-  fix: 'Make the app listen on process.env.PORT.',
-  at: 1_700_000_000_000,
-});
+const failed = (deadlineMs: number) => parityFailed(IMAGE, { deadlineMs, elapsedMs: deadlineMs + 100 });
 
 describe('parseDeadline', () => {
   it('takes whole seconds from 1 to 600 and refuses anything else with the rule', () => {

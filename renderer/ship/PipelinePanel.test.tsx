@@ -7,7 +7,7 @@ import {
   type WatchModel,
 } from '../../electron/contract';
 import { FakeApi } from '../test/fake-api';
-import { projectDefaults } from '../test/fixtures';
+import { parityFailed as parityFailedFixture, projectDefaults } from '../test/fixtures';
 import { renderWithApi } from '../test/render';
 import { PipelinePanel } from './PipelinePanel';
 import { WatchPanel } from './WatchPanel';
@@ -29,22 +29,7 @@ const stage = (
   ...fields,
 });
 
-const parityFailed = {
-  platform: 'heroku' as const,
-  image: IMAGE,
-  passed: false,
-  port: 41234,
-  hostPort: 41234,
-  env: { PORT: '41234' },
-  command: `docker run --rm -p 41234:41234 -e PORT=41234 ${IMAGE}`,
-  status: null,
-  elapsedMs: 30_100,
-  deadlineMs: 30_000,
-  listening: [{ address: '0.0.0.0', port: 3000 }],
-  problem: 'The app ignores $PORT (41234) and listens on 3000.',
-  fix: 'Make the app listen on process.env.PORT.',
-  at: T0,
-};
+const parityFailed = parityFailedFixture(IMAGE, { at: T0 });
 
 const outputs = (fields: Partial<PipelineModel['outputs']> = {}): PipelineModel['outputs'] => ({
   buildId: null,

@@ -6,6 +6,7 @@ import {
   type EngineStatus,
   type ImageLayer,
   type ImageSummary,
+  type ParityResult,
   type PushModel,
   queuedStep,
 } from '../../electron/contract';
@@ -243,3 +244,22 @@ export const bundledFile = {
     ],
   },
 };
+
+/** A failed Heroku parity run of `image`: the app ignored $PORT (41234) and listened on 3000. */
+export const parityFailed = (image: string, over: Partial<ParityResult> = {}): ParityResult => ({
+  platform: 'heroku',
+  image,
+  passed: false,
+  port: 41234,
+  hostPort: 41234,
+  env: { PORT: '41234' },
+  command: `docker run --rm -p 41234:41234 -e PORT=41234 ${image}`,
+  status: null,
+  elapsedMs: 30_100,
+  deadlineMs: 30_000,
+  listening: [{ address: '0.0.0.0', port: 3000 }],
+  problem: 'The app ignores $PORT (41234) and listens on 3000.',
+  fix: 'Make the app listen on process.env.PORT.',
+  at: 1_700_000_000_000,
+  ...over,
+});
