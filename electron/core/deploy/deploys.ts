@@ -30,6 +30,8 @@ export interface DeploysOptions {
   azureTlsCa?: string;
   /** How long the App Service log is followed after a deploy. */
   logTailMs?: number;
+  /** How often a pending Heroku release is polled (tests against the stub, which answers at once). */
+  releasePollMs?: number;
 }
 
 export class Deploys {
@@ -75,7 +77,16 @@ export class Deploys {
   async herokuDeploy(engine: EngineHandle, request: Omit<HerokuDeployRequest, 'overrideParity'>): Promise<string> {
     const { apiUrl, registry } = this.herokuEndpoints();
     const apiKey = await this.heroku.key();
-    return this.jobs.add(startHerokuDeploy({ engine, request, apiUrl, registry, apiKey }));
+    return this.jobs.add(
+      startHerokuDeploy({
+        engine,
+        request,
+        apiUrl,
+        registry,
+        apiKey,
+        ...(this.options.releasePollMs !== undefined && { releasePollMs: this.options.releasePollMs }),
+      }),
+    );
   }
 
   azureSignIn(cloud: AzureCloud, method: SignInMethod): string {

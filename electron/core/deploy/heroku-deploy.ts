@@ -34,6 +34,8 @@ export interface HerokuDeploySetup {
   apiUrl: string;
   registry: string;
   apiKey: string;
+  /** How often a pending release is polled (RELEASE_POLL_MS by default). */
+  releasePollMs?: number;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -145,7 +147,7 @@ async function runHerokuDeploy(job: DeployJob, setup: HerokuDeploySetup): Promis
   await job.run(
     'Wait for the release',
     async () => {
-      const release = await waitForRelease(job, heroku, app, before);
+      const release = await waitForRelease(job, heroku, app, before, setup.releasePollMs ?? RELEASE_POLL_MS);
       if (release.status !== 'succeeded') {
         throw new BerthError(
           'DEPLOY_FAILED',
@@ -161,7 +163,13 @@ async function runHerokuDeploy(job: DeployJob, setup: HerokuDeploySetup): Promis
 }
 
 /** Polls until the release after version `before` has ended, streaming its output once it has a URL. */
-async function waitForRelease(job: DeployJob, heroku: HerokuApi, app: string, before: number): Promise<HerokuRelease> {
+async function waitForRelease(
+  job: DeployJob,
+  heroku: HerokuApi,
+  app: string,
+  before: number,
+  pollMs: number,
+): Promise<HerokuRelease> {
   const deadline = Date.now() + RELEASE_DEADLINE_MS;
   let streaming: Promise<void> | null = null;
   let release: HerokuRelease | null = null;
@@ -189,6 +197,6 @@ async function waitForRelease(job: DeployJob, heroku: HerokuApi, app: string, be
         'Look at the app with `heroku releases`; deploy again once it has ended.',
       );
     }
-    await sleep(RELEASE_POLL_MS, job.signal);
+    await sleep(pollMs, job.signal);
   }
 }
