@@ -28,6 +28,11 @@ import { followStream } from './test/follow-stream';
 
 /** Generous: a small node image build, two parity runs and two pushes of a few MiB take well under a minute. */
 const PIPELINE_DEADLINE_MS = 240_000;
+/**
+ * How often the deploy polls a pending Heroku release. The stub keeps each release pending for two looks
+ * whatever the interval, so the default 1 s only made every deploy wait about 3 s.
+ */
+const RELEASE_POLL_MS = 100;
 const SUBSCRIPTION = randomUUID();
 
 const started = Date.now();
@@ -79,6 +84,7 @@ beforeAll(async () => {
       },
       azureTlsCa: tls.ca,
       logTailMs: 2_000,
+      releasePollMs: RELEASE_POLL_MS,
     },
   });
 }, PIPELINE_DEADLINE_MS);
