@@ -15,14 +15,23 @@ export const FAILURE_DIR = join(REPO_ROOT, 'test-results', 'e2e');
 export async function captureFailure(context: TestContext, page: Page | undefined): Promise<void> {
   const result = context.task.result;
   if (result?.state !== 'fail' || !page || page.isClosed()) return;
+  const note = await describeScreen(page, context.task.name);
+  for (const error of result.errors ?? []) error.message = `${error.message}${note}`;
+}
+
+/**
+ * Saves a screenshot and what the page says (alerts and error notices, the engine bar, the visible text) under
+ * FAILURE_DIR, named after `what`; returns the same as text, to add to a failure message.
+ */
+export async function describeScreen(page: Page, what: string): Promise<string> {
   mkdirSync(FAILURE_DIR, { recursive: true });
-  const base = join(FAILURE_DIR, `${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${Date.now()}`);
-  const read = async (what: () => Promise<string[]>) => what().catch((e: unknown) => [`(could not read: ${e})`]);
+  const base = join(FAILURE_DIR, `${what.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}-${Date.now()}`);
+  const read = async (get: () => Promise<string[]>) => get().catch((e: unknown) => [`(could not read: ${e})`]);
   const alerts = await read(() =>
     page.locator('[role="alert"], .error-notice, [aria-label="Engine unreachable"]').allInnerTexts(),
   );
   const engineBar = await read(() => page.getByLabel('Engine connection').allInnerTexts());
-  const visible = await read(async () => [(await page.locator('main').innerText({ timeout: 5000 })).slice(0, 4000)]);
+  const visible = await read(async () => [(await page.locator('body').innerText({ timeout: 5000 })).slice(0, 4000)]);
   const shot = `${base}.png`;
   const screenshot = await page.screenshot({ path: shot, fullPage: true, timeout: 10_000 }).then(
     () => shot,
@@ -34,10 +43,9 @@ export async function captureFailure(context: TestContext, page: Page | undefine
     `alerts on screen (${alerts.length}):`,
     ...alerts.map((a) => `  - ${a.replace(/\s+/g, ' ').trim()}`),
     `screenshot: ${screenshot}`,
-    'view text:',
+    'page text:',
     visible.join('\n'),
   ].join('\n');
   writeFileSync(`${base}.txt`, `${report}\n`);
-  const note = `\n--- on screen when it failed (also in ${base}.txt) ---\n${report}`;
-  for (const error of result.errors ?? []) error.message = `${error.message}${note}`;
+  return `\n--- on screen when it failed (also in ${base}.txt) ---\n${report}`;
 }

@@ -110,7 +110,18 @@ export async function signedInPage(
 ): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(berth.signInUrl());
-  await untilConnected(page, deadlineMs);
+  try {
+    await untilConnected(page, deadlineMs);
+  } catch (error) {
+    // A sign-in that never shows "connected" says what the page showed and what the backend itself thinks.
+    const backendSays = await berth.backend.router.call('engine.status', {}).then(
+      (status) => JSON.stringify(status),
+      (e: unknown) => `(engine.status failed: ${e})`,
+    );
+    const { describeScreen } = await import('./failure-capture');
+    const screen = await describeScreen(page, 'sign-in').catch((e: unknown) => `(no capture: ${e})`);
+    throw new Error(`${(error as Error).message}\nBerth's backend says: ${backendSays}${screen}`);
+  }
   return page;
 }
 
