@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { TestContext } from 'vitest';
-import { REPO_ROOT } from './web-mode';
+
+/** The repository (the e2e folder's parent). */
+const REPO_ROOT = resolve(import.meta.dirname, '..');
 
 /** Where failing end-to-end steps leave their screenshot and page text. */
 export const FAILURE_DIR = join(REPO_ROOT, 'test-results', 'e2e');

@@ -8,6 +8,7 @@ import { MemorySecretStore } from '../electron/core/registry';
 import { startWebServer } from '../electron/web/server';
 import { testLabels } from '../test/engine-harness';
 import { launchChromium } from './browser';
+import { describeScreen } from './failure-capture';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 const RENDERER_DIR = join(REPO_ROOT, 'dist', 'renderer');
@@ -118,7 +119,6 @@ export async function signedInPage(
       (status) => JSON.stringify(status),
       (e: unknown) => `(engine.status failed: ${e})`,
     );
-    const { describeScreen } = await import('./failure-capture');
     const screen = await describeScreen(page, 'sign-in').catch((e: unknown) => `(no capture: ${e})`);
     throw new Error(`${(error as Error).message}\nBerth's backend says: ${backendSays}${screen}`);
   }
