@@ -110,6 +110,16 @@ export async function signedInPage(
   deadlineMs = CONNECT_DEADLINE_MS,
 ): Promise<Page> {
   const page = await browser.newPage();
+  // Kept for a sign-in that fails: a blank page (seen twice in CI runs 13 and 16) says nothing by itself.
+  const heard: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') heard.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => heard.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => heard.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) heard.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   await page.goto(berth.signInUrl());
   try {
     await untilConnected(page, deadlineMs);
@@ -120,7 +130,10 @@ export async function signedInPage(
       (e: unknown) => `(engine.status failed: ${e})`,
     );
     const screen = await describeScreen(page, 'sign-in').catch((e: unknown) => `(no capture: ${e})`);
-    throw new Error(`${(error as Error).message}\nBerth's backend says: ${backendSays}${screen}`);
+    const events = heard.length ? heard.slice(-30).join('\n') : '(no console error, page error or failed request)';
+    throw new Error(
+      `${(error as Error).message}\nBerth's backend says: ${backendSays}\nThe page said:\n${events}${screen}`,
+    );
   }
   return page;
 }
