@@ -125,7 +125,8 @@ describe('Heroku deploy', () => {
         .on('heroku.deploy', { deployId: 'd1' }),
     );
     const heroku = await screen.findByRole('region', { name: 'Heroku' });
-    const appSelect = within(heroku).getByLabelText('App');
+    // The app picker comes once the sign-in status is read, after the region itself: wait for it.
+    const appSelect = await within(heroku).findByLabelText('App');
     await waitFor(() => expect(appSelect).toHaveTextContent('notas-iv (heroku-24)'));
     expect(heroku).toHaveTextContent('the deploy sets the container stack first');
     await userEvent.click(within(heroku).getByRole('button', { name: 'Deploy to Heroku' }));
