@@ -110,7 +110,8 @@ export async function signedInPage(
   deadlineMs = CONNECT_DEADLINE_MS,
 ): Promise<Page> {
   const page = await browser.newPage();
-  // Kept for a sign-in that fails: a blank page (seen twice in CI runs 13 and 16) says nothing by itself.
+  // Kept for a sign-in that fails. The blank page of CI runs 13, 16 and 18 was a view chunk aborted with
+  // net::ERR_NETWORK_CHANGED (renderer/app/view-loading.ts); whatever comes next should explain itself too.
   const heard: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') heard.push(`console ${m.type()}: ${m.text()}`);

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { EngineBar } from '../engine/EngineBar';
 import { EngineDownScreen } from '../engine/EngineDownScreen';
 import { EngineProvider, useEngine } from '../engine/engine-context';
@@ -8,17 +8,19 @@ import { NavBar } from './NavBar';
 import { NavigationProvider, useNavigation } from './navigation';
 import { VIEWS, type ViewId } from './routes';
 import { useShortcuts } from './use-shortcuts';
+import { ViewBoundary } from './ViewBoundary';
+import { lazyView } from './view-loading';
 import './app.css';
 import '../ui/ui.css';
 
-const VIEW_COMPONENTS: Record<ViewId, React.LazyExoticComponent<() => React.JSX.Element>> = {
-  build: lazy(() => import('../build/BuildView').then((m) => ({ default: m.BuildView }))),
-  images: lazy(() => import('../images/ImagesView').then((m) => ({ default: m.ImagesView }))),
-  containers: lazy(() => import('../containers/ContainersView').then((m) => ({ default: m.ContainersView }))),
-  logs: lazy(() => import('../logs/LogsView').then((m) => ({ default: m.LogsView }))),
-  disk: lazy(() => import('../disk/DiskView').then((m) => ({ default: m.DiskView }))),
-  ship: lazy(() => import('../ship/ShipView').then((m) => ({ default: m.ShipView }))),
-  services: lazy(() => import('../services/ServicesView').then((m) => ({ default: m.ServicesView }))),
+const VIEW_COMPONENTS: Record<ViewId, React.LazyExoticComponent<React.ComponentType>> = {
+  build: lazyView('Build', () => import('../build/BuildView').then((m) => m.BuildView)),
+  images: lazyView('Images', () => import('../images/ImagesView').then((m) => m.ImagesView)),
+  containers: lazyView('Containers', () => import('../containers/ContainersView').then((m) => m.ContainersView)),
+  logs: lazyView('Logs', () => import('../logs/LogsView').then((m) => m.LogsView)),
+  disk: lazyView('Disk', () => import('../disk/DiskView').then((m) => m.DiskView)),
+  ship: lazyView('Ship', () => import('../ship/ShipView').then((m) => m.ShipView)),
+  services: lazyView('Services', () => import('../services/ServicesView').then((m) => m.ServicesView)),
 };
 
 function Shell() {
@@ -51,9 +53,11 @@ function Shell() {
         {engineDown ? (
           <EngineDownScreen error={status?.error ?? error} endpoint={status?.endpoint} />
         ) : (
-          <Suspense fallback={<Spinner label={`Loading ${label}`} />}>
-            <View key={engineKey} />
-          </Suspense>
+          <ViewBoundary key={`${route.view}@${engineKey}`} label={label}>
+            <Suspense fallback={<Spinner label={`Loading ${label}`} />}>
+              <View key={engineKey} />
+            </Suspense>
+          </ViewBoundary>
         )}
       </main>
       <button type="button" className="help-button" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)}>
