@@ -47,6 +47,9 @@ describe('ContainersView', () => {
     expect(api.callsTo('app.openExternal')).toEqual([{ url: 'http://127.0.0.1:5550/' }]);
   });
 
+  /** Generous: only reached when the uptime's interval is never set. */
+  const UPTIME_TICK_DEADLINE_MS = 15_000;
+
   it('shows a just-started container uptime counting up from 0 s, and a stopped one without a frozen "ago"', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
     try {
@@ -67,6 +70,16 @@ describe('ContainersView', () => {
       const [, running, exited] = within(table).getAllByRole('row');
       const uptime = (row: HTMLElement) => within(row).getAllByRole('cell')[3]!.textContent;
       expect(uptime(running!)).toBe('0 s');
+      // The uptime's ticking interval is set in an effect, which React may run after findBy has seen the
+      // table (CI run 19, under load): advancing the clock before it exists would tick nothing.
+      // (waitFor itself polls with the faked setInterval, so this waits on the real setTimeout.)
+      const waitedSince = performance.now();
+      while (vi.getTimerCount() === 0) {
+        if (performance.now() - waitedSince > UPTIME_TICK_DEADLINE_MS)
+          throw new Error('the uptime never started ticking');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(vi.getTimerCount()).toBe(1);
       act(() => vi.advanceTimersByTime(65_000));
       expect(uptime(running!)).toBe('1 min 04 s');
       expect(uptime(exited!)).toBe('Exited (3)');
