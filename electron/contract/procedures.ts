@@ -236,6 +236,50 @@ export const streams = {
 
 export type ProcedureName = keyof typeof procedures;
 export type StreamName = keyof typeof streams;
+
+/**
+ * Procedures that only read: asking twice does what asking once does. A transport may ask again when a request
+ * got no answer at all. In web mode the browser aborts requests in flight when a network interface changes
+ * (Chromium's net::ERR_NETWORK_CHANGED), and starting a container or making a docker network is such a change.
+ * Nothing that changes state is listed: its request may have reached Berth before the answer was lost.
+ */
+export const READ_ONLY_PROCEDURES: ReadonlySet<ProcedureName> = new Set<ProcedureName>([
+  'engine.status',
+  'engine.contexts',
+  'engine.portReachable',
+  'project.default',
+  'project.recent',
+  'dockerfile.read',
+  'images.list',
+  'images.layers',
+  'images.explore',
+  'images.diff',
+  'containers.list',
+  'containers.editPreview',
+  'compose.groups',
+  'ports.suggest',
+  'disk.usage',
+  'disk.preview',
+  'build.get',
+  'build.records',
+  'build.trace',
+  'advice.check',
+  'registry.saved',
+  'registry.logins',
+  'registry.namespace',
+  'pipeline.get',
+  'pipeline.history',
+  'services.status',
+  'services.list',
+  'deploy.endpoints',
+  'heroku.status',
+  'heroku.apps',
+  'heroku.checkYml',
+  'azure.status',
+  'azure.subscriptions',
+  'azure.resources',
+  'files.list',
+]);
 /** What a caller passes (defaults may be omitted). */
 export type ProcedureInput<P extends ProcedureName> = z.input<(typeof procedures)[P]['input']>;
 /** What a handler receives (defaults applied). */

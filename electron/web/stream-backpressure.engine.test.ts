@@ -71,20 +71,30 @@ const BOUND =
   64 * 1024 + // HTTP headers, and the other requests that share the logs connection
   CHUNK_FRAMING_BYTES; // counted on the wire, not in what the client takes
 
-/** A unix-socket proxy in front of the engine that counts the bytes of log responses read through it. */
+/**
+ * A unix-socket proxy in front of the engine that counts the bytes of log responses read through it, in all
+ * and per logs request (HTTP/1.1 answers one request before the next is sent on a connection).
+ */
 async function countingProxy(
   path: string,
-): Promise<{ server: Server; logBytes(): number; onRead: (() => void) | undefined }> {
+): Promise<{ server: Server; logBytes(): number; perRequest: number[]; onRead: (() => void) | undefined }> {
   let logBytes = 0;
+  const perRequest: number[] = [];
   const server = createServer((client) => {
     const upstream = connect('/var/run/docker.sock');
-    let isLogs = false;
+    let request = -1; // this connection's current logs request, as an index into perRequest
     client.on('data', (chunk: Buffer) => {
-      if (/^GET \S*\/containers\/\S+\/logs\?/m.test(chunk.toString('latin1'))) isLogs = true;
+      if (/^GET \S*\/containers\/\S+\/logs\?/m.test(chunk.toString('latin1'))) {
+        request = perRequest.length;
+        perRequest.push(0);
+      } else if (/^[A-Z]+ \S+ HTTP\/1\.1/m.test(chunk.toString('latin1'))) {
+        request = -1;
+      }
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (!isLogs) return;
+      if (request < 0) return;
       logBytes += chunk.length;
+      perRequest[request] = (perRequest[request] ?? 0) + chunk.length;
       counting.onRead?.();
     });
     for (const s of [client, upstream]) s.on('error', () => undefined);
@@ -92,7 +102,12 @@ async function countingProxy(
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  const counting = { server, logBytes: () => logBytes, onRead: undefined as (() => void) | undefined };
+  const counting = {
+    server,
+    logBytes: () => logBytes,
+    perRequest,
+    onRead: undefined as (() => void) | undefined,
+  };
   await new Promise<void>((resolve) => server.listen(path, resolve));
   return counting;
 }
@@ -195,9 +210,13 @@ describe('web mode backpressure against the engine', () => {
       expect(expected - 1).toBe(LINES);
       expect(maxAhead).toBeLessThanOrEqual(BOUND);
       expect(counting.logBytes()).toBeGreaterThanOrEqual(LINES * FRAME_BYTES);
-      expect(counting.logBytes()).toBeLessThanOrEqual(LINES * WIRE_BYTES_PER_LINE + 64 * 1024); // the framing is as described
+      // The follow, then one read from its last line (log-follow.ts: dockerd 20.10 may end a follow early once
+      // the container has exited and the reader is behind). Each is within the framing described.
+      expect(counting.perRequest).toHaveLength(2);
+      for (const bytes of counting.perRequest)
+        expect(bytes).toBeLessThanOrEqual(LINES * WIRE_BYTES_PER_LINE + 64 * 1024);
       console.info(
-        `engine backpressure: ${counting.logBytes()} bytes read from the engine in all; ${readWhilePaused} while the client read nothing; at most ${maxAhead} ahead of the client (bound ${BOUND})`,
+        `engine backpressure: ${counting.logBytes()} bytes read from the engine in all (${counting.perRequest.join(' + ')}); ${readWhilePaused} while the client read nothing; at most ${maxAhead} ahead of the client (bound ${BOUND})`,
       );
     },
     DEADLINE_MS + 30_000,

@@ -2,7 +2,14 @@
  * The BerthApi in web mode: procedures over fetch to /api/call/<name>, streams over one shared
  * WebSocket at /api/stream. The launch token travels in an HttpOnly cookie the page never sees.
  */
-import { type BerthApi, BerthError, CALL_PATH, STREAM_PATH } from '../../electron/contract';
+import {
+  type BerthApi,
+  BerthError,
+  CALL_PATH,
+  type ProcedureName,
+  READ_ONLY_PROCEDURES,
+  STREAM_PATH,
+} from '../../electron/contract';
 import { type SocketLike, StreamConnection, type StreamListeners } from './stream-connection';
 import { berthErrorFrom } from './wire-error';
 
@@ -13,7 +20,15 @@ export interface WebTransportOptions {
   headers?: Record<string, string>;
   fetch?: typeof fetch;
   openSocket?: (url: string) => SocketLike;
+  /** Waits before asking a read-only procedure again after no answer at all; NETWORK_RETRY_WAITS_MS by default. */
+  retryWaitsMs?: readonly number[];
 }
+
+/**
+ * A read-only call that gets no answer (the browser aborted it: net::ERR_NETWORK_CHANGED when a container starts
+ * or a docker network appears) is asked again after each of these waits. A call that changes state never is.
+ */
+export const NETWORK_RETRY_WAITS_MS = [100, 500] as const;
 
 function defaultStreamUrl(baseUrl: string): string {
   const base = new URL(baseUrl || globalThis.location.href);
@@ -27,28 +42,48 @@ export function createWebTransport(options: WebTransportOptions = {}): BerthApi 
   const openSocket = options.openSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
   let connection: StreamConnection | undefined;
 
+  const retryWaitsMs = options.retryWaitsMs ?? NETWORK_RETRY_WAITS_MS;
+
+  function send(name: string, input: unknown): Promise<Response> {
+    return doFetch(`${baseUrl}${CALL_PATH}${encodeURIComponent(name)}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', ...options.headers },
+      body: JSON.stringify(input ?? {}),
+    });
+  }
+
+  type Reply = { ok: true; value: unknown } | { ok: false; error: unknown };
+  const pause = (ms: number | undefined) => new Promise((resolve) => setTimeout(resolve, ms));
+
   async function call(name: string, input: unknown): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await doFetch(`${baseUrl}${CALL_PATH}${encodeURIComponent(name)}`, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', ...options.headers },
-        body: JSON.stringify(input ?? {}),
-      });
-    } catch {
-      throw new BerthError(
-        'INTERNAL',
-        'Berth’s web server does not answer.',
-        'Check that `npm start` is still running, then reload the page.',
-      );
+    const waits = READ_ONLY_PROCEDURES.has(name as ProcedureName) ? retryWaitsMs : [];
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= waits.length;
+      let response: Response;
+      try {
+        response = await send(name, input);
+      } catch {
+        // No answer at all (fetch rejects only then; an HTTP error status is an answer).
+        if (last) {
+          throw new BerthError(
+            'INTERNAL',
+            'Berth’s web server does not answer.',
+            'Check that `npm start` is still running, then reload the page.',
+          );
+        }
+        await pause(waits[attempt]);
+        continue;
+      }
+      const reply = (await response.json().catch(() => undefined)) as Reply | undefined;
+      if (reply?.ok === true && response.ok) return reply.value;
+      // A 200 whose body was cut off is no answer either; a read can be asked again.
+      if (reply === undefined && response.ok && !last) {
+        await pause(waits[attempt]);
+        continue;
+      }
+      throw berthErrorFrom(reply?.ok === false ? reply.error : undefined, `Berth answered HTTP ${response.status}.`);
     }
-    const reply = (await response.json().catch(() => undefined)) as
-      | { ok: true; value: unknown }
-      | { ok: false; error: unknown }
-      | undefined;
-    if (reply?.ok === true && response.ok) return reply.value;
-    throw berthErrorFrom(reply?.ok === false ? reply.error : undefined, `Berth answered HTTP ${response.status}.`);
   }
 
   return {
