@@ -14,13 +14,13 @@ import './app.css';
 import '../ui/ui.css';
 
 const VIEW_COMPONENTS: Record<ViewId, React.LazyExoticComponent<React.ComponentType>> = {
-  build: lazyView('Build', () => import('../build/BuildView').then((m) => m.BuildView)),
-  images: lazyView('Images', () => import('../images/ImagesView').then((m) => m.ImagesView)),
-  containers: lazyView('Containers', () => import('../containers/ContainersView').then((m) => m.ContainersView)),
-  logs: lazyView('Logs', () => import('../logs/LogsView').then((m) => m.LogsView)),
-  disk: lazyView('Disk', () => import('../disk/DiskView').then((m) => m.DiskView)),
-  ship: lazyView('Ship', () => import('../ship/ShipView').then((m) => m.ShipView)),
-  services: lazyView('Services', () => import('../services/ServicesView').then((m) => m.ServicesView)),
+  build: lazyView(() => import('../build/BuildView').then((m) => m.BuildView)),
+  images: lazyView(() => import('../images/ImagesView').then((m) => m.ImagesView)),
+  containers: lazyView(() => import('../containers/ContainersView').then((m) => m.ContainersView)),
+  logs: lazyView(() => import('../logs/LogsView').then((m) => m.LogsView)),
+  disk: lazyView(() => import('../disk/DiskView').then((m) => m.DiskView)),
+  ship: lazyView(() => import('../ship/ShipView').then((m) => m.ShipView)),
+  services: lazyView(() => import('../services/ServicesView').then((m) => m.ServicesView)),
 };
 
 function Shell() {

@@ -34,7 +34,6 @@ describe('loadWithRetry', () => {
     let calls = 0;
     const waited: number[] = [];
     const value = await loadWithRetry(
-      'Build',
       async () => {
         calls++;
         if (calls < 3) throw networkChanged();
@@ -50,10 +49,9 @@ describe('loadWithRetry', () => {
     expect(waited).toEqual([5, 7]);
   });
 
-  it('gives up after the last wait with a ViewLoadError that names the view and the browser’s words', async () => {
+  it('gives up after the last wait with a ViewLoadError in the browser’s words', async () => {
     let calls = 0;
     const failure = loadWithRetry(
-      'Build',
       async () => {
         calls++;
         throw networkChanged();
@@ -62,7 +60,7 @@ describe('loadWithRetry', () => {
       noWait,
     );
     await expect(failure).rejects.toBeInstanceOf(ViewLoadError);
-    await expect(failure).rejects.toThrow(/Build view.*Failed to fetch dynamically imported module/);
+    await expect(failure).rejects.toThrow(/view’s code did not load: Failed to fetch dynamically imported module/);
     expect(calls).toBe(3);
   });
 });
@@ -111,48 +109,45 @@ describe('ViewBoundary', () => {
 
   function failingView() {
     let calls = 0;
-    const View = lazyView('Build', async () => {
+    const View = lazyView(async () => {
       calls++;
       throw networkChanged();
     });
     return { View, calls: () => calls };
   }
 
-  it('reloads the page once when a view’s code does not arrive', async () => {
-    const memory = new Memory();
-    let reloads = 0;
+  /** The Build view, whose code never arrives, in its boundary; counts the page reloads it asks for. */
+  function renderFailingView(memory: Memory) {
     const { View, calls } = failingView();
+    const shown = { reloads: 0, calls };
     render(
-      <ViewBoundary label="Build" memory={memory} reload={() => reloads++}>
+      <ViewBoundary label="Build" memory={memory} reload={() => shown.reloads++}>
         <Suspense fallback={<p>loading</p>}>
           <View />
         </Suspense>
       </ViewBoundary>,
     );
+    return shown;
+  }
+
+  it('reloads the page once when a view’s code does not arrive', async () => {
+    const shown = renderFailingView(new Memory());
     expect(await screen.findByRole('status', { name: /Reloading to fetch Build again/ })).toBeInTheDocument();
-    expect(reloads).toBe(1);
-    expect(calls()).toBe(3); // the first try and one per wait, before giving up
+    expect(shown.reloads).toBe(1);
+    expect(shown.calls()).toBe(3); // the first try and one per wait, before giving up
   });
 
   it('after a recent self-reload, shows the error with its fix and a Reload button instead of a loop', async () => {
     const memory = new Memory();
     memory.setItem(RELOADED_AT_KEY, String(Date.now()));
-    let reloads = 0;
-    const { View } = failingView();
-    render(
-      <ViewBoundary label="Build" memory={memory} reload={() => reloads++}>
-        <Suspense fallback={<p>loading</p>}>
-          <View />
-        </Suspense>
-      </ViewBoundary>,
-    );
+    const shown = renderFailingView(memory);
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Build did not load.');
     expect(alert).toHaveTextContent('Failed to fetch dynamically imported module');
     expect(alert).toHaveTextContent('Fix: Reload the page.');
-    expect(reloads).toBe(0);
+    expect(shown.reloads).toBe(0);
     await userEvent.click(screen.getByRole('button', { name: 'Reload' }));
-    expect(reloads).toBe(1);
+    expect(shown.reloads).toBe(1);
   });
 
   it('keeps any other error inside the view, with Try again that renders it afresh', async () => {

@@ -42,9 +42,10 @@ export class ViewBoundary extends Component<ViewBoundaryProps, State> {
 
   override componentDidCatch(error: unknown, _info: ErrorInfo): void {
     if (!(error instanceof ViewLoadError)) return;
-    const reload = this.props.reload ?? browserReload;
-    if (reloadOnce(this.props.memory ?? sessionMemory(), Date.now(), reload)) this.setState({ reloading: true });
+    if (reloadOnce(this.props.memory ?? sessionMemory(), Date.now(), this.reload)) this.setState({ reloading: true });
   }
+
+  private reload = () => (this.props.reload ?? browserReload)();
 
   private retry = () => this.setState({ error: null, reloading: false });
 
@@ -52,7 +53,6 @@ export class ViewBoundary extends Component<ViewBoundaryProps, State> {
     const { error, reloading } = this.state;
     if (error === null) return this.props.children;
     if (reloading) return <Spinner label={`Reloading to fetch ${this.props.label} again`} />;
-    const reload = this.props.reload ?? browserReload;
     if (error instanceof ViewLoadError) {
       return (
         <ErrorNotice
@@ -63,7 +63,7 @@ export class ViewBoundary extends Component<ViewBoundaryProps, State> {
             fix: 'Reload the page. If it fails again, check that Berth (`npm start`) is still running.',
           }}
           action={
-            <Button variant="primary" onClick={reload}>
+            <Button variant="primary" onClick={this.reload}>
               Reload
             </Button>
           }
@@ -83,7 +83,7 @@ export class ViewBoundary extends Component<ViewBoundaryProps, State> {
             <Button variant="primary" onClick={this.retry}>
               Try again
             </Button>{' '}
-            <Button onClick={reload}>Reload</Button>
+            <Button onClick={this.reload}>Reload</Button>
           </>
         }
       />

@@ -8,13 +8,10 @@
  */
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 
-/** A view whose code did not arrive; `cause` is the browser's own words. */
+/** A view whose code did not arrive; `cause` is the browser's own words. Its boundary names the view. */
 export class ViewLoadError extends Error {
-  constructor(
-    readonly view: string,
-    override readonly cause: unknown,
-  ) {
-    super(`The ${view} view’s code did not load: ${cause instanceof Error ? cause.message : String(cause)}`);
+  constructor(override readonly cause: unknown) {
+    super(`The view’s code did not load: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'ViewLoadError';
   }
 }
@@ -24,7 +21,6 @@ export const VIEW_LOAD_WAITS_MS = [200, 800] as const;
 
 /** `load()`, tried again after each wait; the last failure becomes a ViewLoadError. */
 export async function loadWithRetry<T>(
-  view: string,
   load: () => Promise<T>,
   waitsMs: readonly number[] = VIEW_LOAD_WAITS_MS,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -38,15 +34,14 @@ export async function loadWithRetry<T>(
       lastError = error;
     }
   }
-  throw new ViewLoadError(view, lastError);
+  throw new ViewLoadError(lastError);
 }
 
 /** React.lazy over a view's chunk, with the retries above. */
 export function lazyView<P extends object>(
-  view: string,
   load: () => Promise<ComponentType<P>>,
 ): LazyExoticComponent<ComponentType<P>> {
-  return lazy(() => loadWithRetry(view, load).then((component) => ({ default: component })));
+  return lazy(() => loadWithRetry(load).then((component) => ({ default: component })));
 }
 
 /** sessionStorage key holding when the page last reloaded itself to fetch a view again. */
